@@ -1,0 +1,51 @@
+//! Release identity: the `dataface.build.info` series.
+//!
+//! One gauge series with value 1, labelled with the service, its release and the commit it
+//! was built from, so an error spike can be joined to the release that caused it:
+//! `sum by (version) (rate(dataface_compile_errors_total[5m]) * on(service) group_left(version) dataface_build_info)`.
+//!
+//! The release comes from code ([`TelemetryConfigBuilder::release`](crate::config::TelemetryConfigBuilder::release),
+//! typically `env!("CARGO_PKG_VERSION")` via [`build_info!`](crate::build_info)), else
+//! `DATAFACE_RELEASE`, else `service.version` in `OTEL_RESOURCE_ATTRIBUTES`; the commit
+//! from code, else `DATAFACE_COMMIT`. What is not known is labelled `unknown`.
+
+use crate::config::TelemetryConfig;
+
+/// `dataface.build.info`: value 1, labels `service`, `version`, `commit`.
+pub const BUILD_INFO: &str = "dataface.build.info";
+
+/// The label value for a release or commit nobody configured.
+pub const UNKNOWN: &str = "unknown";
+
+/// Applies the calling crate's version (and the `DATAFACE_COMMIT` seen when it was
+/// compiled, if any) to a [`TelemetryConfigBuilder`](crate::config::TelemetryConfigBuilder).
+///
+/// ```
+/// let builder = telemetry_core::build_info!(telemetry_core::config::TelemetryConfig::builder());
+/// let config = builder.lookup(|_| None).build().unwrap();
+/// assert_eq!(config.release.as_deref(), Some(env!("CARGO_PKG_VERSION")));
+/// ```
+#[macro_export]
+macro_rules! build_info {
+    ($builder:expr) => {{
+        let builder = $builder.release(env!("CARGO_PKG_VERSION"));
+        match option_env!("DATAFACE_COMMIT") {
+            Some(commit) => builder.commit(commit),
+            None => builder,
+        }
+    }};
+}
+
+pub(crate) fn record_build_info(service: &str, config: &TelemetryConfig) {
+    metrics::describe_gauge!(
+        BUILD_INFO,
+        "Release identity of the running service; always 1."
+    );
+    metrics::gauge!(
+        BUILD_INFO,
+        "service" => service.to_owned(),
+        "version" => config.release.clone().unwrap_or_else(|| UNKNOWN.to_owned()),
+        "commit" => config.commit.clone().unwrap_or_else(|| UNKNOWN.to_owned()),
+    )
+    .set(1.0);
+}

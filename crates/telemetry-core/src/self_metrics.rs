@@ -1,0 +1,202 @@
+//! Self-metrics: what the pipeline did with what it was given.
+//!
+//! Every span and log record handed to the pipeline, and every metric export, ends up in
+//! exactly one of `exported` or `dropped` (by reason), once its export finished. The counts
+//! are kept in atomics (read them with [`TelemetryGuard::stats`](crate::TelemetryGuard::stats))
+//! and recorded as metrics, so they reach the Prometheus scrape and OTLP alike:
+//!
+//! | metric | labels | meaning |
+//! |---|---|---|
+//! | `dataface.telemetry.attempted` | `signal` | items handed to the pipeline |
+//! | `dataface.telemetry.exported` | `signal` | items the exporter accepted |
+//! | `dataface.telemetry.dropped` | `signal`, `reason` | items lost: `queue_full`, `export_error`, `after_shutdown` |
+//! | `dataface.telemetry.config.warnings` | `variable` | configuration values that broke a rule |
+//!
+//! For `signal="metrics"`, an item is one export of the whole metric set.
+
+use crate::config::Signal;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// `dataface.telemetry.attempted`: spans and log records handed to the pipeline, metric exports started.
+pub const ATTEMPTED: &str = "dataface.telemetry.attempted";
+/// `dataface.telemetry.exported`: items the exporter accepted.
+pub const EXPORTED: &str = "dataface.telemetry.exported";
+/// `dataface.telemetry.dropped`: items lost, by `reason`.
+pub const DROPPED: &str = "dataface.telemetry.dropped";
+/// `dataface.telemetry.config.warnings`: configuration values that broke a rule, by `variable`.
+pub const CONFIG_WARNINGS: &str = "dataface.telemetry.config.warnings";
+
+/// Why an item was dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DropReason {
+    /// The processor queue was full: the host produced faster than the exporter sends.
+    QueueFull,
+    /// The exporter failed (collector down, rejecting, timing out) after its retries.
+    ExportError,
+    /// The item arrived after shutdown began.
+    AfterShutdown,
+}
+
+impl DropReason {
+    /// Every reason, in label order.
+    pub const ALL: [DropReason; 3] = [
+        DropReason::QueueFull,
+        DropReason::ExportError,
+        DropReason::AfterShutdown,
+    ];
+
+    /// The `reason` label value.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            DropReason::QueueFull => "queue_full",
+            DropReason::ExportError => "export_error",
+            DropReason::AfterShutdown => "after_shutdown",
+        }
+    }
+}
+
+/// The counts of one signal.
+#[derive(Debug, Default)]
+struct SignalCounts {
+    attempted: AtomicU64,
+    exported: AtomicU64,
+    dropped: [AtomicU64; 3],
+    handles: once_cell::sync::OnceCell<SignalHandles>,
+}
+
+#[derive(Debug)]
+struct SignalHandles {
+    attempted: metrics::Counter,
+    exported: metrics::Counter,
+    dropped: [metrics::Counter; 3],
+}
+
+/// A snapshot of the counts of one signal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SignalStats {
+    /// Items handed to the pipeline.
+    pub attempted: u64,
+    /// Items the exporter accepted.
+    pub exported: u64,
+    /// Items dropped because the queue was full.
+    pub dropped_queue_full: u64,
+    /// Items dropped because the export failed.
+    pub dropped_export_error: u64,
+    /// Items dropped because they arrived after shutdown began.
+    pub dropped_after_shutdown: u64,
+}
+
+impl SignalStats {
+    /// All drops, whatever the reason.
+    pub fn dropped(&self) -> u64 {
+        self.dropped_queue_full + self.dropped_export_error + self.dropped_after_shutdown
+    }
+}
+
+/// A snapshot of every self-metric.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PipelineStats {
+    /// Spans.
+    pub traces: SignalStats,
+    /// Metric exports.
+    pub metrics: SignalStats,
+    /// Log records.
+    pub logs: SignalStats,
+    /// Configuration problems reported at init.
+    pub config_warnings: u64,
+}
+
+/// The live counters shared by the processors and exporters of one pipeline.
+#[derive(Debug, Default)]
+pub(crate) struct SelfMetrics {
+    signals: [SignalCounts; 3],
+    config_warnings: AtomicU64,
+}
+
+impl SelfMetrics {
+    /// Registers the metric handles, once the recorder is installed.
+    pub(crate) fn register_handles(&self) {
+        metrics::describe_counter!(ATTEMPTED, "Telemetry items handed to the pipeline.");
+        metrics::describe_counter!(EXPORTED, "Telemetry items the exporter accepted.");
+        metrics::describe_counter!(DROPPED, "Telemetry items lost, by reason.");
+        metrics::describe_counter!(
+            CONFIG_WARNINGS,
+            "Telemetry configuration values that broke a rule."
+        );
+        for signal in Signal::ALL {
+            let name = signal.as_str();
+            let counts = &self.signals[signal as usize];
+            let handles = SignalHandles {
+                attempted: metrics::counter!(ATTEMPTED, "signal" => name),
+                exported: metrics::counter!(EXPORTED, "signal" => name),
+                dropped: DropReason::ALL.map(|reason| {
+                    metrics::counter!(DROPPED, "signal" => name, "reason" => reason.as_str())
+                }),
+            };
+            // Catch up on what was counted before the recorder existed.
+            handles
+                .attempted
+                .increment(counts.attempted.load(Ordering::Relaxed));
+            handles
+                .exported
+                .increment(counts.exported.load(Ordering::Relaxed));
+            for (h, c) in handles.dropped.iter().zip(&counts.dropped) {
+                // Touch every series so a scrape shows zeros before the first drop.
+                h.increment(c.load(Ordering::Relaxed));
+            }
+            let _ = counts.handles.set(handles);
+        }
+    }
+
+    pub(crate) fn attempted(&self, signal: Signal, n: u64) {
+        let c = &self.signals[signal as usize];
+        c.attempted.fetch_add(n, Ordering::Relaxed);
+        if let Some(h) = c.handles.get() {
+            h.attempted.increment(n);
+        }
+    }
+
+    pub(crate) fn exported(&self, signal: Signal, n: u64) {
+        let c = &self.signals[signal as usize];
+        c.exported.fetch_add(n, Ordering::Relaxed);
+        if let Some(h) = c.handles.get() {
+            h.exported.increment(n);
+        }
+    }
+
+    pub(crate) fn dropped(&self, signal: Signal, reason: DropReason, n: u64) {
+        let c = &self.signals[signal as usize];
+        c.dropped[reason as usize].fetch_add(n, Ordering::Relaxed);
+        if let Some(h) = c.handles.get() {
+            h.dropped[reason as usize].increment(n);
+        }
+    }
+
+    pub(crate) fn config_warnings(&self, variables: &[&'static str]) {
+        self.config_warnings
+            .fetch_add(variables.len() as u64, Ordering::Relaxed);
+        for var in variables {
+            metrics::counter!(CONFIG_WARNINGS, "variable" => *var).increment(1);
+        }
+    }
+
+    pub(crate) fn snapshot(&self) -> PipelineStats {
+        let one = |s: Signal| {
+            let c = &self.signals[s as usize];
+            let d = |r: DropReason| c.dropped[r as usize].load(Ordering::Relaxed);
+            SignalStats {
+                attempted: c.attempted.load(Ordering::Relaxed),
+                exported: c.exported.load(Ordering::Relaxed),
+                dropped_queue_full: d(DropReason::QueueFull),
+                dropped_export_error: d(DropReason::ExportError),
+                dropped_after_shutdown: d(DropReason::AfterShutdown),
+            }
+        };
+        PipelineStats {
+            traces: one(Signal::Traces),
+            metrics: one(Signal::Metrics),
+            logs: one(Signal::Logs),
+            config_warnings: self.config_warnings.load(Ordering::Relaxed),
+        }
+    }
+}

@@ -1,0 +1,1 @@
+pub use telemetry_core as core;
