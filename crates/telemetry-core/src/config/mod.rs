@@ -237,8 +237,8 @@ impl fmt::Debug for Headers {
     }
 }
 
-/// The resolved OTLP settings of one signal.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The resolved OTLP settings of one signal. `Debug` hides URL userinfo and query.
+#[derive(Clone, PartialEq, Eq)]
 pub struct OtlpSettings {
     /// Transport.
     pub protocol: Protocol,
@@ -252,6 +252,19 @@ pub struct OtlpSettings {
     pub compression: Compression,
     /// gRPC: allow plain text when the endpoint has no scheme.
     pub insecure: bool,
+}
+
+impl fmt::Debug for OtlpSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OtlpSettings")
+            .field("protocol", &self.protocol)
+            .field("endpoint", &crate::pipeline::redact_url(&self.endpoint))
+            .field("headers", &self.headers)
+            .field("timeout", &self.timeout)
+            .field("compression", &self.compression)
+            .field("insecure", &self.insecure)
+            .finish()
+    }
 }
 
 /// The whole telemetry configuration, after environment and code overrides.

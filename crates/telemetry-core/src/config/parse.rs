@@ -116,7 +116,7 @@ impl<'a> Reader<'a> {
     pub(crate) fn ratio(&mut self, var: &'static str) -> Option<f64> {
         let raw = self.raw(var)?;
         let expected = "a number between 0 and 1";
-        match raw.parse::<f64>() {
+        match raw.parse::<f64>().ok().filter(|x| x.is_finite()).ok_or(()) {
             Ok(x) if (0.0..=1.0).contains(&x) => Some(x),
             Ok(_) => {
                 self.problem(var, ProblemKind::OutOfRange, expected, None, "the default");
@@ -216,6 +216,10 @@ impl<'a> Reader<'a> {
                 }
             }
         }
+        if out.is_empty() && bad {
+            // Nothing usable: treat as unset so a general value still applies.
+            return None;
+        }
         Some((out, bad))
     }
 
@@ -286,6 +290,9 @@ pub(crate) fn percent_decode(s: &str) -> Option<String> {
     while i < bytes.len() {
         if bytes[i] == b'%' {
             let hex = bytes.get(i + 1..i + 3)?;
+            if !hex.iter().all(u8::is_ascii_hexdigit) {
+                return None;
+            }
             let hex = std::str::from_utf8(hex).ok()?;
             out.push(u8::from_str_radix(hex, 16).ok()?);
             i += 3;

@@ -102,7 +102,8 @@ pub const OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: &str = "OTEL_EXPORTER_OTLP_TRACES_
 pub const OTEL_EXPORTER_OTLP_METRICS_PROTOCOL: &str = "OTEL_EXPORTER_OTLP_METRICS_PROTOCOL";
 /// OTLP transport for log records.
 pub const OTEL_EXPORTER_OTLP_LOGS_PROTOCOL: &str = "OTEL_EXPORTER_OTLP_LOGS_PROTOCOL";
-/// gRPC only: `true` allows a plain-text connection to an endpoint given without scheme.
+/// gRPC only: `true` or `false`. Endpoints always carry their scheme here, so `http://`
+/// already means plain text and `https://` TLS; the value is validated for compatibility.
 pub const OTEL_EXPORTER_OTLP_INSECURE: &str = "OTEL_EXPORTER_OTLP_INSECURE";
 /// gRPC only, spans: see [`OTEL_EXPORTER_OTLP_INSECURE`].
 pub const OTEL_EXPORTER_OTLP_TRACES_INSECURE: &str = "OTEL_EXPORTER_OTLP_TRACES_INSECURE";

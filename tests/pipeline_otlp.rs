@@ -1,0 +1,104 @@
+//! OTLP delivery: the three signals reach an in-process receiver over gRPC and over
+//! HTTP/protobuf, with the configured resource, and logs carry their span's trace context.
+
+mod support;
+
+use std::time::Duration;
+use support::{is_child, run_child, Receiver, Received};
+
+/// What a service does: a span with attributes, a log record inside it, a counter and a
+/// histogram.
+fn workload() {
+    metrics::describe_histogram!(
+        "dataface.compile.duration",
+        metrics::Unit::Seconds,
+        "Time to compile one dashboard."
+    );
+    let outcomes = metrics::counter!("dataface.compile.outcomes", "outcome" => "success");
+    let duration = metrics::histogram!("dataface.compile.duration");
+    {
+        let span = tracing::info_span!(
+            "dataface.compile",
+            dataface.contract.version = "v3",
+            dataface.rows = 42_i64
+        );
+        let _entered = span.enter();
+        tracing::info!(dashboard.id = "d-1", "compiled dashboard");
+        outcomes.increment(3);
+        duration.record(0.25);
+    }
+}
+
+fn child() {
+    let guard = telemetry_core::init("pipeline-test").expect("init");
+    assert!(telemetry_core::enabled());
+    workload();
+    let stats_before = guard.stats();
+    guard
+        .shutdown(Duration::from_secs(10))
+        .expect("clean shutdown with the receiver up");
+    assert_eq!(stats_before.traces.attempted, 1, "{stats_before:?}");
+}
+
+fn check(got: &Received) {
+    let span = got.span("dataface.compile");
+    assert_eq!(span.attributes["dataface.contract.version"], "v3");
+    assert_eq!(span.attributes["dataface.rows"], "42");
+    for (k, v) in [
+        ("service.name", "pipeline-test"),
+        ("service.version", "1.2.3"),
+        ("deployment.environment.name", "staging"),
+        ("team", "compiler"),
+        ("telemetry.sdk.language", "rust"),
+    ] {
+        assert_eq!(span.resource.get(k).map(String::as_str), Some(v), "resource {k}: {:?}", span.resource);
+    }
+    assert!(span.resource.contains_key("service.instance.id"));
+
+    let log = got.log("compiled dashboard");
+    assert_eq!(log.trace_id, span.trace_id, "log correlated to its span's trace");
+    assert_eq!(log.span_id, span.span_id, "log correlated to its span");
+    assert_eq!(log.attributes["dashboard.id"], "d-1");
+    assert_eq!(log.resource["service.name"], "pipeline-test");
+
+    let counter = got.point("dataface.compile.outcomes", &[("outcome", "success")]);
+    assert_eq!((counter.kind, counter.value), ("sum", 3.0));
+    assert_eq!(counter.resource["service.version"], "1.2.3");
+    let hist = got.point("dataface.compile.duration", &[]);
+    assert_eq!((hist.kind, hist.count, hist.unit.as_str()), ("histogram", 1, "s"));
+    assert!((hist.value - 0.25).abs() < 1e-9);
+    let info = got.point(
+        "dataface.build.info",
+        &[("service", "pipeline-test"), ("version", "1.2.3"), ("commit", "abc1234")],
+    );
+    assert_eq!(info.value, 1.0);
+}
+
+fn delivers(name: &str, grpc: bool) {
+    if is_child(name) {
+        return child();
+    }
+    let rx = Receiver::start(grpc);
+    let mut env = rx.env();
+    env.extend([
+        ("DATAFACE_RELEASE", "1.2.3".to_owned()),
+        ("DATAFACE_COMMIT", "abc1234".to_owned()),
+        ("DATAFACE_ENVIRONMENT", "staging".to_owned()),
+        ("OTEL_RESOURCE_ATTRIBUTES", "team=compiler".to_owned()),
+    ]);
+    run_child(name, &env);
+    let got = rx.wait(Duration::from_secs(10), |r| {
+        !r.spans.is_empty() && !r.logs.is_empty() && !r.points.is_empty()
+    });
+    check(&got);
+}
+
+#[test]
+fn grpc_delivers_spans_logs_and_metrics_with_resource() {
+    delivers("grpc_delivers_spans_logs_and_metrics_with_resource", true);
+}
+
+#[test]
+fn http_delivers_spans_logs_and_metrics_with_resource() {
+    delivers("http_delivers_spans_logs_and_metrics_with_resource", false);
+}

@@ -1,0 +1,325 @@
+//! Shared by the workspace-level tests: process isolation for tests that call `init`,
+//! free loopback ports, and an in-process OTLP receiver (gRPC or HTTP/protobuf).
+#![allow(dead_code)]
+
+use mock_collector::{MockServer, Protocol, ServerHandle};
+use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};
+use std::collections::BTreeMap;
+use std::net::TcpListener;
+use std::time::Duration;
+
+const CHILD_VAR: &str = "DATAFACE_TELEMETRY_TEST_CHILD";
+
+/// Whether this process is the child started by [`run_child`] for test `name`.
+///
+/// `init` installs process-wide globals, so every test that calls it runs its body in a
+/// process of its own, under `cargo test` as under nextest: the test function starts
+/// whatever peers it needs, re-runs itself as a child with [`run_child`], and asserts on
+/// what the peers saw.
+pub fn is_child(name: &str) -> bool {
+    std::env::var(CHILD_VAR).as_deref() == Ok(name)
+}
+
+/// Re-runs test `name` (its path as libtest prints it) in a child process with `env`
+/// added, and fails with the child's output if the child fails.
+pub fn run_child(name: &str, env: &[(&str, String)]) -> String {
+    let exe = std::env::current_exe().expect("test binary path");
+    let mut cmd = std::process::Command::new(exe);
+    cmd.args([name, "--exact", "--nocapture", "--test-threads=1"])
+        .env(CHILD_VAR, name);
+    for var in std::env::vars().map(|(k, _)| k) {
+        // The child's telemetry configuration is exactly what the test gives it.
+        if var.starts_with("OTEL_") || var.starts_with("DATAFACE_") && var != CHILD_VAR {
+            cmd.env_remove(var);
+        }
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("spawn the test child process");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && stdout.contains("1 passed"),
+        "child process for {name} failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
+        out.status
+    );
+    format!("{stdout}{stderr}")
+}
+
+/// A loopback port that was free a moment ago.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("bind an ephemeral loopback port")
+}
+
+/// A span as received, flattened for assertions.
+#[derive(Debug, Clone)]
+pub struct Span {
+    pub name: String,
+    pub trace_id: Vec<u8>,
+    pub span_id: Vec<u8>,
+    pub parent_span_id: Vec<u8>,
+    pub attributes: BTreeMap<String, String>,
+    pub resource: BTreeMap<String, String>,
+    pub status_code: i32,
+}
+
+/// A log record as received.
+#[derive(Debug, Clone)]
+pub struct Log {
+    pub body: String,
+    pub severity_text: String,
+    pub trace_id: Vec<u8>,
+    pub span_id: Vec<u8>,
+    pub attributes: BTreeMap<String, String>,
+    pub resource: BTreeMap<String, String>,
+}
+
+/// A metric data point as received.
+#[derive(Debug, Clone)]
+pub struct Point {
+    pub metric: String,
+    pub unit: String,
+    pub kind: &'static str,
+    pub attributes: BTreeMap<String, String>,
+    /// Sum or gauge value; histogram sum.
+    pub value: f64,
+    /// Histogram count.
+    pub count: u64,
+    pub bounds: Vec<f64>,
+    pub resource: BTreeMap<String, String>,
+}
+
+/// Everything a receiver got.
+#[derive(Debug, Clone, Default)]
+pub struct Received {
+    pub spans: Vec<Span>,
+    pub logs: Vec<Log>,
+    pub points: Vec<Point>,
+}
+
+impl Received {
+    pub fn span(&self, name: &str) -> &Span {
+        self.spans
+            .iter()
+            .find(|s| s.name == name)
+            .unwrap_or_else(|| panic!("no span {name:?}; received {:#?}", self.spans))
+    }
+
+    pub fn log(&self, body: &str) -> &Log {
+        self.logs
+            .iter()
+            .find(|l| l.body.contains(body))
+            .unwrap_or_else(|| panic!("no log {body:?}; received {:#?}", self.logs))
+    }
+
+    /// The last data point of `metric` whose attributes include `labels`.
+    pub fn point(&self, metric: &str, labels: &[(&str, &str)]) -> &Point {
+        self.points
+            .iter()
+            .rev()
+            .find(|p| {
+                p.metric == metric
+                    && labels
+                        .iter()
+                        .all(|(k, v)| p.attributes.get(*k).map(String::as_str) == Some(*v))
+            })
+            .unwrap_or_else(|| {
+                let names: Vec<_> = self
+                    .points
+                    .iter()
+                    .map(|p| format!("{} {:?}", p.metric, p.attributes))
+                    .collect();
+                panic!("no point {metric} {labels:?}; received {names:#?}")
+            })
+    }
+}
+
+fn text(v: &Option<AnyValue>) -> String {
+    match v.as_ref().and_then(|v| v.value.as_ref()) {
+        Some(any_value::Value::StringValue(s)) => s.clone(),
+        Some(any_value::Value::IntValue(i)) => i.to_string(),
+        Some(any_value::Value::DoubleValue(d)) => d.to_string(),
+        Some(any_value::Value::BoolValue(b)) => b.to_string(),
+        Some(other) => format!("{other:?}"),
+        None => String::new(),
+    }
+}
+
+fn map(kvs: &[KeyValue]) -> BTreeMap<String, String> {
+    kvs.iter().map(|kv| (kv.key.clone(), text(&kv.value))).collect()
+}
+
+/// An in-process OTLP receiver on 127.0.0.1, running on a runtime of its own so the code
+/// under test can run in any context.
+pub struct Receiver {
+    runtime: tokio::runtime::Runtime,
+    handle: Option<ServerHandle>,
+    pub port: u16,
+    pub grpc: bool,
+}
+
+impl Receiver {
+    pub fn start(grpc: bool) -> Self {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("receiver runtime");
+        let protocol = if grpc {
+            Protocol::Grpc
+        } else {
+            Protocol::HttpBinary
+        };
+        let handle = runtime
+            .block_on(
+                MockServer::builder()
+                    .protocol(protocol)
+                    .host("127.0.0.1".parse().unwrap())
+                    .port(0)
+                    .start(),
+            )
+            .expect("start the in-process OTLP receiver");
+        let port = handle.addr().port();
+        Self {
+            runtime,
+            handle: Some(handle),
+            port,
+            grpc,
+        }
+    }
+
+    /// The base endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`).
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The variables that point a child's OTLP exporters here.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", self.endpoint()),
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", self.protocol().to_owned()),
+        ]
+    }
+
+    /// The protocol name for `OTEL_EXPORTER_OTLP_PROTOCOL`.
+    pub fn protocol(&self) -> &'static str {
+        if self.grpc {
+            "grpc"
+        } else {
+            "http/protobuf"
+        }
+    }
+
+    /// Waits until `done` holds for what arrived (or `timeout` passes), then returns it.
+    pub fn wait(&self, timeout: Duration, done: impl Fn(&Received) -> bool) -> Received {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let got = self.received();
+            if done(&got) || std::time::Instant::now() > deadline {
+                return got;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn received(&self) -> Received {
+        let handle = self.handle.as_ref().expect("receiver running");
+        self.runtime.block_on(handle.with_collector(|c| {
+            let spans = c
+                .spans()
+                .iter()
+                .map(|s| {
+                    let span = s.span();
+                    Span {
+                        name: span.name.clone(),
+                        trace_id: span.trace_id.clone(),
+                        span_id: span.span_id.clone(),
+                        parent_span_id: span.parent_span_id.clone(),
+                        attributes: map(&span.attributes),
+                        resource: map(s.resource_attrs()),
+                        status_code: span.status.as_ref().map(|st| st.code).unwrap_or(0),
+                    }
+                })
+                .collect();
+            let logs = c
+                .logs()
+                .iter()
+                .map(|l| {
+                    let r = l.log_record();
+                    Log {
+                        body: text(&r.body),
+                        severity_text: r.severity_text.clone(),
+                        trace_id: r.trace_id.clone(),
+                        span_id: r.span_id.clone(),
+                        attributes: map(&r.attributes),
+                        resource: map(l.resource_attrs()),
+                    }
+                })
+                .collect();
+            let mut points = Vec::new();
+            for m in c.metrics() {
+                use opentelemetry_proto::tonic::metrics::v1::{metric::Data, number_data_point};
+                let metric = m.metric();
+                let resource = map(m.resource_attrs());
+                let number = |v: &Option<number_data_point::Value>| match v {
+                    Some(number_data_point::Value::AsDouble(d)) => *d,
+                    Some(number_data_point::Value::AsInt(i)) => *i as f64,
+                    None => f64::NAN,
+                };
+                let mut push = |kind, attributes: &[KeyValue], value, count, bounds: Vec<f64>| {
+                    points.push(Point {
+                        metric: metric.name.clone(),
+                        unit: metric.unit.clone(),
+                        kind,
+                        attributes: map(attributes),
+                        value,
+                        count,
+                        bounds,
+                        resource: resource.clone(),
+                    })
+                };
+                match &metric.data {
+                    Some(Data::Sum(s)) => {
+                        for p in &s.data_points {
+                            push("sum", &p.attributes, number(&p.value), 0, Vec::new());
+                        }
+                    }
+                    Some(Data::Gauge(g)) => {
+                        for p in &g.data_points {
+                            push("gauge", &p.attributes, number(&p.value), 0, Vec::new());
+                        }
+                    }
+                    Some(Data::Histogram(h)) => {
+                        for p in &h.data_points {
+                            push(
+                                "histogram",
+                                &p.attributes,
+                                p.sum.unwrap_or(f64::NAN),
+                                p.count,
+                                p.explicit_bounds.clone(),
+                            );
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Received {
+                spans,
+                logs,
+                points,
+            }
+        }))
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        if let Some(h) = self.handle.take() {
+            let _ = self.runtime.block_on(h.shutdown());
+        }
+    }
+}
