@@ -44,6 +44,9 @@ pub fn run_child(name: &str, env: &[(&str, String)]) -> String {
         "child process for {name} failed ({}):\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
         out.status
     );
+    // Shown with --nocapture: the figures a child prints (timings, counts).
+    print!("{stdout}");
+    eprint!("{stderr}");
     format!("{stdout}{stderr}")
 }
 

@@ -43,6 +43,6 @@ pub mod release;
 pub mod self_metrics;
 
 pub use pipeline::{
-    enabled, init, init_with, InitError, ShutdownError, TelemetryGuard, DROP_SHUTDOWN_TIMEOUT,
+    enabled, init, init_with, InitError, ShutdownError, StatsHandle, TelemetryGuard, DROP_SHUTDOWN_TIMEOUT,
     INTERNAL_TARGET,
 };

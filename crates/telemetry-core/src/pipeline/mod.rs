@@ -225,6 +225,11 @@ impl TelemetryGuard {
         self.stats.snapshot()
     }
 
+    /// A handle on the self-metrics that stays readable after shutdown.
+    pub fn stats_handle(&self) -> StatsHandle {
+        StatsHandle(self.stats.clone())
+    }
+
     /// Exports what is buffered now, without shutting down; bounded by `timeout`.
     ///
     /// # Errors
@@ -284,6 +289,17 @@ impl TelemetryGuard {
 impl Drop for TelemetryGuard {
     fn drop(&mut self) {
         let _ = self.shutdown_inner(DROP_SHUTDOWN_TIMEOUT);
+    }
+}
+
+/// Reads the self-metrics of a pipeline, also after its guard is gone.
+#[derive(Debug, Clone)]
+pub struct StatsHandle(Arc<SelfMetrics>);
+
+impl StatsHandle {
+    /// A snapshot of the self-metrics.
+    pub fn snapshot(&self) -> PipelineStats {
+        self.0.snapshot()
     }
 }
 
@@ -545,13 +561,20 @@ fn install(service_name: &str, config: TelemetryConfig) -> Result<TelemetryGuard
         otel_filter = otel_filter.with_target(*krate, LevelFilter::OFF);
     }
     let fmt_layer = config.log_stderr.then(|| {
+        use std::io::IsTerminal as _;
         tracing_subscriber::fmt::layer()
             .with_writer(std::io::stderr)
+            .with_ansi(std::io::stderr().is_terminal())
             .with_filter(stderr_filter)
     });
     let trace_layer = tracer_provider.as_ref().map(|p| {
+        let after_shutdown = AfterShutdown {
+            stats: guard.stats.clone(),
+            shut: guard.shut.clone(),
+        };
         tracing_opentelemetry::layer()
             .with_tracer(p.tracer("dataface-telemetry"))
+            .and_then(after_shutdown)
             .with_filter(otel_filter.clone())
     });
     let log_layer = logger_provider.as_ref().map(|p| {
@@ -603,6 +626,27 @@ fn install(service_name: &str, config: TelemetryConfig) -> Result<TelemetryGuard
     guard.scrape = scrape;
     ENABLED.store(true, Ordering::Release);
     Ok(guard)
+}
+
+/// Counts the spans started after shutdown: the SDK stops recording them without a trace.
+struct AfterShutdown {
+    stats: Arc<SelfMetrics>,
+    shut: Arc<AtomicBool>,
+}
+
+impl<S: tracing::Subscriber> Layer<S> for AfterShutdown {
+    fn on_new_span(
+        &self,
+        _attrs: &tracing::span::Attributes<'_>,
+        _id: &tracing::span::Id,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        if self.shut.load(Ordering::Relaxed) {
+            self.stats.attempted(Signal::Traces, 1);
+            self.stats
+                .dropped(Signal::Traces, crate::self_metrics::DropReason::AfterShutdown, 1);
+        }
+    }
 }
 
 fn sampler(s: Sampler) -> opentelemetry_sdk::trace::Sampler {
