@@ -135,7 +135,10 @@ fn hop(name: &str, grpc: bool) {
     run_child(
         name,
         &[
-            ("OTEL_EXPORTER_OTLP_ENDPOINT", format!("http://127.0.0.1:{port}")),
+            (
+                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                format!("http://127.0.0.1:{port}"),
+            ),
             ("OTEL_EXPORTER_OTLP_PROTOCOL", protocol.into()),
             ("DATAFACE_RELEASE", "3.1.4".into()),
         ],
@@ -143,8 +146,12 @@ fn hop(name: &str, grpc: bool) {
     let got = rx.wait(Duration::from_secs(20), |r| {
         r.spans.iter().any(|s| s.name == "dataface.render")
             && !r.logs.is_empty()
-            && r.points.iter().any(|p| p.metric == "dataface.render.duration")
-            && r.points.iter().any(|p| p.metric == "dataface.render.outcomes")
+            && r.points
+                .iter()
+                .any(|p| p.metric == "dataface.render.duration")
+            && r.points
+                .iter()
+                .any(|p| p.metric == "dataface.render.outcomes")
     });
     drop(rotel);
 
@@ -155,7 +162,10 @@ fn hop(name: &str, grpc: bool) {
     assert_eq!(span.resource["service.version"], "3.1.4");
     let log = got.log("render was slow");
     assert_eq!(log.severity_text, "WARN");
-    assert_eq!((&log.trace_id, &log.span_id), (&span.trace_id, &span.span_id));
+    assert_eq!(
+        (&log.trace_id, &log.span_id),
+        (&span.trace_id, &span.span_id)
+    );
     assert_eq!(log.resource["service.name"], "collector-hop");
     let counter = got.point(
         "dataface.render.outcomes",
@@ -163,7 +173,10 @@ fn hop(name: &str, grpc: bool) {
     );
     assert_eq!((counter.kind, counter.value), ("sum", 2.0));
     let hist = got.point("dataface.render.duration", &[("format", "png")]);
-    assert_eq!((hist.kind, hist.count, hist.unit.as_str()), ("histogram", 1, "s"));
+    assert_eq!(
+        (hist.kind, hist.count, hist.unit.as_str()),
+        ("histogram", 1, "s")
+    );
     assert_eq!(hist.value, 1.5);
     assert_eq!(hist.resource["service.version"], "3.1.4");
 }

@@ -4,7 +4,7 @@
 mod support;
 
 use std::time::Duration;
-use support::{is_child, run_child, Receiver, Received};
+use support::{is_child, run_child, Received, Receiver};
 
 /// What a service does: a span with attributes, a log record inside it, a counter and a
 /// histogram.
@@ -51,12 +51,20 @@ fn check(got: &Received) {
         ("team", "compiler"),
         ("telemetry.sdk.language", "rust"),
     ] {
-        assert_eq!(span.resource.get(k).map(String::as_str), Some(v), "resource {k}: {:?}", span.resource);
+        assert_eq!(
+            span.resource.get(k).map(String::as_str),
+            Some(v),
+            "resource {k}: {:?}",
+            span.resource
+        );
     }
     assert!(span.resource.contains_key("service.instance.id"));
 
     let log = got.log("compiled dashboard");
-    assert_eq!(log.trace_id, span.trace_id, "log correlated to its span's trace");
+    assert_eq!(
+        log.trace_id, span.trace_id,
+        "log correlated to its span's trace"
+    );
     assert_eq!(log.span_id, span.span_id, "log correlated to its span");
     assert_eq!(log.attributes["dashboard.id"], "d-1");
     assert_eq!(log.resource["service.name"], "pipeline-test");
@@ -65,13 +73,23 @@ fn check(got: &Received) {
     assert_eq!((counter.kind, counter.value), ("sum", 3.0));
     assert_eq!(counter.resource["service.version"], "1.2.3");
     let hist = got.point("dataface.compile.duration", &[]);
-    assert_eq!((hist.kind, hist.count, hist.unit.as_str()), ("histogram", 1, "s"));
+    assert_eq!(
+        (hist.kind, hist.count, hist.unit.as_str()),
+        ("histogram", 1, "s")
+    );
     assert!((hist.value - 0.25).abs() < 1e-9);
     let info = got.point(
         "dataface.build.info",
-        &[("service", "pipeline-test"), ("version", "1.2.3"), ("commit", "abc1234")],
+        &[
+            ("service", "pipeline-test"),
+            ("version", "1.2.3"),
+            ("commit", "abc1234"),
+        ],
     );
     assert_eq!(info.value, 1.0);
+    // The self-metrics travel over OTLP too.
+    let attempted = got.point("dataface.telemetry.attempted", &[("signal", "traces")]);
+    assert_eq!((attempted.kind, attempted.value), ("sum", 1.0));
 }
 
 fn delivers(name: &str, grpc: bool) {

@@ -25,7 +25,10 @@ fn collector_absent_costs_the_host_nothing_but_counted_drops() {
         run_child(
             NAME,
             &[
-                ("OTEL_EXPORTER_OTLP_ENDPOINT", format!("http://127.0.0.1:{port}")),
+                (
+                    "OTEL_EXPORTER_OTLP_ENDPOINT",
+                    format!("http://127.0.0.1:{port}"),
+                ),
                 ("OTEL_METRICS_EXPORTER", "otlp,prometheus".into()),
                 ("OTEL_EXPORTER_PROMETHEUS_PORT", "0".into()),
                 ("OTEL_LOGS_EXPORTER", "none".into()),
@@ -33,7 +36,8 @@ fn collector_absent_costs_the_host_nothing_but_counted_drops() {
         );
         return;
     }
-    let guard = telemetry_core::init("absent-collector").expect("init succeeds without a collector");
+    let guard =
+        telemetry_core::init("absent-collector").expect("init succeeds without a collector");
     let start = Instant::now();
     for i in 0..10_000_i64 {
         let _span = tracing::info_span!("dataface.work", dataface.item = i).entered();
@@ -42,7 +46,10 @@ fn collector_absent_costs_the_host_nothing_but_counted_drops() {
     println!("recorded 10000 spans in {recording:?}");
     // A pipeline that waited on the collector would take minutes here (10 s timeouts,
     // retries); recording must not wait at all.
-    assert!(recording < Duration::from_secs(10), "recording blocked: {recording:?}");
+    assert!(
+        recording < Duration::from_secs(10),
+        "recording blocked: {recording:?}"
+    );
 
     let stats = guard.stats().traces;
     assert_eq!(stats.attempted, 10_000);
@@ -59,7 +66,10 @@ fn collector_absent_costs_the_host_nothing_but_counted_drops() {
     .unwrap_or_else(|| panic!("queue_full drops on the scrape:\n{text}"));
     assert_eq!(queue_full as u64, stats.dropped_queue_full);
     assert_eq!(
-        scraped(&text, r#"dataface_telemetry_attempted_total{signal="traces"}"#),
+        scraped(
+            &text,
+            r#"dataface_telemetry_attempted_total{signal="traces"}"#
+        ),
         Some(10_000.0)
     );
 
@@ -67,7 +77,10 @@ fn collector_absent_costs_the_host_nothing_but_counted_drops() {
     let result = guard.shutdown(Duration::from_secs(2));
     let took = start.elapsed();
     println!("shutdown returned in {took:?}: {result:?}");
-    assert!(took < Duration::from_secs(3), "shutdown overran its bound: {took:?}");
+    assert!(
+        took < Duration::from_secs(3),
+        "shutdown overran its bound: {took:?}"
+    );
 }
 
 /// A collector that accepts connections and never answers.
@@ -79,7 +92,10 @@ fn silent_collector() -> (TcpListener, u16) {
 
 fn silent_env(port: u16, protocol: &str) -> Vec<(&'static str, String)> {
     vec![
-        ("OTEL_EXPORTER_OTLP_ENDPOINT", format!("http://127.0.0.1:{port}")),
+        (
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+            format!("http://127.0.0.1:{port}"),
+        ),
         ("OTEL_EXPORTER_OTLP_PROTOCOL", protocol.into()),
         ("OTEL_EXPORTER_OTLP_TIMEOUT", "30000".into()),
         ("OTEL_BSP_SCHEDULE_DELAY", "10".into()),
@@ -106,8 +122,15 @@ fn shutdown_is_bounded_when_the_collector_never_answers() {
         .expect_err("the flush cannot finish against a silent collector");
     let took = start.elapsed();
     println!("shutdown returned in {took:?}: {err}");
-    assert!(took < Duration::from_millis(1500), "shutdown overran: {took:?}");
-    assert!(err.timed_out.contains(&telemetry_core::config::Signal::Traces), "{err:?}");
+    assert!(
+        took < Duration::from_millis(1500),
+        "shutdown overran: {took:?}"
+    );
+    assert!(
+        err.timed_out
+            .contains(&telemetry_core::config::Signal::Traces),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -142,7 +165,10 @@ fn spans_after_shutdown_are_counted_as_dropped() {
         run_child(
             NAME,
             &[
-                ("OTEL_EXPORTER_OTLP_ENDPOINT", format!("http://127.0.0.1:{}", free_port())),
+                (
+                    "OTEL_EXPORTER_OTLP_ENDPOINT",
+                    format!("http://127.0.0.1:{}", free_port()),
+                ),
                 ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf".into()),
                 ("OTEL_EXPORTER_OTLP_TIMEOUT", "200".into()),
             ],
@@ -167,12 +193,22 @@ fn spans_after_shutdown_are_counted_as_dropped() {
 fn init_twice_is_an_error_not_a_panic() {
     const NAME: &str = "init_twice_is_an_error_not_a_panic";
     if !is_child(NAME) {
-        run_child(NAME, &[("OTEL_TRACES_EXPORTER", "none".into()), ("OTEL_METRICS_EXPORTER", "none".into()), ("OTEL_LOGS_EXPORTER", "none".into())]);
+        run_child(
+            NAME,
+            &[
+                ("OTEL_TRACES_EXPORTER", "none".into()),
+                ("OTEL_METRICS_EXPORTER", "none".into()),
+                ("OTEL_LOGS_EXPORTER", "none".into()),
+            ],
+        );
         return;
     }
     let guard = telemetry_core::init("first").unwrap();
     let second = telemetry_core::init("second");
-    assert!(matches!(second, Err(InitError::AlreadyInitialized)), "{second:?}");
+    assert!(
+        matches!(second, Err(InitError::AlreadyInitialized)),
+        "{second:?}"
+    );
     assert!(second.unwrap_err().to_string().contains("call init once"));
     guard.shutdown(Duration::from_secs(1)).unwrap();
 }
@@ -181,13 +217,23 @@ fn init_twice_is_an_error_not_a_panic() {
 fn sdk_disabled_installs_nothing() {
     const NAME: &str = "sdk_disabled_installs_nothing";
     if !is_child(NAME) {
-        run_child(NAME, &[("OTEL_SDK_DISABLED", "true".into()), ("OTEL_METRICS_EXPORTER", "prometheus".into())]);
+        run_child(
+            NAME,
+            &[
+                ("OTEL_SDK_DISABLED", "true".into()),
+                ("OTEL_METRICS_EXPORTER", "prometheus".into()),
+            ],
+        );
         return;
     }
     let guard = telemetry_core::init("disabled").unwrap();
     assert!(guard.is_disabled());
     assert!(!telemetry_core::enabled());
-    assert_eq!(guard.prometheus_addr(), None, "no scrape endpoint when disabled");
+    assert_eq!(
+        guard.prometheus_addr(),
+        None,
+        "no scrape endpoint when disabled"
+    );
     // Recording is a no-op, not an error.
     metrics::counter!("dataface.compile.outcomes").increment(1);
     let _span = tracing::info_span!("dataface.compile").entered();
@@ -203,12 +249,16 @@ fn strict_mode_turns_a_bad_value_into_an_init_error_naming_the_variable() {
             NAME,
             &[
                 ("DATAFACE_TELEMETRY_STRICT", "true".into()),
-                ("OTEL_EXPORTER_OTLP_HEADERS", "authorization=Bearer%20canary-secret,broken-canary".into()),
+                (
+                    "OTEL_EXPORTER_OTLP_HEADERS",
+                    "authorization=Bearer%20canary-secret,broken-canary".into(),
+                ),
             ],
         );
         return;
     }
-    let err = telemetry_core::init("strict").expect_err("strict mode rejects a malformed header list");
+    let err =
+        telemetry_core::init("strict").expect_err("strict mode rejects a malformed header list");
     let msg = err.to_string();
     assert!(msg.contains("OTEL_EXPORTER_OTLP_HEADERS"), "{msg}");
     assert!(!msg.contains("canary"), "the value leaked: {msg}");
@@ -217,7 +267,10 @@ fn strict_mode_turns_a_bad_value_into_an_init_error_naming_the_variable() {
         "strict",
         telemetry_core::config::TelemetryConfig::builder()
             .strict(false)
-            .exporters(telemetry_core::config::Signal::Traces, telemetry_core::config::Exporters::NONE),
+            .exporters(
+                telemetry_core::config::Signal::Traces,
+                telemetry_core::config::Exporters::NONE,
+            ),
     )
     .expect("init after a failed init");
     guard.shutdown(Duration::from_millis(100)).ok();

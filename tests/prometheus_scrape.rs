@@ -12,7 +12,9 @@ use support::{free_port, is_child, run_child};
 
 fn get(addr: SocketAddr, request: &str) -> String {
     let mut stream = TcpStream::connect(addr).expect("connect to the scrape endpoint");
-    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(5)))
+        .unwrap();
     stream.write_all(request.as_bytes()).unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();
@@ -27,7 +29,12 @@ fn promtool_check(text: &str) -> (bool, String) {
         .stderr(Stdio::piped())
         .spawn()
         .expect("promtool is not installed: run scripts/install-test-deps.sh");
-    child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     (
         out.status.success(),
@@ -62,7 +69,10 @@ fn scrape_serves_self_metrics_and_build_info_and_passes_promtool() {
     }
     let guard = telemetry_core::init("scrape-test").expect("init");
     let addr = guard.prometheus_addr().expect("scrape endpoint");
-    assert_eq!(addr.port().to_string(), std::env::var("PROMETHEUS_TEST_PORT").unwrap());
+    assert_eq!(
+        addr.port().to_string(),
+        std::env::var("PROMETHEUS_TEST_PORT").unwrap()
+    );
 
     metrics::describe_histogram!(
         "dataface.query.duration",
@@ -84,12 +94,21 @@ fn scrape_serves_self_metrics_and_build_info_and_passes_promtool() {
         r#"dataface_query_duration_seconds_bucket{adapter="duckdb",le="+Inf"} 1"#,
         r#"dataface_query_duration_seconds_count{adapter="duckdb"} 1"#,
     ] {
-        assert!(body.contains(expected), "missing {expected:?} in the scrape:\n{body}");
+        assert!(
+            body.contains(expected),
+            "missing {expected:?} in the scrape:\n{body}"
+        );
     }
-    assert!(!body.contains("quantile="), "histograms must not render as summaries:\n{body}");
+    assert!(
+        !body.contains("quantile="),
+        "histograms must not render as summaries:\n{body}"
+    );
 
     let (ok, problems) = promtool_check(body);
-    assert!(ok && problems.trim().is_empty(), "promtool check metrics: {problems}\n{body}");
+    assert!(
+        ok && problems.trim().is_empty(),
+        "promtool check metrics: {problems}\n{body}"
+    );
 
     let not_found = get(addr, "GET /other HTTP/1.1\r\n\r\n");
     assert!(not_found.starts_with("HTTP/1.1 404"), "{not_found}");

@@ -153,7 +153,9 @@ fn text(v: &Option<AnyValue>) -> String {
 }
 
 fn map(kvs: &[KeyValue]) -> BTreeMap<String, String> {
-    kvs.iter().map(|kv| (kv.key.clone(), text(&kv.value))).collect()
+    kvs.iter()
+        .map(|kv| (kv.key.clone(), text(&kv.value)))
+        .collect()
 }
 
 /// An in-process OTLP receiver on 127.0.0.1, running on a runtime of its own so the code

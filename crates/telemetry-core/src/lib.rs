@@ -43,6 +43,11 @@ pub mod release;
 pub mod self_metrics;
 
 pub use pipeline::{
-    enabled, init, init_with, InitError, ShutdownError, StatsHandle, TelemetryGuard, DROP_SHUTDOWN_TIMEOUT,
-    INTERNAL_TARGET,
+    enabled, init, init_with, InitError, ShutdownError, StatsHandle, TelemetryGuard,
+    DROP_SHUTDOWN_TIMEOUT, INTERNAL_TARGET,
 };
+
+/// The README's example compiles as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

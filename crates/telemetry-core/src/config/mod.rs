@@ -377,7 +377,10 @@ fn idx(signal: Signal) -> usize {
 impl TelemetryConfigBuilder {
     /// Reads variables through `lookup` instead of the process environment (for tests and
     /// for services that keep their settings elsewhere).
-    pub fn lookup(mut self, lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static) -> Self {
+    pub fn lookup(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
         self.lookup = Some(Arc::new(lookup));
         self
     }
@@ -551,7 +554,11 @@ impl TelemetryConfigBuilder {
         };
         let exporters = PerSignal {
             traces: exporters_for(Signal::Traces, OTEL_TRACES_EXPORTER, exporter_names),
-            metrics: exporters_for(Signal::Metrics, OTEL_METRICS_EXPORTER, metric_exporter_names),
+            metrics: exporters_for(
+                Signal::Metrics,
+                OTEL_METRICS_EXPORTER,
+                metric_exporter_names,
+            ),
             logs: exporters_for(Signal::Logs, OTEL_LOGS_EXPORTER, exporter_names),
         };
 
@@ -577,7 +584,10 @@ impl TelemetryConfigBuilder {
                         ("traceidratio", SamplerName::TraceIdRatio),
                         ("parentbased_always_on", SamplerName::ParentBasedAlwaysOn),
                         ("parentbased_always_off", SamplerName::ParentBasedAlwaysOff),
-                        ("parentbased_traceidratio", SamplerName::ParentBasedTraceIdRatio),
+                        (
+                            "parentbased_traceidratio",
+                            SamplerName::ParentBasedTraceIdRatio,
+                        ),
                     ],
                 )
                 .unwrap_or(SamplerName::ParentBasedAlwaysOn);
@@ -639,7 +649,11 @@ impl TelemetryConfigBuilder {
             event_attribute_count: count(OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT, None),
             link_attribute_count: count(OTEL_LINK_ATTRIBUTE_COUNT_LIMIT, None),
             attribute_value_length: r
-                .integer(OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT, 0, u64::from(u32::MAX))
+                .integer(
+                    OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+                    0,
+                    u64::from(u32::MAX),
+                )
                 .or(general_len)
                 .map(|n| n as usize),
         };
@@ -665,12 +679,15 @@ impl TelemetryConfigBuilder {
             SocketAddr::new(host, port)
         });
 
-        let release = self.release.or_else(|| r.string(DATAFACE_RELEASE)).or_else(|| {
-            resource_attributes
-                .iter()
-                .find(|(k, _)| k == "service.version")
-                .map(|(_, v)| v.clone())
-        });
+        let release = self
+            .release
+            .or_else(|| r.string(DATAFACE_RELEASE))
+            .or_else(|| {
+                resource_attributes
+                    .iter()
+                    .find(|(k, _)| k == "service.version")
+                    .map(|(_, v)| v.clone())
+            });
         let commit = self.commit.or_else(|| r.string(DATAFACE_COMMIT));
         let environment = self
             .environment

@@ -140,7 +140,13 @@ impl<'a> Reader<'a> {
             Some((_, value)) => Some(*value),
             None => {
                 let expected = one_of(choices.iter().map(|(n, _)| *n));
-                self.problem(var, ProblemKind::UnknownValue, expected, None, "the default");
+                self.problem(
+                    var,
+                    ProblemKind::UnknownValue,
+                    expected,
+                    None,
+                    "the default",
+                );
                 None
             }
         }
@@ -184,7 +190,10 @@ impl<'a> Reader<'a> {
     /// `key=value` pairs separated by commas, values percent-decoded. Values are never
     /// echoed; a malformed entry is reported by position and skipped. The flag tells
     /// whether any entry was malformed.
-    pub(crate) fn key_values(&mut self, var: &'static str) -> Option<(Vec<(String, String)>, bool)> {
+    pub(crate) fn key_values(
+        &mut self,
+        var: &'static str,
+    ) -> Option<(Vec<(String, String)>, bool)> {
         let raw = self.raw(var)?;
         let mut out = Vec::new();
         let mut bad = false;

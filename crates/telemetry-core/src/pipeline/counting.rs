@@ -9,6 +9,7 @@
 use crate::config::Signal;
 use crate::self_metrics::{DropReason, SelfMetrics};
 use opentelemetry::Context;
+use opentelemetry::InstrumentationScope;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::logs::{LogBatch, LogExporter, LogProcessor, SdkLogRecord};
 use opentelemetry_sdk::metrics::data::ResourceMetrics;
@@ -16,7 +17,6 @@ use opentelemetry_sdk::metrics::exporter::PushMetricExporter;
 use opentelemetry_sdk::metrics::Temporality;
 use opentelemetry_sdk::trace::{Span, SpanData, SpanExporter, SpanProcessor};
 use opentelemetry_sdk::Resource;
-use opentelemetry::InstrumentationScope;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -91,9 +91,9 @@ impl Flow {
             self.stats
                 .dropped(self.signal, DropReason::ExportError, n as u64);
             if self.failures.fetch_add(1, Ordering::AcqRel) == 0 {
-                let why = error.map(|e| e.to_string()).unwrap_or_else(|| {
-                    "the export did not finish within its timeout".to_owned()
-                });
+                let why = error
+                    .map(|e| e.to_string())
+                    .unwrap_or_else(|| "the export did not finish within its timeout".to_owned());
                 crate::internal_event!(
                     warn,
                     "{} export to {} failed: {}; telemetry is being dropped and counted in dataface.telemetry.dropped{{signal=\"{}\",reason=\"export_error\"}} until an export succeeds",

@@ -169,8 +169,12 @@ pub fn init_with(
         .build()
         .map_err(InitError::from)
         .and_then(|config| install(service_name, config));
-    if let Err(InitError::Config(_) | InitError::Exporter { .. } | InitError::Prometheus { .. } | InitError::Runtime(_)) =
-        &result
+    if let Err(
+        InitError::Config(_)
+        | InitError::Exporter { .. }
+        | InitError::Prometheus { .. }
+        | InitError::Runtime(_),
+    ) = &result
     {
         // Nothing global was touched: a corrected retry may succeed.
         INITIALIZED.store(false, Ordering::Release);
@@ -241,9 +245,24 @@ impl TelemetryGuard {
         run_bounded(
             timeout,
             [
-                t.map(|p| (Signal::Traces, Box::new(move |_: Duration| p.force_flush()) as Job)),
-                l.map(|p| (Signal::Logs, Box::new(move |_: Duration| p.force_flush()) as Job)),
-                m.map(|p| (Signal::Metrics, Box::new(move |_: Duration| p.force_flush()) as Job)),
+                t.map(|p| {
+                    (
+                        Signal::Traces,
+                        Box::new(move |_: Duration| p.force_flush()) as Job,
+                    )
+                }),
+                l.map(|p| {
+                    (
+                        Signal::Logs,
+                        Box::new(move |_: Duration| p.force_flush()) as Job,
+                    )
+                }),
+                m.map(|p| {
+                    (
+                        Signal::Metrics,
+                        Box::new(move |_: Duration| p.force_flush()) as Job,
+                    )
+                }),
             ],
         )
     }
@@ -270,9 +289,24 @@ impl TelemetryGuard {
         let result = run_bounded(
             timeout,
             [
-                t.map(|p| (Signal::Traces, Box::new(move |d| p.shutdown_with_timeout(d)) as Job)),
-                l.map(|p| (Signal::Logs, Box::new(move |d| p.shutdown_with_timeout(d)) as Job)),
-                m.map(|p| (Signal::Metrics, Box::new(move |d| p.shutdown_with_timeout(d)) as Job)),
+                t.map(|p| {
+                    (
+                        Signal::Traces,
+                        Box::new(move |d| p.shutdown_with_timeout(d)) as Job,
+                    )
+                }),
+                l.map(|p| {
+                    (
+                        Signal::Logs,
+                        Box::new(move |d| p.shutdown_with_timeout(d)) as Job,
+                    )
+                }),
+                m.map(|p| {
+                    (
+                        Signal::Metrics,
+                        Box::new(move |d| p.shutdown_with_timeout(d)) as Job,
+                    )
+                }),
             ],
         );
         if let Some(mut scrape) = self.scrape.take() {
@@ -378,9 +412,10 @@ fn install(service_name: &str, config: TelemetryConfig) -> Result<TelemetryGuard
     let config = &guard.config;
     let resource = resource(&guard.service_name, config);
 
-    let needs_runtime = Signal::ALL
-        .iter()
-        .any(|s| config.exporters.get(*s).otlp && config.otlp.get(*s).protocol == crate::config::Protocol::Grpc);
+    let needs_runtime = Signal::ALL.iter().any(|s| {
+        config.exporters.get(*s).otlp
+            && config.otlp.get(*s).protocol == crate::config::Protocol::Grpc
+    });
     if needs_runtime {
         guard.runtime = Some(
             tokio::runtime::Builder::new_multi_thread()
@@ -613,7 +648,11 @@ fn install(service_name: &str, config: TelemetryConfig) -> Result<TelemetryGuard
     crate::release::record_build_info(&guard.service_name, config);
     let problems = config.problems();
     for p in problems {
-        crate::internal_event!(warn, "telemetry configuration: {p}; using {} instead", p.fallback);
+        crate::internal_event!(
+            warn,
+            "telemetry configuration: {p}; using {} instead",
+            p.fallback
+        );
     }
     guard
         .stats
@@ -643,8 +682,11 @@ impl<S: tracing::Subscriber> Layer<S> for AfterShutdown {
     ) {
         if self.shut.load(Ordering::Relaxed) {
             self.stats.attempted(Signal::Traces, 1);
-            self.stats
-                .dropped(Signal::Traces, crate::self_metrics::DropReason::AfterShutdown, 1);
+            self.stats.dropped(
+                Signal::Traces,
+                crate::self_metrics::DropReason::AfterShutdown,
+                1,
+            );
         }
     }
 }
@@ -706,5 +748,12 @@ fn instance_id() -> String {
     let b = (b & !(0xf000u128 << 64)) | (0x4000u128 << 64); // version 4
     let b = (b & !(0xc000u128 << 48)) | (0x8000u128 << 48); // variant
     let h = format!("{b:032x}");
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }

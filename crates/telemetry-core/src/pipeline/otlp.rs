@@ -20,7 +20,10 @@ fn retry_policy() -> RetryPolicy {
         .with_max_delay(Duration::from_millis(1600))
 }
 
-fn metadata(signal: Signal, s: &OtlpSettings) -> Result<opentelemetry_otlp::tonic_types::metadata::MetadataMap, InitError> {
+fn metadata(
+    signal: Signal,
+    s: &OtlpSettings,
+) -> Result<opentelemetry_otlp::tonic_types::metadata::MetadataMap, InitError> {
     let mut headers = http::HeaderMap::new();
     for (i, (k, v)) in s.headers.0.iter().enumerate() {
         let name = http::HeaderName::from_bytes(k.to_ascii_lowercase().as_bytes());
@@ -50,7 +53,10 @@ fn http_headers(s: &OtlpSettings) -> HashMap<String, String> {
 fn build_error(signal: Signal, s: &OtlpSettings, e: impl std::fmt::Display) -> InitError {
     InitError::Exporter {
         signal,
-        reason: format!("OTLP exporter to {} could not be built: {e}", redact_url(&s.endpoint)),
+        reason: format!(
+            "OTLP exporter to {} could not be built: {e}",
+            redact_url(&s.endpoint)
+        ),
     }
 }
 
@@ -109,14 +115,24 @@ pub(crate) fn span_exporter(
     s: &OtlpSettings,
     export_timeout: Duration,
 ) -> Result<opentelemetry_otlp::SpanExporter, InitError> {
-    otlp_exporter!(opentelemetry_otlp::SpanExporter, Signal::Traces, s, export_timeout)
+    otlp_exporter!(
+        opentelemetry_otlp::SpanExporter,
+        Signal::Traces,
+        s,
+        export_timeout
+    )
 }
 
 pub(crate) fn log_exporter(
     s: &OtlpSettings,
     export_timeout: Duration,
 ) -> Result<opentelemetry_otlp::LogExporter, InitError> {
-    otlp_exporter!(opentelemetry_otlp::LogExporter, Signal::Logs, s, export_timeout)
+    otlp_exporter!(
+        opentelemetry_otlp::LogExporter,
+        Signal::Logs,
+        s,
+        export_timeout
+    )
 }
 
 pub(crate) fn metric_exporter(

@@ -17,8 +17,8 @@ use std::time::Duration;
 /// Histogram buckets applied to every histogram on the scrape; the OpenTelemetry SDK's
 /// default explicit boundaries, so both paths bucket alike.
 pub(crate) const DEFAULT_BUCKETS: &[f64] = &[
-    0.0, 5.0, 10.0, 25.0, 50.0, 75.0, 100.0, 250.0, 500.0, 750.0, 1000.0, 2500.0, 5000.0,
-    7500.0, 10000.0,
+    0.0, 5.0, 10.0, 25.0, 50.0, 75.0, 100.0, 250.0, 500.0, 750.0, 1000.0, 2500.0, 5000.0, 7500.0,
+    10000.0,
 ];
 
 /// The running endpoint.
