@@ -14,10 +14,20 @@ use support::{is_child, run_child};
 /// A scripted OTLP/HTTP endpoint: answers the n-th request with `statuses[n]` (the last
 /// one repeats) and counts the requests.
 fn scripted(statuses: &'static [u16]) -> (u16, Arc<AtomicUsize>) {
+    let (port, count, _) = scripted_with_heads(statuses);
+    (port, count)
+}
+
+/// As [`scripted`], also keeping each request's head (lower-cased).
+fn scripted_with_heads(
+    statuses: &'static [u16],
+) -> (u16, Arc<AtomicUsize>, Arc<std::sync::Mutex<Vec<String>>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let count = Arc::new(AtomicUsize::new(0));
+    let heads = Arc::new(std::sync::Mutex::new(Vec::new()));
     let seen = count.clone();
+    let kept = heads.clone();
     std::thread::spawn(move || {
         for stream in listener.incoming() {
             let Ok(mut stream) = stream else { continue };
@@ -32,6 +42,7 @@ fn scripted(statuses: &'static [u16]) -> (u16, Arc<AtomicUsize>) {
                 }
                 if let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
                     let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+                    kept.lock().unwrap().push(head.clone());
                     let len = head
                         .lines()
                         .find_map(|l| l.strip_prefix("content-length:"))
@@ -57,7 +68,7 @@ fn scripted(statuses: &'static [u16]) -> (u16, Arc<AtomicUsize>) {
             );
         }
     });
-    (port, count)
+    (port, count, heads)
 }
 
 fn env(port: u16) -> Vec<(&'static str, String)> {
@@ -132,5 +143,30 @@ fn retries_are_bounded_when_the_collector_keeps_failing() {
         requests.load(Ordering::SeqCst),
         4,
         "one attempt and three retries"
+    );
+}
+
+#[test]
+fn configured_headers_are_sent_with_every_request() {
+    const NAME: &str = "configured_headers_are_sent_with_every_request";
+    if is_child(NAME) {
+        let stats = one_span_then_shutdown();
+        assert_eq!(stats.exported, 1, "{stats:?}");
+        return;
+    }
+    let (port, _, heads) = scripted_with_heads(&[200]);
+    let mut env = env(port);
+    env.push((
+        "OTEL_EXPORTER_OTLP_HEADERS",
+        "authorization=Bearer%20tok-123,x-dataface-tenant=acme".into(),
+    ));
+    run_child(NAME, &env);
+    let heads = heads.lock().unwrap();
+    assert!(
+        heads
+            .iter()
+            .any(|h| h.contains("authorization: bearer tok-123")
+                && h.contains("x-dataface-tenant: acme")),
+        "{heads:?}"
     );
 }

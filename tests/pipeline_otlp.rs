@@ -93,6 +93,10 @@ fn check(got: &Received) {
 }
 
 fn delivers(name: &str, grpc: bool) {
+    delivers_with(name, grpc, &[]);
+}
+
+fn delivers_with(name: &str, grpc: bool, extra: &[(&'static str, &str)]) {
     if is_child(name) {
         return child();
     }
@@ -104,6 +108,7 @@ fn delivers(name: &str, grpc: bool) {
         ("DATAFACE_ENVIRONMENT", "staging".to_owned()),
         ("OTEL_RESOURCE_ATTRIBUTES", "team=compiler".to_owned()),
     ]);
+    env.extend(extra.iter().map(|(k, v)| (*k, v.to_string())));
     run_child(name, &env);
     let got = rx.wait(Duration::from_secs(10), |r| {
         !r.spans.is_empty() && !r.logs.is_empty() && !r.points.is_empty()
@@ -119,4 +124,22 @@ fn grpc_delivers_spans_logs_and_metrics_with_resource() {
 #[test]
 fn http_delivers_spans_logs_and_metrics_with_resource() {
     delivers("http_delivers_spans_logs_and_metrics_with_resource", false);
+}
+
+#[test]
+fn grpc_with_gzip_compression_delivers() {
+    delivers_with(
+        "grpc_with_gzip_compression_delivers",
+        true,
+        &[("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip")],
+    );
+}
+
+#[test]
+fn http_with_gzip_compression_delivers() {
+    delivers_with(
+        "http_with_gzip_compression_delivers",
+        false,
+        &[("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip")],
+    );
 }
