@@ -37,6 +37,7 @@ macro_rules! internal_event {
 }
 pub(crate) use internal_event;
 
+pub mod catalog;
 pub mod config;
 mod pipeline;
 pub mod release;

@@ -9,10 +9,26 @@
 //! `DATAFACE_RELEASE`, else `service.version` in `OTEL_RESOURCE_ATTRIBUTES`; the commit
 //! from code, else `DATAFACE_COMMIT`. What is not known is labelled `unknown`.
 
+use crate::catalog::{owners, InstrumentKind, LabelSpec, MetricSpec};
 use crate::config::TelemetryConfig;
 
 /// `dataface.build.info`: value 1, labels `service`, `version`, `commit`.
 pub const BUILD_INFO: &str = "dataface.build.info";
+
+/// Catalog entry of [`BUILD_INFO`].
+pub const BUILD_INFO_SPEC: MetricSpec = MetricSpec {
+    name: BUILD_INFO,
+    kind: InstrumentKind::Gauge,
+    unit: "{info}",
+    description: "Release identity of the running service; always 1.",
+    labels: &[
+        LabelSpec::bounded("service", "The service name.", 16),
+        LabelSpec::bounded("version", "The release (`service.version`).", 16),
+        LabelSpec::bounded("commit", "The commit the release was built from.", 16),
+    ],
+    buckets: &[],
+    owner: owners::OBSERVABILITY_PLATFORM,
+};
 
 /// The label value for a release or commit nobody configured.
 pub const UNKNOWN: &str = "unknown";
@@ -37,10 +53,6 @@ macro_rules! build_info {
 }
 
 pub(crate) fn record_build_info(service: &str, config: &TelemetryConfig) {
-    metrics::describe_gauge!(
-        BUILD_INFO,
-        "Release identity of the running service; always 1."
-    );
     metrics::gauge!(
         BUILD_INFO,
         "service" => service.to_owned(),

@@ -14,8 +14,83 @@
 //!
 //! For `signal="metrics"`, an item is one export of the whole metric set.
 
+use crate::catalog::{owners, InstrumentKind, LabelSpec, MetricSpec};
 use crate::config::Signal;
 use std::sync::atomic::{AtomicU64, Ordering};
+
+const SIGNAL: LabelSpec = LabelSpec::enumerated(
+    "signal",
+    "The OpenTelemetry signal.",
+    &["traces", "metrics", "logs"],
+);
+const REASON: LabelSpec = LabelSpec::enumerated(
+    "reason",
+    "Why the items were lost.",
+    &["queue_full", "export_error", "after_shutdown"],
+);
+
+/// Catalog entry of [`ATTEMPTED`].
+pub const ATTEMPTED_SPEC: MetricSpec = MetricSpec {
+    name: ATTEMPTED,
+    kind: InstrumentKind::Counter,
+    unit: "{item}",
+    description:
+        "Spans and log records handed to the telemetry pipeline, and metric exports started.",
+    labels: &[SIGNAL],
+    buckets: &[],
+    owner: owners::OBSERVABILITY_PLATFORM,
+};
+/// Catalog entry of [`EXPORTED`].
+pub const EXPORTED_SPEC: MetricSpec = MetricSpec {
+    name: EXPORTED,
+    kind: InstrumentKind::Counter,
+    unit: "{item}",
+    description: "Telemetry items the exporter accepted.",
+    labels: &[SIGNAL],
+    buckets: &[],
+    owner: owners::OBSERVABILITY_PLATFORM,
+};
+/// Catalog entry of [`DROPPED`].
+pub const DROPPED_SPEC: MetricSpec = MetricSpec {
+    name: DROPPED,
+    kind: InstrumentKind::Counter,
+    unit: "{item}",
+    description: "Telemetry items lost, by reason.",
+    labels: &[SIGNAL, REASON],
+    buckets: &[],
+    owner: owners::OBSERVABILITY_PLATFORM,
+};
+/// Catalog entry of [`CONFIG_WARNINGS`].
+pub const CONFIG_WARNINGS_SPEC: MetricSpec = MetricSpec {
+    name: CONFIG_WARNINGS,
+    kind: InstrumentKind::Counter,
+    unit: "{warning}",
+    description: "Telemetry configuration values that broke a rule and were replaced by a default.",
+    labels: &[LabelSpec::enumerated(
+        "variable",
+        "The environment variable.",
+        crate::config::vars::ALL,
+    )],
+    buckets: &[],
+    owner: owners::OBSERVABILITY_PLATFORM,
+};
+/// `dataface.telemetry.cardinality.overflow`: label values recorded as `other` because they
+/// were outside their declared set, by metric.
+pub const CARDINALITY_OVERFLOW: &str = "dataface.telemetry.cardinality.overflow";
+/// Catalog entry of [`CARDINALITY_OVERFLOW`].
+pub const CARDINALITY_OVERFLOW_SPEC: MetricSpec = MetricSpec {
+    name: CARDINALITY_OVERFLOW,
+    kind: InstrumentKind::Counter,
+    unit: "{series}",
+    description: "Metric registrations whose label values fell outside their declared set and were recorded as `other`.",
+    labels: &[LabelSpec::bounded(
+        "metric",
+        "The metric whose labels overflowed (its OpenTelemetry name).",
+        256,
+    )],
+    buckets: &[],
+    owner: owners::OBSERVABILITY_PLATFORM,
+};
 
 /// `dataface.telemetry.attempted`: spans and log records handed to the pipeline, metric exports started.
 pub const ATTEMPTED: &str = "dataface.telemetry.attempted";
@@ -116,13 +191,6 @@ pub(crate) struct SelfMetrics {
 impl SelfMetrics {
     /// Registers the metric handles, once the recorder is installed.
     pub(crate) fn register_handles(&self) {
-        metrics::describe_counter!(ATTEMPTED, "Telemetry items handed to the pipeline.");
-        metrics::describe_counter!(EXPORTED, "Telemetry items the exporter accepted.");
-        metrics::describe_counter!(DROPPED, "Telemetry items lost, by reason.");
-        metrics::describe_counter!(
-            CONFIG_WARNINGS,
-            "Telemetry configuration values that broke a rule."
-        );
         for signal in Signal::ALL {
             let name = signal.as_str();
             let counts = &self.signals[signal as usize];

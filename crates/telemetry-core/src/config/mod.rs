@@ -311,6 +311,9 @@ pub struct TelemetryConfig {
     pub log_filter: String,
     /// `DATAFACE_LOG_STDERR`: human-readable events on stderr.
     pub log_stderr: bool,
+    /// The signal catalog the pipeline enforces (units, buckets, label bounds, names);
+    /// telemetry-core's own section is always added.
+    pub catalog: &'static crate::catalog::Catalog,
     problems: Vec<ConfigProblem>,
 }
 
@@ -359,6 +362,7 @@ pub struct TelemetryConfigBuilder {
     strict: Option<bool>,
     log_filter: Option<String>,
     log_stderr: Option<bool>,
+    catalog: Option<&'static crate::catalog::Catalog>,
 }
 
 impl fmt::Debug for TelemetryConfigBuilder {
@@ -492,6 +496,13 @@ impl TelemetryConfigBuilder {
     /// Turns the stderr event stream on or off, over `DATAFACE_LOG_STDERR`.
     pub fn log_stderr(mut self, on: bool) -> Self {
         self.log_stderr = Some(on);
+        self
+    }
+
+    /// Sets the signal catalog the pipeline enforces (the product catalog, from the
+    /// `dataface-telemetry` facade); without it, only telemetry-core's own section is known.
+    pub fn catalog(mut self, catalog: &'static crate::catalog::Catalog) -> Self {
+        self.catalog = Some(catalog);
         self
     }
 
@@ -742,6 +753,7 @@ impl TelemetryConfigBuilder {
             strict,
             log_filter,
             log_stderr,
+            catalog: self.catalog.unwrap_or(&crate::catalog::CORE_CATALOG),
             problems: std::mem::take(&mut r.problems),
         }
     }

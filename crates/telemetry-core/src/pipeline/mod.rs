@@ -1,6 +1,7 @@
 //! The pipeline: one `init` installs tracing, logs and metrics; the guard shuts them down.
 
 mod counting;
+mod metric_layers;
 mod otlp;
 mod prometheus;
 
@@ -411,6 +412,7 @@ fn install(service_name: &str, config: TelemetryConfig) -> Result<TelemetryGuard
     }
     let config = &guard.config;
     let resource = resource(&guard.service_name, config);
+    let specs = || metric_layers::Specs::new(&[&crate::catalog::CORE_CATALOG, config.catalog]);
 
     let needs_runtime = Signal::ALL.iter().any(|s| {
         config.exporters.get(*s).otlp
@@ -519,7 +521,25 @@ fn install(service_name: &str, config: TelemetryConfig) -> Result<TelemetryGuard
         Temporality::LowMemory => opentelemetry_sdk::metrics::Temporality::LowMemory,
     };
     let meter_provider = if metrics_sel.otlp || metrics_sel.console {
-        let mut b = SdkMeterProvider::builder().with_resource(resource.clone());
+        let view_specs = specs();
+        let mut b = SdkMeterProvider::builder()
+            .with_resource(resource.clone())
+            .with_view(move |instrument: &opentelemetry_sdk::metrics::Instrument| {
+                // The catalog's unit, description and buckets on the OTLP path.
+                let spec = view_specs.get(instrument.name())?;
+                let mut stream = opentelemetry_sdk::metrics::Stream::builder()
+                    .with_unit(spec.unit)
+                    .with_description(spec.description);
+                if spec.kind == crate::catalog::InstrumentKind::Histogram {
+                    stream = stream.with_aggregation(
+                        opentelemetry_sdk::metrics::Aggregation::ExplicitBucketHistogram {
+                            boundaries: spec.buckets.to_vec(),
+                            record_min_max: true,
+                        },
+                    );
+                }
+                stream.build().ok()
+            });
         if metrics_sel.otlp {
             let exporter = CountingMetricExporter {
                 inner: otlp::metric_exporter(
@@ -551,7 +571,7 @@ fn install(service_name: &str, config: TelemetryConfig) -> Result<TelemetryGuard
         None
     };
     let scrape = if metrics_sel.prometheus {
-        Some(prometheus::start(config.prometheus_addr)?)
+        Some(prometheus::start(config.prometheus_addr, &specs())?)
     } else {
         None
     };
@@ -572,7 +592,8 @@ fn install(service_name: &str, config: TelemetryConfig) -> Result<TelemetryGuard
         ));
         any_recorder = true;
     }
-    if any_recorder && metrics::set_global_recorder(fanout.build()).is_err() {
+    let guarded = metric_layers::CardinalityGuard::new(fanout.build(), specs());
+    if any_recorder && metrics::set_global_recorder(guarded).is_err() {
         // Leave nothing running behind the error.
         for p in [&tracer_provider].into_iter().flatten() {
             let _ = p.shutdown_with_timeout(Duration::from_millis(100));
@@ -643,7 +664,16 @@ fn install(service_name: &str, config: TelemetryConfig) -> Result<TelemetryGuard
         opentelemetry::propagation::TextMapCompositePropagator::new(propagators),
     );
 
-    // Self-metrics, build info and the configuration warnings, now that they have somewhere to go.
+    // Descriptions, self-metrics, build info and the configuration warnings, now that
+    // they have somewhere to go.
+    for spec in specs().iter() {
+        let (name, text) = (spec.name, spec.description);
+        match spec.kind {
+            crate::catalog::InstrumentKind::Counter => metrics::describe_counter!(name, text),
+            crate::catalog::InstrumentKind::Gauge => metrics::describe_gauge!(name, text),
+            crate::catalog::InstrumentKind::Histogram => metrics::describe_histogram!(name, text),
+        }
+    }
     guard.stats.register_handles();
     crate::release::record_build_info(&guard.service_name, config);
     let problems = config.problems();

@@ -5,8 +5,12 @@
 //! `init` returns (so a bad address is an init error, not a lost endpoint), reports the
 //! address it bound (port 0 picks a free one), and stops at shutdown.
 
+use super::metric_layers::{PrometheusNames, Specs};
 use super::InitError;
-use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle, PrometheusRecorder};
+use crate::catalog::InstrumentKind;
+use metrics_exporter_prometheus::{
+    Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder,
+};
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -30,16 +34,25 @@ pub(crate) struct ScrapeEndpoint {
     threads: Vec<JoinHandle<()>>,
 }
 
-/// Builds the recorder and starts serving `GET /metrics` on `addr`.
-pub(crate) fn start(addr: SocketAddr) -> Result<(PrometheusRecorder, ScrapeEndpoint), InitError> {
-    let recorder = PrometheusBuilder::new()
-        .with_recommended_naming(true)
+/// Builds the recorder (catalog buckets per histogram, derived names) and starts serving
+/// `GET /metrics` on `addr`.
+pub(crate) fn start(
+    addr: SocketAddr,
+    specs: &Specs,
+) -> Result<(PrometheusNames<PrometheusRecorder>, ScrapeEndpoint), InitError> {
+    let build_error = |e: metrics_exporter_prometheus::BuildError| InitError::Prometheus {
+        addr,
+        reason: e.to_string(),
+    };
+    let mut builder = PrometheusBuilder::new()
         .set_buckets(DEFAULT_BUCKETS)
-        .map_err(|e| InitError::Prometheus {
-            addr,
-            reason: e.to_string(),
-        })?
-        .build_recorder();
+        .map_err(build_error)?;
+    for spec in specs.iter().filter(|m| m.kind == InstrumentKind::Histogram) {
+        builder = builder
+            .set_buckets_for_metric(Matcher::Full(spec.prometheus_name()), spec.buckets)
+            .map_err(build_error)?;
+    }
+    let recorder = builder.build_recorder();
     let handle = recorder.handle();
     let listener = TcpListener::bind(addr).map_err(|e| InitError::Prometheus {
         addr,
@@ -90,7 +103,7 @@ pub(crate) fn start(addr: SocketAddr) -> Result<(PrometheusRecorder, ScrapeEndpo
             })?
     };
     Ok((
-        recorder,
+        PrometheusNames::new(recorder, specs),
         ScrapeEndpoint {
             addr: bound,
             handle,

@@ -1,0 +1,312 @@
+//! Between the `metrics` facade and the exporters: the cardinality guard (every label
+//! bounded by the catalog) and the Prometheus naming layer (every series under its derived
+//! Prometheus name).
+
+use crate::catalog::{prometheus_name, Catalog, InstrumentKind, LabelValues, MetricSpec, OTHER};
+use crate::self_metrics::CARDINALITY_OVERFLOW;
+use metrics::{
+    Counter, Gauge, Histogram, Key, KeyName, Label, Metadata, Recorder, SharedString, Unit,
+};
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+
+/// Series an undeclared metric may have before further label sets overflow.
+pub(crate) const UNDECLARED_SERIES_LIMIT: usize = 256;
+
+/// The label set an undeclared metric's overflowing series are recorded under: the
+/// OpenTelemetry SDK's overflow attribute.
+pub(crate) const OVERFLOW_LABEL: (&str, &str) = ("otel.metric.overflow", "true");
+
+/// The metrics of the catalogs in use, by name.
+#[derive(Debug, Default)]
+pub(crate) struct Specs(HashMap<&'static str, &'static MetricSpec>);
+
+impl Specs {
+    pub(crate) fn new(catalogs: &[&'static Catalog]) -> Self {
+        let mut map = HashMap::new();
+        for c in catalogs {
+            for m in c.metrics() {
+                map.entry(m.name).or_insert(m);
+            }
+        }
+        Self(map)
+    }
+
+    pub(crate) fn get(&self, name: &str) -> Option<&'static MetricSpec> {
+        self.0.get(name).copied()
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &'static MetricSpec> + '_ {
+        self.0.values().copied()
+    }
+}
+
+/// Bounds every label of every metric: a value outside its declared set is recorded as
+/// `other`, an undeclared label is dropped, an undeclared metric keeps at most
+/// [`UNDECLARED_SERIES_LIMIT`] label sets. Each overflow is counted in
+/// `dataface.telemetry.cardinality.overflow{metric}`. Values are only rewritten, never
+/// lost: the totals stay whole. It runs when a handle is registered, never per update.
+pub(crate) struct CardinalityGuard<R> {
+    inner: R,
+    specs: Specs,
+    seen: Mutex<HashMap<(&'static str, &'static str), HashSet<String>>>,
+    undeclared: Mutex<HashMap<String, HashSet<Vec<Label>>>>,
+    overflow: Mutex<HashMap<String, Counter>>,
+}
+
+impl<R> std::fmt::Debug for CardinalityGuard<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CardinalityGuard")
+            .field("declared_metrics", &self.specs.0.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl<R: Recorder> CardinalityGuard<R> {
+    pub(crate) fn new(inner: R, specs: Specs) -> Self {
+        Self {
+            inner,
+            specs,
+            seen: Mutex::default(),
+            undeclared: Mutex::default(),
+            overflow: Mutex::default(),
+        }
+    }
+
+    fn count_overflow(&self, metric: &str) {
+        let counter = {
+            let mut map = self.overflow.lock().unwrap_or_else(|p| p.into_inner());
+            map.entry(metric.to_owned())
+                .or_insert_with(|| {
+                    let key = Key::from_parts(
+                        CARDINALITY_OVERFLOW,
+                        vec![Label::new("metric", metric.to_owned())],
+                    );
+                    let metadata = metrics::Metadata::new(
+                        module_path!(),
+                        metrics::Level::INFO,
+                        Some(module_path!()),
+                    );
+                    // Straight to the inner recorder: the guard's own counter is bounded
+                    // by the catalog's metric count plus the undeclared limit.
+                    self.inner.register_counter(&key, &metadata)
+                })
+                .clone()
+        };
+        counter.increment(1);
+    }
+
+    /// The key to register instead of `key`.
+    pub(crate) fn bound(&self, key: &Key) -> Key {
+        match self.specs.get(key.name()) {
+            Some(spec) => self.bound_declared(spec, key),
+            None => self.bound_undeclared(key),
+        }
+    }
+
+    fn bound_declared(&self, spec: &'static MetricSpec, key: &Key) -> Key {
+        let mut overflowed = false;
+        let mut labels = Vec::with_capacity(spec.labels.len());
+        for label in key.labels() {
+            let Some(decl) = spec.label(label.key()) else {
+                overflowed = true; // an undeclared label is dropped
+                continue;
+            };
+            let value = label.value();
+            let allowed = match decl.values {
+                LabelValues::Enumerated(values) => values.contains(&value),
+                LabelValues::Bounded(max) => {
+                    let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+                    let set = seen.entry((spec.name, decl.key)).or_default();
+                    if set.contains(value) {
+                        true
+                    } else if set.len() < max {
+                        set.insert(value.to_owned());
+                        true
+                    } else {
+                        false
+                    }
+                }
+            };
+            if allowed {
+                labels.push(label.clone());
+            } else {
+                overflowed = true;
+                labels.push(Label::new(decl.key, OTHER));
+            }
+        }
+        if overflowed {
+            self.count_overflow(spec.name);
+            Key::from_parts(key.name().to_owned(), labels)
+        } else {
+            key.clone()
+        }
+    }
+
+    fn bound_undeclared(&self, key: &Key) -> Key {
+        let labels: Vec<Label> = key.labels().cloned().collect();
+        if labels.is_empty() {
+            return key.clone();
+        }
+        let allowed = {
+            let mut map = self.undeclared.lock().unwrap_or_else(|p| p.into_inner());
+            let set = map.entry(key.name().to_owned()).or_default();
+            if set.contains(&labels) {
+                true
+            } else if set.len() < UNDECLARED_SERIES_LIMIT {
+                set.insert(labels);
+                true
+            } else {
+                false
+            }
+        };
+        if allowed {
+            key.clone()
+        } else {
+            self.count_overflow(key.name());
+            Key::from_parts(
+                key.name().to_owned(),
+                vec![Label::new(OVERFLOW_LABEL.0, OVERFLOW_LABEL.1)],
+            )
+        }
+    }
+}
+
+impl<R: Recorder> Recorder for CardinalityGuard<R> {
+    fn describe_counter(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
+        self.inner.describe_counter(key, unit, description);
+    }
+    fn describe_gauge(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
+        self.inner.describe_gauge(key, unit, description);
+    }
+    fn describe_histogram(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
+        self.inner.describe_histogram(key, unit, description);
+    }
+    fn register_counter(&self, key: &Key, metadata: &Metadata<'_>) -> Counter {
+        self.inner.register_counter(&self.bound(key), metadata)
+    }
+    fn register_gauge(&self, key: &Key, metadata: &Metadata<'_>) -> Gauge {
+        self.inner.register_gauge(&self.bound(key), metadata)
+    }
+    fn register_histogram(&self, key: &Key, metadata: &Metadata<'_>) -> Histogram {
+        self.inner.register_histogram(&self.bound(key), metadata)
+    }
+}
+
+/// Registers every series under its derived Prometheus name, so the scrape shows what a
+/// collector would make of the OTLP form.
+pub(crate) struct PrometheusNames<R> {
+    inner: R,
+    names: HashMap<&'static str, String>,
+    /// Units described for metrics the catalog does not declare.
+    described: Mutex<HashMap<String, &'static str>>,
+}
+
+impl<R> std::fmt::Debug for PrometheusNames<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PrometheusNames").finish_non_exhaustive()
+    }
+}
+
+impl<R: Recorder> PrometheusNames<R> {
+    pub(crate) fn new(inner: R, specs: &Specs) -> Self {
+        let names = specs
+            .iter()
+            .map(|m| (m.name, m.prometheus_name()))
+            .collect();
+        Self {
+            inner,
+            names,
+            described: Mutex::default(),
+        }
+    }
+
+    fn name(&self, name: &str, kind: InstrumentKind) -> String {
+        match self.names.get(name) {
+            Some(n) => n.clone(),
+            // Undeclared: the unit it was described with, if any.
+            None => {
+                let described = self.described.lock().unwrap_or_else(|p| p.into_inner());
+                prometheus_name(name, described.get(name).copied().unwrap_or(""), kind)
+            }
+        }
+    }
+
+    fn note_unit(&self, key: &KeyName, unit: Option<Unit>) {
+        if let Some(unit) = unit.map(ucum) {
+            if !self.names.contains_key(key.as_str()) {
+                self.described
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .insert(key.as_str().to_owned(), unit);
+            }
+        }
+    }
+
+    fn rename(&self, key: &Key, kind: InstrumentKind) -> Key {
+        let labels: Vec<Label> = key
+            .labels()
+            .map(|l| {
+                Label::new(
+                    crate::catalog::prometheus_label(l.key()),
+                    l.value().to_owned(),
+                )
+            })
+            .collect();
+        Key::from_parts(self.name(key.name(), kind), labels)
+    }
+}
+
+impl<R: Recorder> Recorder for PrometheusNames<R> {
+    fn describe_counter(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
+        self.note_unit(&key, unit);
+        let name = self.name(key.as_str(), InstrumentKind::Counter);
+        self.inner.describe_counter(name.into(), None, description);
+    }
+    fn describe_gauge(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
+        self.note_unit(&key, unit);
+        let name = self.name(key.as_str(), InstrumentKind::Gauge);
+        self.inner.describe_gauge(name.into(), None, description);
+    }
+    fn describe_histogram(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
+        self.note_unit(&key, unit);
+        let name = self.name(key.as_str(), InstrumentKind::Histogram);
+        self.inner
+            .describe_histogram(name.into(), None, description);
+    }
+    fn register_counter(&self, key: &Key, metadata: &Metadata<'_>) -> Counter {
+        self.inner
+            .register_counter(&self.rename(key, InstrumentKind::Counter), metadata)
+    }
+    fn register_gauge(&self, key: &Key, metadata: &Metadata<'_>) -> Gauge {
+        self.inner
+            .register_gauge(&self.rename(key, InstrumentKind::Gauge), metadata)
+    }
+    fn register_histogram(&self, key: &Key, metadata: &Metadata<'_>) -> Histogram {
+        self.inner
+            .register_histogram(&self.rename(key, InstrumentKind::Histogram), metadata)
+    }
+}
+
+/// The UCUM form of a `metrics` unit (as the OpenTelemetry bridge sends it).
+fn ucum(unit: Unit) -> &'static str {
+    match unit {
+        Unit::Count => "1",
+        Unit::Percent => "%",
+        Unit::Seconds => "s",
+        Unit::Milliseconds => "ms",
+        Unit::Microseconds => "us",
+        Unit::Nanoseconds => "ns",
+        Unit::Tebibytes => "TiBy",
+        Unit::Gibibytes => "GiBy",
+        Unit::Mebibytes => "MiBy",
+        Unit::Kibibytes => "KiBy",
+        Unit::Bytes => "By",
+        Unit::TerabitsPerSecond => "Tbit/s",
+        Unit::GigabitsPerSecond => "Gbit/s",
+        Unit::MegabitsPerSecond => "Mbit/s",
+        Unit::KilobitsPerSecond => "kbit/s",
+        Unit::BitsPerSecond => "bit/s",
+        Unit::CountPerSecond => "1/s",
+    }
+}
