@@ -39,6 +39,7 @@ pub(crate) use internal_event;
 
 pub mod catalog;
 pub mod config;
+pub mod errors;
 mod pipeline;
 pub mod release;
 pub mod self_metrics;

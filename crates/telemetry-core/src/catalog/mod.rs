@@ -332,3 +332,5 @@ pub static CORE_CATALOG: Catalog = Catalog {
     version: "0.1.0",
     sections: &[&CORE_SECTION],
 };
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,58 @@
+//! The error-code taxonomy on the wire.
+//!
+//! A probe crate declares its error codes as [`ErrorCodeSpec`]s and exposes them as an
+//! enum implementing [`ErrorCode`]. Recording one on a span sets the `error.type`
+//! attribute (the OpenTelemetry semantic convention) and the span status to error; on a
+//! metric, the code is the value of the `error.type` label (`error_type` on Prometheus)
+//! of the surface's declared error counter.
+//!
+//! ```
+//! use telemetry_core::catalog::{owners, ErrorClass, ErrorCodeSpec, Severity};
+//! use telemetry_core::errors::{record_on_span, ErrorCode};
+//!
+//! #[derive(Debug, Clone, Copy)]
+//! enum CompileError { UnknownQuery }
+//!
+//! const UNKNOWN_QUERY: ErrorCodeSpec = ErrorCodeSpec {
+//!     code: "unknown_query", surface: "compiler", class: ErrorClass::User, retryable: false,
+//!     severity: Severity::Error, owner: owners::CORE_COMPILER,
+//!     summary: "A chart references a query the contract does not define.",
+//!     remedy: "Define the query under `queries:` or fix the chart's `query:` name.",
+//! };
+//! impl ErrorCode for CompileError {
+//!     fn spec(self) -> &'static ErrorCodeSpec { match self { CompileError::UnknownQuery => &UNKNOWN_QUERY } }
+//! }
+//!
+//! let span = tracing::info_span!("dataface.compile");
+//! record_on_span(&span, CompileError::UnknownQuery);
+//! assert_eq!(CompileError::UnknownQuery.code(), "unknown_query");
+//! ```
+
+use crate::catalog::ErrorCodeSpec;
+use opentelemetry::trace::Status;
+use tracing_opentelemetry::OpenTelemetrySpanExt;
+
+/// The span attribute and metric label that carry an error code.
+pub const ERROR_TYPE: &str = "error.type";
+
+/// An error code of a surface: each variant maps to its catalog entry.
+pub trait ErrorCode: Copy + std::fmt::Debug + 'static {
+    /// The catalog entry.
+    fn spec(self) -> &'static ErrorCodeSpec;
+
+    /// The stable code string (`unknown_query`).
+    fn code(self) -> &'static str {
+        self.spec().code
+    }
+}
+
+/// Marks `span` failed with `code`: `error.type` = the code, status = error with the code's
+/// summary as its message. Costs nothing when telemetry is disabled.
+pub fn record_on_span(span: &tracing::Span, code: impl ErrorCode) {
+    if span.is_disabled() {
+        return;
+    }
+    let spec = code.spec();
+    span.set_attribute(ERROR_TYPE, spec.code);
+    span.set_status(Status::error(spec.summary));
+}
