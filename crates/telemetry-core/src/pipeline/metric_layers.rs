@@ -310,3 +310,152 @@ fn ucum(unit: Unit) -> &'static str {
         Unit::CountPerSecond => "1/s",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{owners, LabelSpec, Section};
+    use metrics_util::debugging::{DebugValue, DebuggingRecorder};
+
+    static SECTION: Section = Section {
+        surface: "test",
+        metrics: &[MetricSpec {
+            name: "dataface.test.queries",
+            kind: InstrumentKind::Counter,
+            unit: "{query}",
+            description: "Queries run.",
+            labels: &[
+                LabelSpec::bounded("warehouse", "Warehouse instance kind.", 100),
+                LabelSpec::enumerated("outcome", "How it ended.", &["success", "failed"]),
+            ],
+            buckets: &[],
+            owner: owners::CORE_COMPILER,
+        }],
+        spans: &[],
+        error_codes: &[],
+    };
+    static CATALOG: Catalog = Catalog {
+        version: "1.0.0",
+        sections: &[&SECTION],
+    };
+
+    fn guard() -> (
+        CardinalityGuard<DebuggingRecorder>,
+        metrics_util::debugging::Snapshotter,
+    ) {
+        let recorder = DebuggingRecorder::new();
+        let snapshotter = recorder.snapshotter();
+        (
+            CardinalityGuard::new(recorder, Specs::new(&[&CATALOG])),
+            snapshotter,
+        )
+    }
+
+    fn metadata() -> Metadata<'static> {
+        Metadata::new("test", metrics::Level::INFO, None)
+    }
+
+    /// (series of `name`, sum of their counters, overflow count).
+    fn totals(snapshotter: &metrics_util::debugging::Snapshotter, name: &str) -> (usize, u64, u64) {
+        let mut series = 0;
+        let mut sum = 0;
+        let mut overflow = 0;
+        for (key, _, _, value) in snapshotter.snapshot().into_vec() {
+            let DebugValue::Counter(v) = value else {
+                continue;
+            };
+            if key.key().name() == name {
+                series += 1;
+                sum += v;
+            } else if key.key().name() == CARDINALITY_OVERFLOW {
+                overflow += v;
+            }
+        }
+        (series, sum, overflow)
+    }
+
+    #[test]
+    fn a_million_distinct_values_stay_within_the_declared_bound_and_keep_the_total() {
+        let (guard, snapshotter) = guard();
+        for i in 0..1_000_000u32 {
+            let key = Key::from_parts(
+                "dataface.test.queries",
+                vec![
+                    Label::new("warehouse", format!("wh-{i}")),
+                    Label::new("outcome", "success"),
+                ],
+            );
+            guard.register_counter(&key, &metadata()).increment(1);
+        }
+        let (series, sum, overflow) = totals(&snapshotter, "dataface.test.queries");
+        assert_eq!(series, 100 + 1, "the declared bound plus `other`");
+        assert_eq!(sum, 1_000_000, "no increment lost");
+        assert_eq!(
+            overflow,
+            1_000_000 - 100,
+            "every overflowing registration counted"
+        );
+    }
+
+    #[test]
+    fn an_enumerated_label_outside_its_set_is_recorded_as_other() {
+        let (guard, snapshotter) = guard();
+        let key = Key::from_parts(
+            "dataface.test.queries",
+            vec![
+                Label::new("warehouse", "wh"),
+                Label::new("outcome", "exploded"),
+            ],
+        );
+        guard.register_counter(&key, &metadata()).increment(3);
+        let snapshot = snapshotter.snapshot().into_vec();
+        let (key, _, _, value) = snapshot
+            .iter()
+            .find(|(k, ..)| k.key().name() == "dataface.test.queries")
+            .unwrap();
+        let labels: Vec<_> = key.key().labels().map(|l| (l.key(), l.value())).collect();
+        assert_eq!(labels, vec![("warehouse", "wh"), ("outcome", "other")]);
+        assert_eq!(*value, DebugValue::Counter(3));
+    }
+
+    #[test]
+    fn an_undeclared_label_is_dropped_and_counted() {
+        let (guard, snapshotter) = guard();
+        let key = Key::from_parts(
+            "dataface.test.queries",
+            vec![
+                Label::new("outcome", "success"),
+                Label::new("dashboard.id", "d-42"),
+            ],
+        );
+        guard.register_counter(&key, &metadata()).increment(1);
+        // One snapshot: taking one resets the debugging recorder's counters.
+        let snapshot = snapshotter.snapshot().into_vec();
+        let (key, ..) = snapshot
+            .iter()
+            .find(|(k, ..)| k.key().name() == "dataface.test.queries")
+            .unwrap();
+        assert!(key.key().labels().all(|l| l.key() != "dashboard.id"));
+        let overflow = snapshot
+            .iter()
+            .find(|(k, ..)| k.key().name() == CARDINALITY_OVERFLOW)
+            .map(|(.., v)| v);
+        assert_eq!(overflow, Some(&DebugValue::Counter(1)));
+    }
+
+    #[test]
+    fn an_undeclared_metric_keeps_a_bounded_number_of_series() {
+        let (guard, snapshotter) = guard();
+        for i in 0..(UNDECLARED_SERIES_LIMIT + 50) {
+            let key = Key::from_parts(
+                "dataface.test.undeclared",
+                vec![Label::new("k", i.to_string())],
+            );
+            guard.register_counter(&key, &metadata()).increment(1);
+        }
+        let (series, sum, overflow) = totals(&snapshotter, "dataface.test.undeclared");
+        assert_eq!(series, UNDECLARED_SERIES_LIMIT + 1);
+        assert_eq!(sum, (UNDECLARED_SERIES_LIMIT + 50) as u64);
+        assert_eq!(overflow, 50);
+    }
+}
