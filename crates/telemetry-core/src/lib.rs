@@ -41,6 +41,7 @@ pub mod catalog;
 pub mod config;
 pub mod errors;
 mod pipeline;
+pub mod redact;
 pub mod release;
 pub mod self_metrics;
 

@@ -311,6 +311,8 @@ pub struct TelemetryConfig {
     pub log_filter: String,
     /// `DATAFACE_LOG_STDERR`: human-readable events on stderr.
     pub log_stderr: bool,
+    /// `DATAFACE_REDACT_KEYS`: key patterns redacted in addition to the defaults.
+    pub redact_keys: Vec<String>,
     /// The signal catalog the pipeline enforces (units, buckets, label bounds, names);
     /// telemetry-core's own section is always added.
     pub catalog: &'static crate::catalog::Catalog,
@@ -363,6 +365,7 @@ pub struct TelemetryConfigBuilder {
     log_filter: Option<String>,
     log_stderr: Option<bool>,
     catalog: Option<&'static crate::catalog::Catalog>,
+    redact_keys: Vec<String>,
 }
 
 impl fmt::Debug for TelemetryConfigBuilder {
@@ -496,6 +499,13 @@ impl TelemetryConfigBuilder {
     /// Turns the stderr event stream on or off, over `DATAFACE_LOG_STDERR`.
     pub fn log_stderr(mut self, on: bool) -> Self {
         self.log_stderr = Some(on);
+        self
+    }
+
+    /// Adds redaction key patterns, over and above `DATAFACE_REDACT_KEYS`.
+    pub fn redact_keys(mut self, patterns: &[&str]) -> Self {
+        self.redact_keys
+            .extend(patterns.iter().map(|p| (*p).to_owned()));
         self
     }
 
@@ -732,7 +742,19 @@ impl TelemetryConfigBuilder {
             .or_else(|| r.bool(DATAFACE_LOG_STDERR))
             .unwrap_or(true);
 
+        let mut redact_keys: Vec<String> = r
+            .string(DATAFACE_REDACT_KEYS)
+            .map(|v| {
+                v.split(',')
+                    .map(|p| p.trim().to_owned())
+                    .filter(|p| !p.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        redact_keys.extend(self.redact_keys.iter().cloned());
+
         TelemetryConfig {
+            redact_keys,
             disabled,
             service_name,
             resource_attributes,

@@ -133,6 +133,10 @@ pub const DATAFACE_LOG: &str = "DATAFACE_LOG";
 /// `false` turns off the human-readable event stream on stderr.
 pub const DATAFACE_LOG_STDERR: &str = "DATAFACE_LOG_STDERR";
 
+/// Extra redaction key patterns, comma-separated (e.g. `ssn,dob`): any attribute, field or
+/// label whose key contains one has its value replaced by `[REDACTED]`.
+pub const DATAFACE_REDACT_KEYS: &str = "DATAFACE_REDACT_KEYS";
+
 /// Every variable this crate reads, in documentation order.
 pub const ALL: &[&str] = &[
     OTEL_SDK_DISABLED,
@@ -195,6 +199,7 @@ pub const ALL: &[&str] = &[
     DATAFACE_TELEMETRY_STRICT,
     DATAFACE_LOG,
     DATAFACE_LOG_STDERR,
+    DATAFACE_REDACT_KEYS,
 ];
 
 /// Variables whose values are secrets: never echoed in an error, a warning or a log.

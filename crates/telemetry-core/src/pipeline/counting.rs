@@ -7,6 +7,7 @@
 //! is abandoned by a timeout.
 
 use crate::config::Signal;
+use crate::redact::Redactor;
 use crate::self_metrics::{DropReason, SelfMetrics};
 use opentelemetry::Context;
 use opentelemetry::InstrumentationScope;
@@ -132,12 +133,64 @@ impl Drop for Pending<'_> {
     }
 }
 
-/// A span processor that admits spans through a [`Flow`] and bounds attribute values.
+/// A span processor that redacts and bounds attribute values before `inner` sees them.
+#[derive(Debug)]
+pub(crate) struct SanitizingSpanProcessor<P> {
+    pub(crate) inner: P,
+    pub(crate) redactor: Arc<Redactor>,
+    pub(crate) value_length_limit: Option<usize>,
+}
+
+impl<P: SpanProcessor> SpanProcessor for SanitizingSpanProcessor<P> {
+    fn on_start(&self, span: &mut Span, cx: &Context) {
+        self.inner.on_start(span, cx);
+    }
+
+    fn on_end(&self, mut span: SpanData) {
+        if span.span_context.is_sampled() {
+            sanitize(&mut span, &self.redactor, self.value_length_limit);
+        }
+        self.inner.on_end(span);
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        self.inner.force_flush()
+    }
+
+    fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
+        self.inner.shutdown_with_timeout(timeout)
+    }
+
+    fn set_resource(&mut self, resource: &Resource) {
+        self.inner.set_resource(resource);
+    }
+}
+
+fn sanitize(span: &mut SpanData, redactor: &Redactor, limit: Option<usize>) {
+    let fix = |kv: &mut opentelemetry::KeyValue| {
+        let key = kv.key.as_str().to_owned();
+        if redactor.secret_key(&key) {
+            kv.value = opentelemetry::Value::String(crate::redact::REDACTED.into());
+        } else if let opentelemetry::Value::String(s) = &kv.value {
+            if let std::borrow::Cow::Owned(r) = redactor.value(&key, s.as_str()) {
+                kv.value = opentelemetry::Value::String(r.into());
+            }
+        }
+        if let Some(limit) = limit {
+            truncate_value(&mut kv.value, limit);
+        }
+    };
+    span.attributes.iter_mut().for_each(fix);
+    for event in span.events.events.iter_mut() {
+        event.attributes.iter_mut().for_each(fix);
+    }
+}
+
+/// A span processor that admits spans through a [`Flow`].
 #[derive(Debug)]
 pub(crate) struct GatedSpanProcessor<P> {
     pub(crate) inner: P,
     pub(crate) flow: Arc<Flow>,
-    pub(crate) value_length_limit: Option<usize>,
 }
 
 impl<P: SpanProcessor> SpanProcessor for GatedSpanProcessor<P> {
@@ -145,22 +198,12 @@ impl<P: SpanProcessor> SpanProcessor for GatedSpanProcessor<P> {
         self.inner.on_start(span, cx);
     }
 
-    fn on_end(&self, mut span: SpanData) {
+    fn on_end(&self, span: SpanData) {
         if !span.span_context.is_sampled() {
             return;
         }
         if !self.flow.admit() {
             return;
-        }
-        if let Some(limit) = self.value_length_limit {
-            for kv in &mut span.attributes {
-                truncate_value(&mut kv.value, limit);
-            }
-            for event in span.events.events.iter_mut() {
-                for kv in &mut event.attributes {
-                    truncate_value(&mut kv.value, limit);
-                }
-            }
         }
         self.inner.on_end(span);
     }

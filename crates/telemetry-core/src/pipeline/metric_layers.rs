@@ -3,12 +3,14 @@
 //! Prometheus name).
 
 use crate::catalog::{prometheus_name, Catalog, InstrumentKind, LabelValues, MetricSpec, OTHER};
+use crate::redact::Redactor;
 use crate::self_metrics::CARDINALITY_OVERFLOW;
 use metrics::{
     Counter, Gauge, Histogram, Key, KeyName, Label, Metadata, Recorder, SharedString, Unit,
 };
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Series an undeclared metric may have before further label sets overflow.
 pub(crate) const UNDECLARED_SERIES_LIMIT: usize = 256;
@@ -49,6 +51,7 @@ impl Specs {
 pub(crate) struct CardinalityGuard<R> {
     inner: R,
     specs: Specs,
+    redactor: Arc<Redactor>,
     seen: Mutex<HashMap<(&'static str, &'static str), HashSet<String>>>,
     undeclared: Mutex<HashMap<String, HashSet<Vec<Label>>>>,
     overflow: Mutex<HashMap<String, Counter>>,
@@ -63,10 +66,11 @@ impl<R> std::fmt::Debug for CardinalityGuard<R> {
 }
 
 impl<R: Recorder> CardinalityGuard<R> {
-    pub(crate) fn new(inner: R, specs: Specs) -> Self {
+    pub(crate) fn new(inner: R, specs: Specs, redactor: Arc<Redactor>) -> Self {
         Self {
             inner,
             specs,
+            redactor,
             seen: Mutex::default(),
             undeclared: Mutex::default(),
             overflow: Mutex::default(),
@@ -106,13 +110,19 @@ impl<R: Recorder> CardinalityGuard<R> {
 
     fn bound_declared(&self, spec: &'static MetricSpec, key: &Key) -> Key {
         let mut overflowed = false;
+        let mut rewritten = false;
         let mut labels = Vec::with_capacity(spec.labels.len());
         for label in key.labels() {
             let Some(decl) = spec.label(label.key()) else {
                 overflowed = true; // an undeclared label is dropped
                 continue;
             };
-            let value = label.value();
+            let redacted = match decl.values {
+                // Enumerated values are the catalog's own words.
+                LabelValues::Enumerated(_) => Cow::Borrowed(label.value()),
+                LabelValues::Bounded(_) => self.redactor.value(decl.key, label.value()),
+            };
+            let value: &str = &redacted;
             let allowed = match decl.values {
                 LabelValues::Enumerated(values) => values.contains(&value),
                 LabelValues::Bounded(max) => {
@@ -129,7 +139,12 @@ impl<R: Recorder> CardinalityGuard<R> {
                 }
             };
             if allowed {
-                labels.push(label.clone());
+                if value == label.value() {
+                    labels.push(label.clone());
+                } else {
+                    labels.push(Label::new(decl.key, value.to_owned()));
+                    rewritten = true;
+                }
             } else {
                 overflowed = true;
                 labels.push(Label::new(decl.key, OTHER));
@@ -137,6 +152,8 @@ impl<R: Recorder> CardinalityGuard<R> {
         }
         if overflowed {
             self.count_overflow(spec.name);
+        }
+        if overflowed || rewritten {
             Key::from_parts(key.name().to_owned(), labels)
         } else {
             key.clone()
@@ -144,7 +161,13 @@ impl<R: Recorder> CardinalityGuard<R> {
     }
 
     fn bound_undeclared(&self, key: &Key) -> Key {
-        let labels: Vec<Label> = key.labels().cloned().collect();
+        let labels: Vec<Label> = key
+            .labels()
+            .map(|l| match self.redactor.value(l.key(), l.value()) {
+                Cow::Borrowed(_) => l.clone(),
+                Cow::Owned(v) => Label::new(l.key().to_owned(), v),
+            })
+            .collect();
         if labels.is_empty() {
             return key.clone();
         }
@@ -154,14 +177,14 @@ impl<R: Recorder> CardinalityGuard<R> {
             if set.contains(&labels) {
                 true
             } else if set.len() < UNDECLARED_SERIES_LIMIT {
-                set.insert(labels);
+                set.insert(labels.clone());
                 true
             } else {
                 false
             }
         };
         if allowed {
-            key.clone()
+            Key::from_parts(key.name().to_owned(), labels)
         } else {
             self.count_overflow(key.name());
             Key::from_parts(
@@ -346,7 +369,7 @@ mod tests {
         let recorder = DebuggingRecorder::new();
         let snapshotter = recorder.snapshotter();
         (
-            CardinalityGuard::new(recorder, Specs::new(&[&CATALOG])),
+            CardinalityGuard::new(recorder, Specs::new(&[&CATALOG]), Arc::default()),
             snapshotter,
         )
     }

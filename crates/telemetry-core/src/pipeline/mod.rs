@@ -1,6 +1,7 @@
 //! The pipeline: one `init` installs tracing, logs and metrics; the guard shuts them down.
 
 mod counting;
+mod log_bridge;
 mod metric_layers;
 mod otlp;
 mod prometheus;
@@ -12,7 +13,7 @@ use crate::config::{
 use crate::self_metrics::{PipelineStats, SelfMetrics};
 use counting::{
     CountingLogExporter, CountingMetricExporter, CountingSpanExporter, Flow, GatedLogProcessor,
-    GatedSpanProcessor,
+    GatedSpanProcessor, SanitizingSpanProcessor,
 };
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry::KeyValue;
@@ -413,6 +414,9 @@ fn install(service_name: &str, config: TelemetryConfig) -> Result<TelemetryGuard
     let config = &guard.config;
     let resource = resource(&guard.service_name, config);
     let specs = || metric_layers::Specs::new(&[&crate::catalog::CORE_CATALOG, config.catalog]);
+    let redactor = Arc::new(crate::redact::Redactor::with_extra_keys(
+        &config.redact_keys,
+    ));
 
     let needs_runtime = Signal::ALL.iter().any(|s| {
         config.exporters.get(*s).otlp
@@ -468,13 +472,22 @@ fn install(service_name: &str, config: TelemetryConfig) -> Result<TelemetryGuard
                 )
                 .build();
             b = b.with_span_processor(GatedSpanProcessor {
-                inner: batch,
+                inner: SanitizingSpanProcessor {
+                    inner: batch,
+                    redactor: redactor.clone(),
+                    value_length_limit: config.span_limits.attribute_value_length,
+                },
                 flow,
-                value_length_limit: config.span_limits.attribute_value_length,
             });
         }
         if traces.console {
-            b = b.with_simple_exporter(opentelemetry_stdout::SpanExporter::default());
+            b = b.with_span_processor(SanitizingSpanProcessor {
+                inner: opentelemetry_sdk::trace::SimpleSpanProcessor::new(
+                    opentelemetry_stdout::SpanExporter::default(),
+                ),
+                redactor: redactor.clone(),
+                value_length_limit: config.span_limits.attribute_value_length,
+            });
         }
         Some(b.build())
     } else {
@@ -592,7 +605,7 @@ fn install(service_name: &str, config: TelemetryConfig) -> Result<TelemetryGuard
         ));
         any_recorder = true;
     }
-    let guarded = metric_layers::CardinalityGuard::new(fanout.build(), specs());
+    let guarded = metric_layers::CardinalityGuard::new(fanout.build(), specs(), redactor.clone());
     if any_recorder && metrics::set_global_recorder(guarded).is_err() {
         // Leave nothing running behind the error.
         for p in [&tracer_provider].into_iter().flatten() {
@@ -618,7 +631,25 @@ fn install(service_name: &str, config: TelemetryConfig) -> Result<TelemetryGuard
     }
     let fmt_layer = config.log_stderr.then(|| {
         use std::io::IsTerminal as _;
+        use tracing_subscriber::field::MakeExt as _;
+        let redactor = redactor.clone();
+        // The stderr stream is redacted like the exported signals.
+        let fields = tracing_subscriber::fmt::format::debug_fn(
+            move |w: &mut tracing_subscriber::fmt::format::Writer<'_>,
+                  field: &tracing::field::Field,
+                  value: &dyn std::fmt::Debug| {
+                let raw = format!("{value:?}");
+                let shown = redactor.value(field.name(), &raw);
+                if field.name() == "message" {
+                    write!(w, "{shown}")
+                } else {
+                    write!(w, "{field}={shown}")
+                }
+            },
+        )
+        .delimited(" ");
         tracing_subscriber::fmt::layer()
+            .fmt_fields(fields)
             .with_writer(std::io::stderr)
             .with_ansi(std::io::stderr().is_terminal())
             .with_filter(stderr_filter)
@@ -634,8 +665,12 @@ fn install(service_name: &str, config: TelemetryConfig) -> Result<TelemetryGuard
             .with_filter(otel_filter.clone())
     });
     let log_layer = logger_provider.as_ref().map(|p| {
-        opentelemetry_appender_tracing::layer::OpenTelemetryTracingBridge::new(p)
-            .with_filter(otel_filter.clone())
+        log_bridge::LogBridge::new(
+            p,
+            redactor.clone(),
+            config.span_limits.attribute_value_length,
+        )
+        .with_filter(otel_filter.clone())
     });
     let subscriber = tracing_subscriber::registry()
         .with(fmt_layer)
