@@ -135,11 +135,18 @@ pub fn redact_text(text: &str) -> Cow<'_, str> {
         }
         if after_bearer {
             after_bearer = false;
+            // Keep closing punctuation (a quote, a comma) after the token.
+            let end = word
+                .rfind(|c: char| c.is_ascii_alphanumeric())
+                .map(|i| i + 1)
+                .unwrap_or(word.len());
             out.push_str(REDACTED);
+            out.push_str(&word[end..]);
             out.push_str(space);
             continue;
         }
-        if word.eq_ignore_ascii_case("bearer") || word.eq_ignore_ascii_case("basic") {
+        let bare = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+        if bare.eq_ignore_ascii_case("bearer") || bare.eq_ignore_ascii_case("basic") {
             after_bearer = words.peek().is_some();
             out.push_str(piece);
             continue;
@@ -162,9 +169,10 @@ fn needs_scan(text: &str) -> bool {
 }
 
 fn is_digit_group(word: &str) -> bool {
-    !word.is_empty()
-        && word.chars().all(|c| c.is_ascii_digit() || c == '-')
-        && word.chars().any(|c| c.is_ascii_digit())
+    let core = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    !core.is_empty()
+        && core.chars().all(|c| c.is_ascii_digit() || c == '-')
+        && core.chars().any(|c| c.is_ascii_digit())
 }
 
 fn flush_digits(out: &mut String, pending: &mut Vec<&str>) {
@@ -183,7 +191,16 @@ fn flush_digits(out: &mut String, pending: &mut Vec<&str>) {
         })
         .unwrap_or_default();
     if (13..=19).contains(&digits.len()) && luhn(&digits) {
+        let first = pending.first().copied().unwrap_or("");
+        let last = pending.last().copied().unwrap_or("").trim_end();
+        let lead = &first[..first.find(|c: char| c.is_ascii_digit()).unwrap_or(0)];
+        let tail = &last[last
+            .rfind(|c: char| c.is_ascii_digit())
+            .map(|i| i + 1)
+            .unwrap_or(last.len())..];
+        out.push_str(lead);
         out.push_str("[REDACTED:card]");
+        out.push_str(tail);
         out.push_str(&trailing);
     } else {
         for p in pending.iter() {
@@ -346,4 +363,17 @@ fn redact_query(original: &str) -> Cow<'_, str> {
         out.push_str(f);
     }
     Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_grouped_card() {
+        assert_eq!(
+            redact_text("\"card 4111 1111 1111 1111\""),
+            "\"card [REDACTED:card]\""
+        );
+    }
 }

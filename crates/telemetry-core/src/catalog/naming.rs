@@ -54,7 +54,7 @@ fn per_word(unit: &str) -> Option<&'static str> {
 /// The unit suffix (without separator) for a UCUM unit on an instrument of `kind`, if any.
 pub fn unit_suffix(unit: &str, kind: InstrumentKind) -> Option<String> {
     let unit = unit.trim();
-    if unit.is_empty() || unit.starts_with('{') {
+    if unit.is_empty() || (unit.starts_with('{') && !unit.contains('/')) {
         return None;
     }
     if unit == "1" {

@@ -164,6 +164,7 @@ fn ucum_ok(unit: &str) -> bool {
                 | "KBy"
                 | "MBy"
                 | "GBy"
+                | "TBy"
                 | "bit"
                 | "1"
                 | "%"
@@ -197,8 +198,16 @@ const UNIT_WORDS: &[&str] = &[
 ];
 
 fn identifier_key(key: &str) -> bool {
+    if IDENTIFIER_KEYS.contains(&key) {
+        return true;
+    }
+    // Semantic-convention keys are judged whole: `db.system.name` is bounded,
+    // `server.address` is listed above.
+    if SEMCONV_NAMESPACES.iter().any(|ns| key.starts_with(ns)) {
+        return key.ends_with(".id");
+    }
     let last = key.rsplit(['.', '_']).next().unwrap_or(key);
-    IDENTIFIER_KEYS.contains(&key) || IDENTIFIER_KEYS.contains(&last) || key.ends_with("_id")
+    IDENTIFIER_KEYS.contains(&last) || key.ends_with("_id")
 }
 
 impl Catalog {
@@ -216,7 +225,12 @@ impl Catalog {
             })
         };
         let parts: Vec<_> = self.version.split('.').collect();
-        if parts.len() != 3 || parts.iter().any(|p| p.parse::<u64>().is_err()) {
+        let numeric = |p: &&str| {
+            !p.is_empty()
+                && p.chars().all(|c| c.is_ascii_digit())
+                && (*p == "0" || !p.starts_with('0'))
+        };
+        if parts.len() != 3 || !parts.iter().all(numeric) {
             err(
                 format!("catalog version {:?}", self.version),
                 Rule::SemanticVersion,
