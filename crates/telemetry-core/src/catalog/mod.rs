@@ -26,8 +26,8 @@
 //!     spans: &[],
 //!     error_codes: &[],
 //! };
-//! let catalog = Catalog { version: "1.0.0", sections: &[&SECTION] };
-//! catalog.validate().unwrap();
+//! static CATALOG: Catalog = Catalog { version: "1.0.0", sections: &[&SECTION] };
+//! CATALOG.validate().unwrap();
 //! assert_eq!(COMPILE_DURATION.prometheus_name(), "dataface_compile_duration_seconds");
 //! ```
 
@@ -312,6 +312,93 @@ impl Catalog {
     }
 }
 
+impl Section {
+    /// The section's signals as a markdown table (metrics with their Prometheus names,
+    /// spans, error codes): each crate README carries this table, and a test keeps it equal
+    /// to the catalog.
+    pub fn markdown_table(&self) -> String {
+        let mut out = String::from(
+            "| signal | kind | unit | labels / attributes | owner | description |\n|---|---|---|---|---|---|\n",
+        );
+        for m in self.metrics {
+            let labels: Vec<String> = m
+                .labels
+                .iter()
+                .map(|l| match l.values {
+                    LabelValues::Enumerated(v) if v.len() <= 8 => {
+                        format!("`{}` ({})", l.key, v.join(", "))
+                    }
+                    LabelValues::Enumerated(v) => format!("`{}` ({} values)", l.key, v.len()),
+                    LabelValues::Bounded(n) => format!("`{}` (≤ {n})", l.key),
+                })
+                .collect();
+            out.push_str(&format!(
+                "| `{}`<br>`{}` | {} | `{}` | {} | {} | {} |\n",
+                m.name,
+                m.prometheus_name(),
+                match m.kind {
+                    InstrumentKind::Counter => "counter",
+                    InstrumentKind::Gauge => "gauge",
+                    InstrumentKind::Histogram => "histogram",
+                },
+                m.unit,
+                labels.join(", "),
+                m.owner.id,
+                m.description
+            ));
+        }
+        for sp in self.spans {
+            let attrs: Vec<String> = sp
+                .attributes
+                .iter()
+                .map(|a| format!("`{}`", a.key))
+                .collect();
+            out.push_str(&format!(
+                "| `{}` | span | | {} | {} | {} |\n",
+                sp.name,
+                attrs.join(", "),
+                sp.owner.id,
+                sp.description
+            ));
+        }
+        for e in self.error_codes {
+            out.push_str(&format!(
+                "| `{}` | error code | | {:?}, {}retryable, {:?} | {} | {} Next: {} |\n",
+                e.code,
+                e.class,
+                if e.retryable { "" } else { "not " },
+                e.severity,
+                e.owner.id,
+                e.summary,
+                e.remedy
+            ));
+        }
+        out
+    }
+}
+
+/// Checks that `readme` holds `section`'s table between `<!-- signals:begin -->` and
+/// `<!-- signals:end -->`; the error shows the table to paste.
+///
+/// # Errors
+/// A message with the expected table when the README differs.
+pub fn check_readme_table(readme: &str, section: &Section) -> Result<(), String> {
+    let expected = section.markdown_table();
+    let found = readme
+        .split("<!-- signals:begin -->")
+        .nth(1)
+        .and_then(|rest| rest.split("<!-- signals:end -->").next())
+        .map(str::trim);
+    if found == Some(expected.trim()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "the README's signal table differs from the {} catalog; put this between <!-- signals:begin --> and <!-- signals:end -->:\n\n{expected}",
+            section.surface
+        ))
+    }
+}
+
 /// telemetry-core's own section: the pipeline's self-metrics and release identity.
 pub static CORE_SECTION: Section = Section {
     surface: "telemetry",
@@ -334,3 +421,15 @@ pub static CORE_CATALOG: Catalog = Catalog {
 };
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod readme {
+    #[test]
+    fn the_readme_signal_table_matches_the_catalog() {
+        if let Err(e) =
+            super::check_readme_table(include_str!("../../README.md"), &super::CORE_SECTION)
+        {
+            panic!("{e}");
+        }
+    }
+}
