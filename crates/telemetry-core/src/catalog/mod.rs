@@ -35,7 +35,7 @@ mod naming;
 pub mod owners;
 mod validate;
 
-pub use naming::{prometheus_label, prometheus_name, unit_suffix};
+pub use naming::{prometheus_label, prometheus_name, ucum_unit, unit_suffix};
 pub use owners::Owner;
 pub use validate::{CatalogError, CatalogErrors, Rule, MAX_LABEL_VALUES};
 

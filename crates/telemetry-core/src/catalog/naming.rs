@@ -140,3 +140,26 @@ pub fn prometheus_label(key: &str) -> String {
         out
     }
 }
+
+/// The UCUM form of a `metrics` unit (as the OpenTelemetry bridge sends it).
+pub fn ucum_unit(unit: metrics::Unit) -> &'static str {
+    match unit {
+        metrics::Unit::Count => "1",
+        metrics::Unit::Percent => "%",
+        metrics::Unit::Seconds => "s",
+        metrics::Unit::Milliseconds => "ms",
+        metrics::Unit::Microseconds => "us",
+        metrics::Unit::Nanoseconds => "ns",
+        metrics::Unit::Tebibytes => "TiBy",
+        metrics::Unit::Gibibytes => "GiBy",
+        metrics::Unit::Mebibytes => "MiBy",
+        metrics::Unit::Kibibytes => "KiBy",
+        metrics::Unit::Bytes => "By",
+        metrics::Unit::TerabitsPerSecond => "Tbit/s",
+        metrics::Unit::GigabitsPerSecond => "Gbit/s",
+        metrics::Unit::MegabitsPerSecond => "Mbit/s",
+        metrics::Unit::KilobitsPerSecond => "kbit/s",
+        metrics::Unit::BitsPerSecond => "bit/s",
+        metrics::Unit::CountPerSecond => "1/s",
+    }
+}

@@ -256,7 +256,7 @@ impl<R: Recorder> PrometheusNames<R> {
     }
 
     fn note_unit(&self, key: &KeyName, unit: Option<Unit>) {
-        if let Some(unit) = unit.map(ucum) {
+        if let Some(unit) = unit.map(crate::catalog::ucum_unit) {
             if !self.names.contains_key(key.as_str()) {
                 self.described
                     .lock()
@@ -308,29 +308,6 @@ impl<R: Recorder> Recorder for PrometheusNames<R> {
     fn register_histogram(&self, key: &Key, metadata: &Metadata<'_>) -> Histogram {
         self.inner
             .register_histogram(&self.rename(key, InstrumentKind::Histogram), metadata)
-    }
-}
-
-/// The UCUM form of a `metrics` unit (as the OpenTelemetry bridge sends it).
-fn ucum(unit: Unit) -> &'static str {
-    match unit {
-        Unit::Count => "1",
-        Unit::Percent => "%",
-        Unit::Seconds => "s",
-        Unit::Milliseconds => "ms",
-        Unit::Microseconds => "us",
-        Unit::Nanoseconds => "ns",
-        Unit::Tebibytes => "TiBy",
-        Unit::Gibibytes => "GiBy",
-        Unit::Mebibytes => "MiBy",
-        Unit::Kibibytes => "KiBy",
-        Unit::Bytes => "By",
-        Unit::TerabitsPerSecond => "Tbit/s",
-        Unit::GigabitsPerSecond => "Gbit/s",
-        Unit::MegabitsPerSecond => "Mbit/s",
-        Unit::KilobitsPerSecond => "kbit/s",
-        Unit::BitsPerSecond => "bit/s",
-        Unit::CountPerSecond => "1/s",
     }
 }
 

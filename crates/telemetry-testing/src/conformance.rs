@@ -1,0 +1,193 @@
+//! Conformance: every captured signal checked against the catalog.
+
+use crate::record::{Captured, MetricRecord};
+use std::collections::HashMap;
+use std::fmt;
+use telemetry_core::catalog::{Catalog, LabelValues, Requirement, OTHER};
+
+/// A conformance rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Violation {
+    /// A metric the catalog does not declare.
+    UndeclaredMetric,
+    /// A metric recorded as another instrument kind than declared.
+    WrongKind,
+    /// A metric described with another unit than declared.
+    WrongUnit,
+    /// A label the metric does not declare.
+    UndeclaredLabel,
+    /// A declared label missing from a series.
+    MissingLabel,
+    /// A label value outside its declared set (or beyond its declared bound).
+    ValueOutsideSet,
+    /// A `dataface.*` span the catalog does not declare.
+    UndeclaredSpan,
+    /// A span attribute the span does not declare.
+    UndeclaredAttribute,
+    /// A required span attribute missing.
+    MissingRequiredAttribute,
+    /// An `error.type` value that is not a declared error code.
+    UndeclaredErrorCode,
+}
+
+/// One violation found by [`Captured::conformance`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConformanceError {
+    /// The rule broken.
+    pub rule: Violation,
+    /// The signal and what about it.
+    pub detail: String,
+}
+
+impl fmt::Display for ConformanceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?}: {}", self.rule, self.detail)
+    }
+}
+
+/// Attributes the tracing bridge itself may add; not the probe's to declare.
+fn bridge_attribute(key: &str) -> bool {
+    key.starts_with("code.")
+        || key.starts_with("thread.")
+        || key.starts_with("otel.")
+        || matches!(key, "busy_ns" | "idle_ns" | "target" | "level")
+}
+
+impl Captured {
+    /// Every way the captured signals break `catalog`.
+    pub fn conformance(&self, catalog: &Catalog) -> Vec<ConformanceError> {
+        let mut out = Vec::new();
+        let codes: Vec<&str> = catalog.error_codes().map(|e| e.code).collect();
+        let mut seen_values: HashMap<(String, String), Vec<String>> = HashMap::new();
+        let mut push = |rule, detail: String| out.push(ConformanceError { rule, detail });
+        for m in self.metrics.iter().chain(&self.untouched) {
+            check_metric(catalog, m, &codes, &mut seen_values, &mut push);
+        }
+        for s in &self.spans {
+            match catalog.spans().find(|d| d.name == s.name) {
+                None if s.name.starts_with("dataface.") => {
+                    push(Violation::UndeclaredSpan, format!("span {}", s.name))
+                }
+                None => {}
+                Some(decl) => {
+                    for key in s.attributes.keys() {
+                        if !bridge_attribute(key) && !decl.attributes.iter().any(|a| a.key == key) {
+                            push(
+                                Violation::UndeclaredAttribute,
+                                format!("span {} attribute {key}", s.name),
+                            );
+                        }
+                    }
+                    for a in decl.attributes {
+                        if a.requirement == Requirement::Required
+                            && !s.attributes.contains_key(a.key)
+                        {
+                            push(
+                                Violation::MissingRequiredAttribute,
+                                format!("span {} lacks required attribute {}", s.name, a.key),
+                            );
+                        }
+                    }
+                }
+            }
+            if let Some(code) = s.attributes.get("error.type") {
+                let code = code.to_string();
+                if !codes.contains(&code.as_str()) {
+                    push(
+                        Violation::UndeclaredErrorCode,
+                        format!("span {} error.type {code:?}", s.name),
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    /// Panics listing every conformance violation against `catalog`.
+    #[track_caller]
+    pub fn assert_conforms(&self, catalog: &Catalog) {
+        let errors = self.conformance(catalog);
+        if !errors.is_empty() {
+            let list: Vec<String> = errors.iter().map(|e| format!("  {e}")).collect();
+            panic!(
+                "captured signals break the catalog ({} violation(s)):\n{}",
+                errors.len(),
+                list.join("\n")
+            );
+        }
+    }
+}
+
+fn check_metric(
+    catalog: &Catalog,
+    m: &MetricRecord,
+    codes: &[&str],
+    seen_values: &mut HashMap<(String, String), Vec<String>>,
+    push: &mut impl FnMut(Violation, String),
+) {
+    let Some(decl) = catalog.metric(&m.name) else {
+        push(Violation::UndeclaredMetric, format!("metric {}", m.name));
+        return;
+    };
+    if decl.kind != m.kind {
+        push(
+            Violation::WrongKind,
+            format!(
+                "metric {} recorded as {:?}, declared {:?}",
+                m.name, m.kind, decl.kind
+            ),
+        );
+    }
+    if let Some(unit) = m.unit {
+        if unit != decl.unit {
+            push(
+                Violation::WrongUnit,
+                format!(
+                    "metric {} described in {unit:?}, declared {:?}",
+                    m.name, decl.unit
+                ),
+            );
+        }
+    }
+    for (key, value) in &m.labels {
+        let Some(label) = decl.label(key) else {
+            push(
+                Violation::UndeclaredLabel,
+                format!("metric {} label {key}", m.name),
+            );
+            continue;
+        };
+        let ok = match label.values {
+            LabelValues::Enumerated(values) => values.contains(&value.as_str()) || value == OTHER,
+            LabelValues::Bounded(max) => {
+                let seen = seen_values
+                    .entry((m.name.clone(), key.clone()))
+                    .or_default();
+                if !seen.contains(value) {
+                    seen.push(value.clone());
+                }
+                seen.len() <= max || value == OTHER
+            }
+        };
+        if !ok {
+            push(
+                Violation::ValueOutsideSet,
+                format!("metric {} label {key} = {value:?}", m.name),
+            );
+        }
+        if key == "error.type" && !codes.contains(&value.as_str()) && value != OTHER {
+            push(
+                Violation::UndeclaredErrorCode,
+                format!("metric {} error.type {value:?}", m.name),
+            );
+        }
+    }
+    for label in decl.labels {
+        if !m.labels.contains_key(label.key) {
+            push(
+                Violation::MissingLabel,
+                format!("metric {} series lacks label {}", m.name, label.key),
+            );
+        }
+    }
+}
