@@ -41,13 +41,14 @@ pub mod catalog;
 pub mod config;
 pub mod errors;
 mod pipeline;
+pub mod probe;
 pub mod redact;
 pub mod release;
 pub mod self_metrics;
 
 pub use pipeline::{
-    enabled, init, init_with, InitError, ShutdownError, StatsHandle, TelemetryGuard,
-    DROP_SHUTDOWN_TIMEOUT, INTERNAL_TARGET,
+    enable_on_this_thread, enabled, init, init_with, InitError, LocalEnableGuard, ShutdownError,
+    StatsHandle, TelemetryGuard, DROP_SHUTDOWN_TIMEOUT, INTERNAL_TARGET,
 };
 
 /// The README's example compiles as a doc test.

@@ -134,7 +134,8 @@ impl<S: Subscriber> Layer<S> for LogSink {
 /// [`instrument`](Self::instrument) (futures for `tokio::spawn`); otherwise it goes to
 /// whatever subscriber and recorder that thread has (the global ones, or none). Metric
 /// handles keep the recorder they were registered with: create probes (which register
-/// their handles) inside the capture.
+/// their handles) inside the capture. Probes see telemetry as enabled
+/// ([`telemetry_core::enabled`]) on a thread where a capture is entered.
 #[derive(Clone)]
 pub struct Capture {
     dispatch: Dispatch,
@@ -160,6 +161,7 @@ impl Default for Capture {
 pub struct CaptureGuard<'a> {
     _dispatch: tracing::dispatcher::DefaultGuard,
     _metrics: metrics::LocalRecorderGuard<'a>,
+    _enabled: telemetry_core::LocalEnableGuard,
 }
 
 impl std::fmt::Debug for CaptureGuard<'_> {
@@ -197,6 +199,7 @@ impl Capture {
         CaptureGuard {
             _dispatch: tracing::dispatcher::set_default(&self.dispatch),
             _metrics: metrics::set_default_local_recorder(&*self.recorder),
+            _enabled: telemetry_core::enable_on_this_thread(),
         }
     }
 

@@ -41,3 +41,8 @@ pub use query::Query;
 pub use record::{
     AttrValue, Captured, LogRecord, MetricRecord, MetricValue, SpanRecord, SpanStatus,
 };
+
+/// The README's example compiles as a doc test.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

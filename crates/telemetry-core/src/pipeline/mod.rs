@@ -58,11 +58,33 @@ pub const DROP_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(3);
 static INITIALIZED: AtomicBool = AtomicBool::new(false);
 static ENABLED: AtomicBool = AtomicBool::new(false);
 
-/// Whether a pipeline is installed and enabled. Probes check this first: when telemetry
-/// is disabled (or `init` was never called) their cost is this one atomic load.
+thread_local! {
+    static LOCAL_ENABLED: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Whether probes should record: a pipeline is installed and enabled, or a test capture is
+/// entered on this thread. When telemetry is disabled (or `init` was never called) a probe
+/// costs this check: one atomic load and one thread-local read.
 #[inline]
 pub fn enabled() -> bool {
-    ENABLED.load(Ordering::Relaxed)
+    ENABLED.load(Ordering::Relaxed) || LOCAL_ENABLED.with(|c| c.get() > 0)
+}
+
+/// Enables probes on the current thread while the guard lives, whatever the global
+/// pipeline says. For test captures (telemetry-testing enters one per capture scope).
+pub fn enable_on_this_thread() -> LocalEnableGuard {
+    LOCAL_ENABLED.with(|c| c.set(c.get() + 1));
+    LocalEnableGuard(std::marker::PhantomData)
+}
+
+/// See [`enable_on_this_thread`]. Not `Send`: it belongs to the thread that made it.
+#[derive(Debug)]
+pub struct LocalEnableGuard(std::marker::PhantomData<*const ()>);
+
+impl Drop for LocalEnableGuard {
+    fn drop(&mut self) {
+        LOCAL_ENABLED.with(|c| c.set(c.get().saturating_sub(1)));
+    }
 }
 
 /// Why `init` failed. Nothing is left half-installed when it returns one of these, except
