@@ -11,7 +11,6 @@
 //! loopback and spans and logs go nowhere. With `OTEL_EXPORTER_OTLP_ENDPOINT` set, all
 //! three signals are exported there too. Every standard variable still applies.
 
-use dataface_telemetry::core::config::{Exporters, Signal, TelemetryConfig};
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -22,35 +21,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or(5);
     let collector = std::env::var("OTEL_EXPORTER_OTLP_ENDPOINT").is_ok();
 
-    // The demo's embedded defaults, used only where the environment says nothing.
-    let mut builder = dataface_telemetry::core::build_info!(TelemetryConfig::builder());
-    let unset = |var: &str| {
-        std::env::var(var)
-            .map(|v| v.trim().is_empty())
-            .unwrap_or(true)
-    };
-    if unset("OTEL_METRICS_EXPORTER") {
-        builder = builder.exporters(
-            Signal::Metrics,
-            Exporters {
-                otlp: collector,
-                prometheus: true,
-                ..Exporters::NONE
-            },
-        );
-    }
-    for (signal, var) in [
-        (Signal::Traces, "OTEL_TRACES_EXPORTER"),
-        (Signal::Logs, "OTEL_LOGS_EXPORTER"),
-    ] {
-        if unset(var) && !collector {
-            builder = builder.exporters(signal, Exporters::NONE);
-        }
-    }
-    if unset("OTEL_METRIC_EXPORT_INTERVAL") {
-        builder = builder.metric_export_interval(Duration::from_secs(2));
-    }
-    let guard = dataface_telemetry::core::init_with("pipeline-demo", builder)?;
+    let builder = dataface_telemetry::core::build_info!(dataface_telemetry::local_defaults());
+    let guard = dataface_telemetry::init_with("pipeline-demo", builder)?;
     if let Some(addr) = guard.prometheus_addr() {
         println!("scrape endpoint: http://{addr}/metrics");
     }

@@ -3,7 +3,7 @@
 use crate::record::Captured;
 use std::collections::BTreeSet;
 use std::fmt;
-use telemetry_core::catalog::Catalog;
+use telemetry_core::catalog::{Catalog, ErrorCodeSpec, MetricSpec, Section, SpanSpec};
 
 /// Accumulates what a suite emitted against a catalog.
 ///
@@ -26,7 +26,7 @@ use telemetry_core::catalog::Catalog;
 /// ```
 #[derive(Debug, Clone)]
 pub struct Coverage {
-    catalog: &'static Catalog,
+    sections: Vec<&'static Section>,
     metrics: BTreeSet<&'static str>,
     spans: BTreeSet<&'static str>,
     error_codes: BTreeSet<&'static str>,
@@ -77,27 +77,49 @@ impl fmt::Display for CoverageReport {
 impl Coverage {
     /// Empty coverage of `catalog`.
     pub fn new(catalog: &'static Catalog) -> Self {
+        Self::of_sections(catalog.sections.to_vec())
+    }
+
+    /// Empty coverage of one section (a probe crate's own signals).
+    pub fn for_section(section: &'static Section) -> Self {
+        Self::of_sections(vec![section])
+    }
+
+    fn of_sections(sections: Vec<&'static Section>) -> Self {
         Self {
-            catalog,
+            sections,
             metrics: BTreeSet::new(),
             spans: BTreeSet::new(),
             error_codes: BTreeSet::new(),
         }
     }
 
+    fn metrics(&self) -> impl Iterator<Item = &'static MetricSpec> + '_ {
+        self.sections.iter().flat_map(|s| s.metrics.iter())
+    }
+
+    fn spans(&self) -> impl Iterator<Item = &'static SpanSpec> + '_ {
+        self.sections.iter().flat_map(|s| s.spans.iter())
+    }
+
+    fn error_codes(&self) -> impl Iterator<Item = &'static ErrorCodeSpec> + '_ {
+        self.sections.iter().flat_map(|s| s.error_codes.iter())
+    }
+
     /// Adds what one capture emitted.
     pub fn add(&mut self, captured: &Captured) {
-        for decl in self.catalog.metrics() {
+        let sections = self.sections.clone();
+        for decl in sections.iter().flat_map(|s| s.metrics.iter()) {
             if captured.metrics.iter().any(|m| m.name == decl.name) {
                 self.metrics.insert(decl.name);
             }
         }
-        for decl in self.catalog.spans() {
+        for decl in sections.iter().flat_map(|s| s.spans.iter()) {
             if captured.spans.iter().any(|s| s.name == decl.name) {
                 self.spans.insert(decl.name);
             }
         }
-        for decl in self.catalog.error_codes() {
+        for decl in sections.iter().flat_map(|s| s.error_codes.iter()) {
             let on_span = captured.spans.iter().any(|s| {
                 s.attributes
                     .get("error.type")
@@ -118,26 +140,21 @@ impl Coverage {
     /// The report so far.
     pub fn report(&self) -> CoverageReport {
         let missing_metrics: Vec<_> = self
-            .catalog
             .metrics()
             .map(|m| m.name)
             .filter(|n| !self.metrics.contains(n))
             .collect();
         let missing_spans: Vec<_> = self
-            .catalog
             .spans()
             .map(|s| s.name)
             .filter(|n| !self.spans.contains(n))
             .collect();
         let missing_error_codes: Vec<_> = self
-            .catalog
             .error_codes()
             .map(|e| e.code)
             .filter(|c| !self.error_codes.contains(c))
             .collect();
-        let total = self.catalog.metrics().count()
-            + self.catalog.spans().count()
-            + self.catalog.error_codes().count();
+        let total = self.metrics().count() + self.spans().count() + self.error_codes().count();
         let missing = missing_metrics.len() + missing_spans.len() + missing_error_codes.len();
         CoverageReport {
             missing_metrics,

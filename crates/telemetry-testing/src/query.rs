@@ -69,7 +69,7 @@ impl<'a, T: Display> Query<'a, T> {
                 (score, i)
             })
             .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0));
+        scored.sort_by_key(|s| std::cmp::Reverse(s.0));
         let listing = if scored.is_empty() {
             format!("  (no {} captured)", self.kind)
         } else {

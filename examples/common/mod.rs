@@ -1,0 +1,70 @@
+//! What every surface example shares: start on the local defaults, show where the signals
+//! go, print the series that moved, shut down.
+#![allow(dead_code)]
+
+use dataface_telemetry::core::TelemetryGuard;
+use std::time::Duration;
+
+/// Initialises from the environment over the no-collector defaults.
+pub fn start(service: &str) -> TelemetryGuard {
+    let builder = dataface_telemetry::core::build_info!(dataface_telemetry::local_defaults());
+    let guard = dataface_telemetry::init_with(service, builder).unwrap_or_else(|e| {
+        eprintln!("telemetry init failed: {e}");
+        std::process::exit(2);
+    });
+    if let Some(addr) = guard.prometheus_addr() {
+        println!("scrape endpoint: http://{addr}/metrics");
+    }
+    if guard.config().exporters.traces.otlp {
+        println!("exporting OTLP to {}", guard.config().otlp.traces.endpoint);
+    }
+    guard
+}
+
+/// The non-zero series of the scrape whose name starts with one of `prefixes` (histograms
+/// as their `_count`), as `(series, value)`.
+pub fn moved(guard: &TelemetryGuard, prefixes: &[&str]) -> Vec<(String, f64)> {
+    let Some(text) = guard.prometheus_text() else {
+        return Vec::new();
+    };
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.contains("_bucket{") && !l.contains("_sum"))
+        .filter(|l| prefixes.iter().any(|p| l.starts_with(p)))
+        .filter_map(|l| {
+            let (series, value) = l.rsplit_once(' ')?;
+            let value: f64 = value.parse().ok()?;
+            (value != 0.0).then(|| (series.to_owned(), value))
+        })
+        .collect()
+}
+
+/// Prints the series that moved under `title`.
+pub fn print_moved(guard: &TelemetryGuard, title: &str, prefixes: &[&str]) {
+    println!("\n{title}");
+    let rows = moved(guard, prefixes);
+    if rows.is_empty() {
+        println!("  (nothing: is `prometheus` in OTEL_METRICS_EXPORTER?)");
+    }
+    for (series, value) in rows {
+        println!("  {value:>10}  {series}");
+    }
+}
+
+/// Shuts down, printing the pipeline's own counts.
+pub fn finish(guard: TelemetryGuard) {
+    let stats = guard.stats_handle();
+    let result = guard.shutdown(Duration::from_secs(5));
+    let s = stats.snapshot();
+    println!(
+        "\ntelemetry: spans exported {} / dropped {}, log records exported {} / dropped {}, metric exports {} / failed {}",
+        s.traces.exported,
+        s.traces.dropped(),
+        s.logs.exported,
+        s.logs.dropped(),
+        s.metrics.exported,
+        s.metrics.dropped()
+    );
+    if let Err(e) = result {
+        println!("shutdown: {e}");
+    }
+}
