@@ -131,7 +131,7 @@ impl<S: Subscriber> Layer<S> for LogSink {
 /// while the capture is entered there ([`enter`](Self::enter), [`in_scope`](Self::in_scope)).
 /// Work on other threads or Tokio tasks is captured only when carried there with
 /// [`wrap`](Self::wrap) (closures for `std::thread::spawn`, `spawn_blocking`) or
-/// [`instrument`](Self::instrument) (futures for `tokio::spawn`); otherwise it goes to
+/// [`task`](Self::task) (futures for `tokio::spawn`); otherwise it goes to
 /// whatever subscriber and recorder that thread has (the global ones, or none). Metric
 /// handles keep the recorder they were registered with: create probes (which register
 /// their handles) inside the capture. Probes see telemetry as enabled
@@ -173,6 +173,11 @@ impl std::fmt::Debug for CaptureGuard<'_> {
 impl Capture {
     /// A fresh, empty capture.
     pub fn new() -> Self {
+        // With a single dispatcher in the process, tracing caches a callsite's interest from
+        // the first thread that hits it: a site first hit outside the capture would stay off
+        // inside it. A second, process-wide dispatcher makes tracing ask each thread's own.
+        static KEEP: std::sync::OnceLock<Dispatch> = std::sync::OnceLock::new();
+        KEEP.get_or_init(|| Dispatch::new(tracing::subscriber::NoSubscriber::default()));
         let store = Arc::new(Store::default());
         let provider = SdkTracerProvider::builder()
             .with_span_processor(SpanSink(store.clone()))
@@ -219,9 +224,9 @@ impl Capture {
         move || capture.in_scope(f)
     }
 
-    /// Carries the capture into a future, for `tokio::spawn` and friends: every poll runs
+    /// Carries the capture into a future, for `tokio::spawn(capture.task(async { .. }))`: every poll runs
     /// with the capture entered on whichever thread polls it.
-    pub fn instrument<F: Future>(&self, future: F) -> Instrumented<F> {
+    pub fn task<F: Future>(&self, future: F) -> Instrumented<F> {
         Instrumented {
             capture: self.clone(),
             inner: Box::pin(future),
@@ -255,7 +260,7 @@ impl Capture {
     }
 }
 
-/// A future carrying a [`Capture`]; see [`Capture::instrument`].
+/// A future carrying a [`Capture`]; see [`Capture::task`].
 pub struct Instrumented<F> {
     capture: Capture,
     inner: Pin<Box<F>>,

@@ -139,7 +139,10 @@ fn check_metric(
         );
     }
     if let Some(unit) = m.unit {
-        if unit != decl.unit {
+        // `metrics::Unit::Count` ("1") is how a count is described; an annotation such as
+        // `{run}` is a count too.
+        let same = unit == decl.unit || (unit == "1" && decl.unit.starts_with('{'));
+        if !same {
             push(
                 Violation::WrongUnit,
                 format!(
@@ -160,13 +163,15 @@ fn check_metric(
         let ok = match label.values {
             LabelValues::Enumerated(values) => values.contains(&value.as_str()) || value == OTHER,
             LabelValues::Bounded(max) => {
-                let seen = seen_values
-                    .entry((m.name.clone(), key.clone()))
-                    .or_default();
-                if !seen.contains(value) {
-                    seen.push(value.clone());
+                value == OTHER || {
+                    let seen = seen_values
+                        .entry((m.name.clone(), key.clone()))
+                        .or_default();
+                    if !seen.contains(value) {
+                        seen.push(value.clone());
+                    }
+                    seen.len() <= max
                 }
-                seen.len() <= max || value == OTHER
             }
         };
         if !ok {

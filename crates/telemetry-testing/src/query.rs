@@ -355,7 +355,8 @@ impl<'a> Query<'a, MetricRecord> {
                 _ => 0,
             })
             .sum();
-        if all.is_empty() || count != expected {
+        let kinds_ok = all.iter().all(|m| m.kind == InstrumentKind::Histogram);
+        if all.is_empty() || !kinds_ok || count != expected {
             self.fail(format!("{expected} histogram samples (found {count})"));
         }
     }
@@ -371,7 +372,8 @@ impl<'a> Query<'a, MetricRecord> {
                 _ => 0.0,
             })
             .sum();
-        if all.is_empty() || (sum - expected).abs() > 1e-9 {
+        let kinds_ok = all.iter().all(|m| m.kind == InstrumentKind::Histogram);
+        if all.is_empty() || !kinds_ok || (sum - expected).abs() > 1e-9 {
             self.fail(format!(
                 "histogram samples summing to {expected} (found {sum})"
             ));
