@@ -1,0 +1,259 @@
+//! The profiler's section of the signal catalog (task card 004).
+
+use crate::{Outcome, ProfileError, ReportOutcome, SemanticType, Verdict, WarehouseType};
+use telemetry_core::catalog::{
+    owners, AttributeSpec, InstrumentKind, LabelSpec, MetricSpec, Requirement, Section, SpanSpec,
+};
+
+const WAREHOUSE_TYPE: LabelSpec = LabelSpec::enumerated(
+    "warehouse_type",
+    "Kind of warehouse profiled (declared kinds, else `other`).",
+    WarehouseType::VALUES,
+);
+const RUN_OUTCOME: LabelSpec = LabelSpec::enumerated(
+    "outcome",
+    "How the profiling run ended; a run past its deadline is `timeout` even if it finished later.",
+    Outcome::VALUES,
+);
+const ERROR_TYPE: LabelSpec = LabelSpec::enumerated(
+    "error.type",
+    "The profiler error code.",
+    ProfileError::CODES,
+);
+const SEMANTIC_TYPE: LabelSpec = LabelSpec::enumerated(
+    "semantic_type",
+    "Semantic type detected on a column (declared types, else `other`).",
+    SemanticType::VALUES,
+);
+
+/// Profiling runs take seconds on small tables and tens of minutes on large warehouses.
+const RUN_SECONDS: &[f64] = &[
+    0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1_200.0, 1_800.0, 3_600.0,
+];
+const REPORT_SECONDS: &[f64] = &[0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
+const CONFIDENCE: &[f64] = &[0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.99, 1.0];
+
+/// `dataface.profiler.run.duration`: one sample per profiling run (one table).
+pub const RUN_DURATION: MetricSpec = MetricSpec {
+    name: "dataface.profiler.run.duration",
+    kind: InstrumentKind::Histogram,
+    unit: "s",
+    description: "Time to profile one table, by warehouse type and outcome (success, failure, timeout, cancelled, abandoned); its count is the run rate.",
+    labels: &[WAREHOUSE_TYPE, RUN_OUTCOME],
+    buckets: RUN_SECONDS,
+    owner: owners::INSPECT_PROFILER,
+};
+/// `dataface.profiler.run.errors`: failed and timed-out runs by warehouse type and code.
+pub const RUN_ERRORS: MetricSpec = MetricSpec {
+    name: "dataface.profiler.run.errors",
+    kind: InstrumentKind::Counter,
+    unit: "{error}",
+    description: "Profiling runs that failed or timed out (`profile_warehouse_timeout`), by warehouse type and error code.",
+    labels: &[WAREHOUSE_TYPE, ERROR_TYPE],
+    buckets: &[],
+    owner: owners::INSPECT_PROFILER,
+};
+/// `dataface.profiler.runs.active`: runs in flight per warehouse type.
+pub const RUNS_ACTIVE: MetricSpec = MetricSpec {
+    name: "dataface.profiler.runs.active",
+    kind: InstrumentKind::Gauge,
+    unit: "{run}",
+    description: "Profiling runs in flight, by warehouse type: a run hung on a warehouse stays here after its deadline.",
+    labels: &[WAREHOUSE_TYPE],
+    buckets: &[],
+    owner: owners::INSPECT_PROFILER,
+};
+/// `dataface.profiler.columns`: columns profiled.
+pub const COLUMNS: MetricSpec = MetricSpec {
+    name: "dataface.profiler.columns",
+    kind: InstrumentKind::Counter,
+    unit: "{column}",
+    description: "Columns profiled, by warehouse type.",
+    labels: &[WAREHOUSE_TYPE],
+    buckets: &[],
+    owner: owners::INSPECT_PROFILER,
+};
+/// `dataface.profiler.columns.skipped`: columns a run skipped, by code.
+pub const COLUMNS_SKIPPED: MetricSpec = MetricSpec {
+    name: "dataface.profiler.columns.skipped",
+    kind: InstrumentKind::Counter,
+    unit: "{column}",
+    description: "Columns a run skipped (unsupported type, sampling failed) while profiling the rest of the table, by warehouse type and error code.",
+    labels: &[WAREHOUSE_TYPE, ERROR_TYPE],
+    buckets: &[],
+    owner: owners::INSPECT_PROFILER,
+};
+/// `dataface.profiler.rows`: rows profiled.
+pub const ROWS: MetricSpec = MetricSpec {
+    name: "dataface.profiler.rows",
+    kind: InstrumentKind::Counter,
+    unit: "{row}",
+    description: "Rows profiled (scanned or sampled), by warehouse type.",
+    labels: &[WAREHOUSE_TYPE],
+    buckets: &[],
+    owner: owners::INSPECT_PROFILER,
+};
+/// `dataface.profiler.last_success`: time of the last successful profile, Unix seconds.
+pub const LAST_SUCCESS: MetricSpec = MetricSpec {
+    name: "dataface.profiler.last_success",
+    kind: InstrumentKind::Gauge,
+    unit: "s",
+    description: "Time of the last successful profiling run per warehouse type, in Unix seconds: staleness is `time() - this` at query time.",
+    labels: &[WAREHOUSE_TYPE],
+    buckets: &[],
+    owner: owners::INSPECT_PROFILER,
+};
+/// `dataface.profiler.semantic.confidence`: one sample per semantic type detection.
+pub const SEMANTIC_CONFIDENCE: MetricSpec = MetricSpec {
+    name: "dataface.profiler.semantic.confidence",
+    kind: InstrumentKind::Histogram,
+    unit: "1",
+    description: "Confidence (0 to 1) of each semantic type detection, by detected type; its count is the detection rate.",
+    labels: &[SEMANTIC_TYPE],
+    buckets: CONFIDENCE,
+    owner: owners::INSPECT_PROFILER,
+};
+/// `dataface.profiler.semantic.feedback`: analysts' verdicts on detected types.
+pub const SEMANTIC_FEEDBACK: MetricSpec = MetricSpec {
+    name: "dataface.profiler.semantic.feedback",
+    kind: InstrumentKind::Counter,
+    unit: "{feedback}",
+    description: "Analyst feedback on detected semantic types, by detected type and verdict: detection accuracy is confirmed / (confirmed + corrected) over time.",
+    labels: &[
+        SEMANTIC_TYPE,
+        LabelSpec::enumerated(
+            "verdict",
+            "Whether the analyst confirmed or corrected the detected type.",
+            Verdict::VALUES,
+        ),
+    ],
+    buckets: &[],
+    owner: owners::INSPECT_PROFILER,
+};
+/// `dataface.profiler.report.duration`: inspector report generation time by outcome.
+pub const REPORT_DURATION: MetricSpec = MetricSpec {
+    name: "dataface.profiler.report.duration",
+    kind: InstrumentKind::Histogram,
+    unit: "s",
+    description: "Time to generate one inspector report, by outcome; its count is the report rate.",
+    labels: &[LabelSpec::enumerated(
+        "outcome",
+        "How the report generation ended.",
+        ReportOutcome::VALUES,
+    )],
+    buckets: REPORT_SECONDS,
+    owner: owners::INSPECT_PROFILER,
+};
+/// `dataface.profiler.report.errors`: failed report generations by code.
+pub const REPORT_ERRORS: MetricSpec = MetricSpec {
+    name: "dataface.profiler.report.errors",
+    kind: InstrumentKind::Counter,
+    unit: "{error}",
+    description: "Inspector report generations that failed, by error code.",
+    labels: &[ERROR_TYPE],
+    buckets: &[],
+    owner: owners::INSPECT_PROFILER,
+};
+
+const ERROR_ATTR: AttributeSpec = AttributeSpec {
+    key: "error.type",
+    requirement: Requirement::ConditionallyRequired,
+    description: "The error code, when the operation failed or timed out.",
+};
+const ABANDONED_ATTR: AttributeSpec = AttributeSpec {
+    key: telemetry_core::probe::ABANDONED,
+    requirement: Requirement::ConditionallyRequired,
+    description: "True when the operation's guard was dropped without an outcome.",
+};
+const WAREHOUSE_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.warehouse.type",
+    requirement: Requirement::Required,
+    description: "Kind of warehouse (the `warehouse_type` label value).",
+};
+const TABLE_ATTR: AttributeSpec = AttributeSpec {
+    key: "db.collection.name",
+    requirement: Requirement::Recommended,
+    description: "The table (spans and logs only, never a metric label).",
+};
+
+/// The profiler's spans.
+pub const SPANS: &[SpanSpec] = &[
+    SpanSpec {
+        name: "dataface.profiler.run",
+        description: "Profiling one table on a warehouse. Its events, one per column: `column profiled` and `semantic type detected` (DEBUG), `column skipped` with `error.type` (WARN).",
+        attributes: &[
+            WAREHOUSE_ATTR,
+            AttributeSpec {
+                key: "db.system.name",
+                requirement: Requirement::Required,
+                description: "The database system (OpenTelemetry semantic convention).",
+            },
+            TABLE_ATTR,
+            AttributeSpec {
+                key: "dataface.profiler.deadline",
+                requirement: Requirement::Required,
+                description: "The run's deadline, in seconds from its start.",
+            },
+            AttributeSpec {
+                key: "dataface.profiler.outcome",
+                requirement: Requirement::Required,
+                description: "How the run ended (the `outcome` label value).",
+            },
+            AttributeSpec {
+                key: "dataface.profiler.late_outcome",
+                requirement: Requirement::ConditionallyRequired,
+                description: "What the caller reported after the deadline, when a timed-out run finished later.",
+            },
+            AttributeSpec {
+                key: "dataface.profiler.columns",
+                requirement: Requirement::Required,
+                description: "Columns profiled.",
+            },
+            AttributeSpec {
+                key: "dataface.profiler.columns_skipped",
+                requirement: Requirement::Required,
+                description: "Columns skipped.",
+            },
+            AttributeSpec {
+                key: "dataface.profiler.rows",
+                requirement: Requirement::Required,
+                description: "Rows profiled (scanned or sampled).",
+            },
+            ERROR_ATTR,
+            ABANDONED_ATTR,
+        ],
+        owner: owners::INSPECT_PROFILER,
+    },
+    SpanSpec {
+        name: "dataface.profiler.report",
+        description: "Generating one inspector report from a table's profile.",
+        attributes: &[WAREHOUSE_ATTR, TABLE_ATTR, ERROR_ATTR, ABANDONED_ATTR],
+        owner: owners::INSPECT_PROFILER,
+    },
+];
+
+/// The profiler's section of the catalog.
+pub static SECTION: Section = Section {
+    surface: "profiler",
+    metrics: &[
+        RUN_DURATION,
+        RUN_ERRORS,
+        RUNS_ACTIVE,
+        COLUMNS,
+        COLUMNS_SKIPPED,
+        ROWS,
+        LAST_SUCCESS,
+        SEMANTIC_CONFIDENCE,
+        SEMANTIC_FEEDBACK,
+        REPORT_DURATION,
+        REPORT_ERRORS,
+    ],
+    spans: SPANS,
+    error_codes: ProfileError::SPECS,
+};
+
+/// The profiler section alone, with telemetry-core's, as a catalog (for tests and tools).
+pub static CATALOG: telemetry_core::catalog::Catalog = telemetry_core::catalog::Catalog {
+    version: "1.0.0",
+    sections: &[&telemetry_core::catalog::CORE_SECTION, &SECTION],
+};
