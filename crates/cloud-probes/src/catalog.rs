@@ -1,0 +1,287 @@
+//! The Cloud Suite's section of the signal catalog (task card 003).
+
+use crate::{
+    AccountFailure, Attempt, CloudError, Outcome, ProjectState, QuotaKind, SignupMethod,
+    PROVISIONING_CODES,
+};
+use telemetry_core::catalog::{
+    owners, AttributeSpec, InstrumentKind, LabelSpec, MetricSpec, Requirement, Section, SpanSpec,
+};
+
+/// The `state` label values of `dataface.cloud.project.transitional_since`: the
+/// transitional states ([`crate::TRANSITIONAL_STATES`]).
+pub const TRANSITIONAL_VALUES: &[&str] = &["requested", "provisioning", "deleting"];
+
+const METHOD: LabelSpec =
+    LabelSpec::enumerated("method", "How the account signed up.", SignupMethod::VALUES);
+const OUTCOME: LabelSpec =
+    LabelSpec::enumerated("outcome", "How the operation ended.", Outcome::VALUES);
+const FROM: LabelSpec = LabelSpec::enumerated(
+    "from",
+    "Lifecycle state the project was in.",
+    ProjectState::VALUES,
+);
+const TO: LabelSpec = LabelSpec::enumerated(
+    "to",
+    "Lifecycle state the transition asked for.",
+    ProjectState::VALUES,
+);
+
+const ACCOUNT_SECONDS: &[f64] = &[0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0];
+const PROVISIONING_SECONDS: &[f64] = &[
+    0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 1_800.0, 3_600.0,
+];
+/// From a second to a month: a project stays `requested` for seconds and `active` for months.
+const STATE_SECONDS: &[f64] = &[
+    1.0,
+    10.0,
+    60.0,
+    300.0,
+    900.0,
+    1_800.0,
+    3_600.0,
+    14_400.0,
+    86_400.0,
+    604_800.0,
+    2_592_000.0,
+];
+
+/// `dataface.cloud.account.creation.duration`: one sample per sign-up.
+pub const ACCOUNT_CREATION_DURATION: MetricSpec = MetricSpec {
+    name: "dataface.cloud.account.creation.duration",
+    kind: InstrumentKind::Histogram,
+    unit: "s",
+    description: "Time to create one account, by sign-up method and outcome; its count is the rate of accounts created (outcome success) and of failed sign-ups.",
+    labels: &[METHOD, OUTCOME],
+    buckets: ACCOUNT_SECONDS,
+    owner: owners::CLOUD_SUITE,
+};
+/// `dataface.cloud.account.creation.errors`: failed sign-ups by method and code.
+pub const ACCOUNT_CREATION_ERRORS: MetricSpec = MetricSpec {
+    name: "dataface.cloud.account.creation.errors",
+    kind: InstrumentKind::Counter,
+    unit: "{error}",
+    description: "Account creations that failed, by sign-up method and error code.",
+    labels: &[
+        METHOD,
+        LabelSpec::enumerated(
+            "error.type",
+            "Why the account creation failed.",
+            AccountFailure::VALUES,
+        ),
+    ],
+    buckets: &[],
+    owner: owners::CLOUD_SUITE,
+};
+/// `dataface.cloud.provisioning.duration`: one sample per provisioning attempt.
+pub const PROVISIONING_DURATION: MetricSpec = MetricSpec {
+    name: "dataface.cloud.provisioning.duration",
+    kind: InstrumentKind::Histogram,
+    unit: "s",
+    description: "Time to provision one project, by attempt (first or a retry from failed) and outcome; its count is the provisioning rate.",
+    labels: &[
+        LabelSpec::enumerated(
+            "attempt",
+            "First provisioning of the project, or a retry from `failed`.",
+            Attempt::VALUES,
+        ),
+        OUTCOME,
+    ],
+    buckets: PROVISIONING_SECONDS,
+    owner: owners::CLOUD_SUITE,
+};
+/// `dataface.cloud.provisioning.errors`: failed provisionings by code.
+pub const PROVISIONING_ERRORS: MetricSpec = MetricSpec {
+    name: "dataface.cloud.provisioning.errors",
+    kind: InstrumentKind::Counter,
+    unit: "{error}",
+    description: "Project provisionings that failed, by error code (provisioning failed or timed out, quota exceeded, payment required).",
+    labels: &[LabelSpec::enumerated(
+        "error.type",
+        "Why the provisioning failed.",
+        PROVISIONING_CODES,
+    )],
+    buckets: &[],
+    owner: owners::CLOUD_SUITE,
+};
+/// `dataface.cloud.project.transitions`: allowed lifecycle transitions.
+pub const PROJECT_TRANSITIONS: MetricSpec = MetricSpec {
+    name: "dataface.cloud.project.transitions",
+    kind: InstrumentKind::Counter,
+    unit: "{transition}",
+    description: "Project lifecycle transitions applied, by state left and state entered (only the pairs the lifecycle allows).",
+    labels: &[FROM, TO],
+    buckets: &[],
+    owner: owners::CLOUD_SUITE,
+};
+/// `dataface.cloud.project.invalid_transitions`: forbidden transitions attempted.
+pub const INVALID_TRANSITIONS: MetricSpec = MetricSpec {
+    name: "dataface.cloud.project.invalid_transitions",
+    kind: InstrumentKind::Counter,
+    unit: "{transition}",
+    description: "Project lifecycle transitions the state machine forbade and rejected (a service bug or a broken project), by current and requested state; any increase deserves a look.",
+    labels: &[FROM, TO],
+    buckets: &[],
+    owner: owners::CLOUD_SUITE,
+};
+/// `dataface.cloud.project.state.duration`: time spent in a state before leaving it.
+pub const STATE_DURATION: MetricSpec = MetricSpec {
+    name: "dataface.cloud.project.state.duration",
+    kind: InstrumentKind::Histogram,
+    unit: "s",
+    description: "Time a project spent in a lifecycle state before an allowed transition out of it, by that state and the state entered.",
+    labels: &[FROM, TO],
+    buckets: STATE_SECONDS,
+    owner: owners::CLOUD_SUITE,
+};
+/// `dataface.cloud.projects`: projects this process tracks, per state.
+pub const PROJECTS: MetricSpec = MetricSpec {
+    name: "dataface.cloud.projects",
+    kind: InstrumentKind::Gauge,
+    unit: "{project}",
+    description: "Projects tracked by this process in each lifecycle state (sum over processes for the fleet); `failed` counts projects left broken.",
+    labels: &[LabelSpec::enumerated(
+        "state",
+        "Lifecycle state.",
+        ProjectState::VALUES,
+    )],
+    buckets: &[],
+    owner: owners::CLOUD_SUITE,
+};
+/// `dataface.cloud.project.transitional_since`: when the oldest project still in a
+/// transitional state entered it (Unix seconds; 0 when none).
+pub const TRANSITIONAL_SINCE: MetricSpec = MetricSpec {
+    name: "dataface.cloud.project.transitional_since",
+    kind: InstrumentKind::Gauge,
+    unit: "s",
+    description: "Unix time at which the oldest project still in this transitional state (per process) entered it, 0 when none: `time() - metric` (where metric > 0) is how long it has been stuck.",
+    labels: &[LabelSpec::enumerated(
+        "state",
+        "Transitional lifecycle state.",
+        TRANSITIONAL_VALUES,
+    )],
+    buckets: &[],
+    owner: owners::CLOUD_SUITE,
+};
+/// `dataface.cloud.quota.rejections`: requests refused by a plan limit.
+pub const QUOTA_REJECTIONS: MetricSpec = MetricSpec {
+    name: "dataface.cloud.quota.rejections",
+    kind: InstrumentKind::Counter,
+    unit: "{rejection}",
+    description: "Requests refused because the account reached a plan limit, by quota kind.",
+    labels: &[LabelSpec::enumerated(
+        "quota",
+        "The plan limit reached.",
+        QuotaKind::VALUES,
+    )],
+    buckets: &[],
+    owner: owners::CLOUD_SUITE,
+};
+
+const ERROR_ATTR: AttributeSpec = AttributeSpec {
+    key: "error.type",
+    requirement: Requirement::ConditionallyRequired,
+    description: "The error code, when the operation failed.",
+};
+const ABANDONED_ATTR: AttributeSpec = AttributeSpec {
+    key: telemetry_core::probe::ABANDONED,
+    requirement: Requirement::ConditionallyRequired,
+    description: "True when the operation's guard was dropped without an outcome.",
+};
+const PROJECT_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.project.id",
+    requirement: Requirement::Required,
+    description: "The project (spans and logs only, never a metric label).",
+};
+
+/// The Cloud Suite's spans.
+pub const SPANS: &[SpanSpec] = &[
+    SpanSpec {
+        name: "dataface.cloud.account.create",
+        description: "Creating one account at sign-up.",
+        attributes: &[
+            AttributeSpec {
+                key: "dataface.cloud.signup.method",
+                requirement: Requirement::Required,
+                description: "How the account signed up.",
+            },
+            AttributeSpec {
+                key: "dataface.account.id",
+                requirement: Requirement::ConditionallyRequired,
+                description: "The account created, when it was (spans and logs only).",
+            },
+            ERROR_ATTR,
+            ABANDONED_ATTR,
+        ],
+        owner: owners::CLOUD_SUITE,
+    },
+    SpanSpec {
+        name: "dataface.cloud.project.provision",
+        description: "Provisioning one project's resources: from its move to `provisioning` until it is `active` or `failed`; its transitions are children.",
+        attributes: &[
+            PROJECT_ATTR,
+            AttributeSpec {
+                key: "dataface.cloud.provisioning.attempt",
+                requirement: Requirement::Required,
+                description: "`first`, or `retry` from `failed`.",
+            },
+            AttributeSpec {
+                key: "dataface.cloud.quota",
+                requirement: Requirement::ConditionallyRequired,
+                description: "The plan limit reached, when the provisioning failed on a quota.",
+            },
+            ERROR_ATTR,
+            ABANDONED_ATTR,
+        ],
+        owner: owners::CLOUD_SUITE,
+    },
+    SpanSpec {
+        name: "dataface.cloud.project.transition",
+        description: "One project lifecycle transition attempt (instantaneous); a forbidden one fails with invalid_lifecycle_transition and is not applied.",
+        attributes: &[
+            PROJECT_ATTR,
+            AttributeSpec {
+                key: "dataface.cloud.project.from",
+                requirement: Requirement::Required,
+                description: "State the project was in.",
+            },
+            AttributeSpec {
+                key: "dataface.cloud.project.to",
+                requirement: Requirement::Required,
+                description: "State asked for.",
+            },
+            AttributeSpec {
+                key: "dataface.cloud.transition.dwell_ms",
+                requirement: Requirement::ConditionallyRequired,
+                description: "Milliseconds spent in the state left, when the transition was applied.",
+            },
+            ERROR_ATTR,
+        ],
+        owner: owners::CLOUD_SUITE,
+    },
+];
+
+/// The Cloud Suite's section of the catalog.
+pub static SECTION: Section = Section {
+    surface: "cloud",
+    metrics: &[
+        ACCOUNT_CREATION_DURATION,
+        ACCOUNT_CREATION_ERRORS,
+        PROVISIONING_DURATION,
+        PROVISIONING_ERRORS,
+        PROJECT_TRANSITIONS,
+        INVALID_TRANSITIONS,
+        STATE_DURATION,
+        PROJECTS,
+        TRANSITIONAL_SINCE,
+        QUOTA_REJECTIONS,
+    ],
+    spans: SPANS,
+    error_codes: CloudError::SPECS,
+};
+
+/// The Cloud Suite section alone, with telemetry-core's, as a catalog (for tests and tools).
+pub static CATALOG: telemetry_core::catalog::Catalog = telemetry_core::catalog::Catalog {
+    version: "1.0.0",
+    sections: &[&telemetry_core::catalog::CORE_SECTION, &SECTION],
+};
