@@ -6,6 +6,10 @@
 //! - [`core`]: configuration from the environment, `init`/shutdown, the OTLP and
 //!   Prometheus pipeline, the catalog types, error codes, redaction, self-metrics.
 //! - [`compiler`]: YAML contract compile, migrations, execution adapters, rendering.
+//! - [`catalog`]: schema resolution per consumer, freshness, AI context payloads, enrichment.
+//! - [`profiler`]: profiling runs per warehouse, semantic types, inspector reports.
+//! - [`cloud`]: accounts, project provisioning, the lifecycle state machine, quotas.
+//! - [`integrations`]: deployments, Fivetran webhooks, billing, custom domains and TLS.
 //!
 //! ```no_run
 //! use std::time::Duration;
@@ -19,7 +23,11 @@
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 #![deny(unsafe_code)]
 
+pub use catalog_probes as catalog;
+pub use cloud_probes as cloud;
 pub use compiler_probes as compiler;
+pub use integrations_probes as integrations;
+pub use profiler_probes as profiler;
 pub use telemetry_core as core;
 
 use std::time::Duration;
@@ -30,7 +38,14 @@ use telemetry_core::{InitError, TelemetryGuard};
 /// The whole product's signal catalog: telemetry-core's section and every surface's.
 pub static CATALOG: Catalog = Catalog {
     version: "1.0.0",
-    sections: &[&CORE_SECTION, &compiler_probes::catalog::SECTION],
+    sections: &[
+        &CORE_SECTION,
+        &compiler_probes::catalog::SECTION,
+        &catalog_probes::catalog::SECTION,
+        &profiler_probes::catalog::SECTION,
+        &cloud_probes::catalog::SECTION,
+        &integrations_probes::catalog::SECTION,
+    ],
 };
 
 /// Installs the pipeline for `service` with the product catalog, configured from the
