@@ -24,6 +24,9 @@ fn workload() {
         );
         let _entered = span.enter();
         tracing::info!(dashboard.id = "d-1", "compiled dashboard");
+        let later = tracing::info_span!("dataface.compile.render");
+        let _other = tracing::info_span!("dataface.unrelated").entered();
+        tracing::warn!(parent: &later, "logged for an explicit parent");
         outcomes.increment(3);
         duration.record(0.25);
     }
@@ -37,7 +40,7 @@ fn child() {
     guard
         .shutdown(Duration::from_secs(10))
         .expect("clean shutdown with the receiver up");
-    assert_eq!(stats_before.traces.attempted, 1, "{stats_before:?}");
+    assert_eq!(stats_before.traces.attempted, 3, "{stats_before:?}");
 }
 
 fn check(got: &Received) {
@@ -59,6 +62,14 @@ fn check(got: &Received) {
         );
     }
     assert!(span.resource.contains_key("service.instance.id"));
+
+    let render = got.span("dataface.compile.render");
+    let explicit = got.log("logged for an explicit parent");
+    assert_eq!(
+        (&explicit.trace_id, &explicit.span_id),
+        (&render.trace_id, &render.span_id),
+        "an explicit `parent:` decides the log's trace context"
+    );
 
     let log = got.log("compiled dashboard");
     assert_eq!(
@@ -89,7 +100,11 @@ fn check(got: &Received) {
     assert_eq!(info.value, 1.0);
     // The self-metrics travel over OTLP too.
     let attempted = got.point("dataface.telemetry.attempted", &[("signal", "traces")]);
-    assert_eq!((attempted.kind, attempted.value), ("sum", 1.0));
+    assert_eq!(
+        (attempted.kind, attempted.value),
+        ("sum", 3.0),
+        "three spans ended"
+    );
 }
 
 fn delivers(name: &str, grpc: bool) {

@@ -46,6 +46,7 @@ pub mod redact;
 pub mod release;
 pub mod self_metrics;
 
+pub use pipeline::log_bridge::explicit_parent;
 pub use pipeline::{
     enable_on_this_thread, enabled, init, init_with, InitError, LocalEnableGuard, ShutdownError,
     StatsHandle, TelemetryGuard, DROP_SHUTDOWN_TIMEOUT, INTERNAL_TARGET,

@@ -47,7 +47,10 @@ impl SpanProcessor for SpanSink {
 }
 
 /// Records each `tracing` event as a [`LogRecord`], with its span's trace context.
-struct LogSink(Arc<Store>);
+struct LogSink(
+    Arc<Store>,
+    std::sync::OnceLock<tracing::dispatcher::WeakDispatch>,
+);
 
 struct FieldVisitor<'a> {
     message: &'a mut String,
@@ -74,6 +77,10 @@ impl Visit for FieldVisitor<'_> {
 }
 
 impl<S: Subscriber> Layer<S> for LogSink {
+    fn on_register_dispatch(&self, dispatch: &Dispatch) {
+        let _ = self.1.set(dispatch.downgrade());
+    }
+
     fn on_event(
         &self,
         event: &tracing::Event<'_>,
@@ -86,8 +93,16 @@ impl<S: Subscriber> Layer<S> for LogSink {
             message: &mut message,
             fields: &mut fields,
         });
-        let cx = opentelemetry::Context::current();
-        let sc = cx.span().span_context().clone();
+        // An explicit `parent:` decides the span; otherwise the current span does.
+        let sc = match event.parent() {
+            Some(_) => telemetry_core::explicit_parent(event, self.1.get())
+                .unwrap_or_else(opentelemetry::trace::SpanContext::empty_context),
+            None if event.is_root() => opentelemetry::trace::SpanContext::empty_context(),
+            None => opentelemetry::Context::current()
+                .span()
+                .span_context()
+                .clone(),
+        };
         let (trace_id, span_id) = if sc.is_valid() {
             (
                 Some(sc.trace_id().to_string()),
@@ -190,7 +205,7 @@ impl Capture {
                     .with_threads(false)
                     .with_tracked_inactivity(false),
             )
-            .with(LogSink(store.clone()));
+            .with(LogSink(store.clone(), std::sync::OnceLock::new()));
         Self {
             dispatch: Dispatch::new(subscriber),
             recorder: Arc::new(CaptureRecorder::default()),

@@ -1571,3 +1571,22 @@ fn a_handle_registered_outside_the_capture_is_not_captured() {
     let s = capture(|| counter.increment(1));
     assert_nothing(&s);
 }
+
+#[test]
+fn an_event_with_an_explicit_parent_belongs_to_that_span() {
+    let capture = Capture::new();
+    capture.in_scope(|| {
+        let parent =
+            tracing::info_span!("dataface.fixture.run", dataface.fixture.kind = "explicit");
+        let other = tracing::info_span!("dataface.fixture.other").entered();
+        tracing::warn!(parent: &parent, step = "late", "logged for the parent");
+        drop(other);
+        drop(parent);
+    });
+    let signals = capture.signals();
+    signals
+        .log(tracing::Level::WARN)
+        .in_span("dataface.fixture.run")
+        .with_field("step", "late")
+        .one();
+}

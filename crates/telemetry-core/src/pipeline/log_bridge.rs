@@ -17,6 +17,9 @@ use tracing_subscriber::Layer;
 
 /// The layer.
 pub(crate) struct LogBridge {
+    /// The dispatch this layer is part of, to look up an explicit parent's context
+    /// (inside a callback, `dispatcher::get_default` may answer with no dispatcher).
+    dispatch: std::sync::OnceLock<tracing::dispatcher::WeakDispatch>,
     logger: SdkLogger,
     redactor: Arc<Redactor>,
     value_length_limit: Option<usize>,
@@ -29,6 +32,7 @@ impl LogBridge {
         value_length_limit: Option<usize>,
     ) -> Self {
         Self {
+            dispatch: std::sync::OnceLock::new(),
             logger: provider.logger("dataface-telemetry"),
             redactor,
             value_length_limit,
@@ -119,7 +123,28 @@ impl<R: LogRecord> Visit for Fields<'_, R> {
     }
 }
 
+/// The span context of an event's explicit `parent:`, when it has one, looked up through
+/// `dispatch` (the dispatch the calling layer is registered in), else through the default
+/// dispatch (inside a callback that is only reliable for the global one).
+pub fn explicit_parent(
+    event: &Event<'_>,
+    dispatch: Option<&tracing::dispatcher::WeakDispatch>,
+) -> Option<opentelemetry::trace::SpanContext> {
+    use opentelemetry::trace::TraceContextExt as _;
+    let id = event.parent()?;
+    let dispatch = dispatch
+        .and_then(tracing::dispatcher::WeakDispatch::upgrade)
+        .unwrap_or_else(|| tracing::dispatcher::get_default(tracing::Dispatch::clone));
+    let cx = tracing_opentelemetry::get_otel_context(id, &dispatch)?;
+    let sc = cx.span().span_context().clone();
+    sc.is_valid().then_some(sc)
+}
+
 impl<S: Subscriber> Layer<S> for LogBridge {
+    fn on_register_dispatch(&self, dispatch: &tracing::Dispatch) {
+        let _ = self.dispatch.set(dispatch.downgrade());
+    }
+
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
         let metadata = event.metadata();
         let severity = severity(metadata.level());
@@ -139,7 +164,11 @@ impl<S: Subscriber> Layer<S> for LogBridge {
             redactor: &self.redactor,
             limit: self.value_length_limit,
         });
-        // The SDK adds the trace context of the current span.
+        // An event with an explicit `parent:` belongs to that span's trace; otherwise the
+        // SDK adds the trace context of the current span.
+        if let Some(sc) = explicit_parent(event, self.dispatch.get()) {
+            record.set_trace_context(sc.trace_id(), sc.span_id(), Some(sc.trace_flags()));
+        }
         self.logger.emit(record);
     }
 }

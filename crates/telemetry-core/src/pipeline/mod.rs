@@ -1,7 +1,7 @@
 //! The pipeline: one `init` installs tracing, logs and metrics; the guard shuts them down.
 
 mod counting;
-mod log_bridge;
+pub(crate) mod log_bridge;
 mod metric_layers;
 mod otlp;
 mod prometheus;
