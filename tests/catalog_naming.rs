@@ -56,6 +56,7 @@ static SECTION: Section = Section {
     ],
     spans: &[],
     error_codes: &[UNKNOWN_QUERY],
+    alerts: &[],
 };
 static CATALOG: Catalog = Catalog {
     version: "1.0.0",

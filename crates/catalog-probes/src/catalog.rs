@@ -358,6 +358,7 @@ pub static SECTION: Section = Section {
     ],
     spans: SPANS,
     error_codes: CatalogError::SPECS,
+    alerts: &[],
 };
 
 /// The catalog section alone, with telemetry-core's, as a catalog (for tests and tools).

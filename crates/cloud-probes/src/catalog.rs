@@ -278,6 +278,7 @@ pub static SECTION: Section = Section {
     ],
     spans: SPANS,
     error_codes: CloudError::SPECS,
+    alerts: &[],
 };
 
 /// The Cloud Suite section alone, with telemetry-core's, as a catalog (for tests and tools).

@@ -297,6 +297,7 @@ pub static SECTION: Section = Section {
     ],
     spans: SPANS,
     error_codes: CompileError::SPECS,
+    alerts: &[],
 };
 
 /// The compiler section alone, with telemetry-core's, as a catalog (for tests and tools).

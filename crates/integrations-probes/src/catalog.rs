@@ -367,6 +367,7 @@ pub static SECTION: Section = Section {
     ],
     spans: SPANS,
     error_codes: &ERROR_CODES,
+    alerts: &[],
 };
 
 /// The integrations section alone, with telemetry-core's, as a catalog (for tests and tools).

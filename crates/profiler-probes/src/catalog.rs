@@ -250,6 +250,7 @@ pub static SECTION: Section = Section {
     ],
     spans: SPANS,
     error_codes: ProfileError::SPECS,
+    alerts: &[],
 };
 
 /// The profiler section alone, with telemetry-core's, as a catalog (for tests and tools).

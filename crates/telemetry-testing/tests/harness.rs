@@ -115,6 +115,7 @@ static SECTION: Section = Section {
     metrics: &[RUNS, PENDING, DURATION, ERRORS],
     spans: &[RUN_SPAN],
     error_codes: &[FIXTURE_BROKEN, FIXTURE_SLOW],
+    alerts: &[],
 };
 static CATALOG: Catalog = Catalog {
     version: "1.0.0",

@@ -25,6 +25,7 @@
 //!     metrics: &[COMPILE_DURATION],
 //!     spans: &[],
 //!     error_codes: &[],
+//!     alerts: &[],
 //! };
 //! static CATALOG: Catalog = Catalog { version: "1.0.0", sections: &[&SECTION] };
 //! CATALOG.validate().unwrap();
@@ -32,10 +33,12 @@
 //! ```
 
 mod naming;
+mod objectives;
 pub mod owners;
 mod validate;
 
 pub use naming::{prometheus_label, prometheus_name, ucum_unit, unit_suffix};
+pub use objectives::{AlertSeverity, AlertSpec, Events, MatchOp, Matcher, Objective, Runbook};
 pub use owners::Owner;
 pub use validate::{CatalogError, CatalogErrors, Rule, MAX_LABEL_VALUES};
 
@@ -250,6 +253,8 @@ pub struct Section {
     pub spans: &'static [SpanSpec],
     /// Error codes.
     pub error_codes: &'static [ErrorCodeSpec],
+    /// Objectives and their alerts.
+    pub alerts: &'static [AlertSpec],
 }
 
 /// The whole catalog: sections under one semantic version.
@@ -289,6 +294,11 @@ impl Catalog {
     /// Every span, in section order.
     pub fn spans(&self) -> impl Iterator<Item = &'static SpanSpec> + '_ {
         self.sections.iter().flat_map(|s| s.spans.iter())
+    }
+
+    /// Every alert, in section order.
+    pub fn alerts(&self) -> impl Iterator<Item = &'static AlertSpec> + '_ {
+        self.sections.iter().flat_map(|s| s.alerts.iter())
     }
 
     /// Every error code, in section order.
@@ -412,6 +422,7 @@ pub static CORE_SECTION: Section = Section {
     ],
     spans: &[],
     error_codes: &[],
+    alerts: &[],
 };
 
 /// The catalog of telemetry-core alone (what `init` knows without a product catalog).

@@ -82,6 +82,7 @@ static FIXTURE_SECTION: Section = Section {
     metrics: &[ERRORS, QUEUE_DEPTH, DURATION],
     spans: &[COMPILE_SPAN],
     error_codes: &[UNKNOWN_QUERY],
+    alerts: &[],
 };
 
 static FIXTURE: Catalog = Catalog {
@@ -119,6 +120,7 @@ fn catalog(
         metrics: leak(metrics),
         spans: leak(spans),
         error_codes: leak(error_codes),
+        alerts: &[],
     }));
     Catalog {
         version,
@@ -342,12 +344,14 @@ fn duplicate_metric_name_across_sections_is_rejected() {
         metrics: &[ERRORS],
         spans: &[],
         error_codes: &[],
+        alerts: &[],
     };
     static B: Section = Section {
         surface: "b",
         metrics: &[ERRORS],
         spans: &[],
         error_codes: &[],
+        alerts: &[],
     };
     static C: Catalog = Catalog {
         version: "1.0.0",

@@ -25,6 +25,9 @@ pub enum Rule {
     Documented,
     /// The catalog version is a semantic version.
     SemanticVersion,
+    /// An alert's objective reads declared metrics of the right kind, with declared labels
+    /// and values, and a latency threshold on a bucket boundary.
+    Objective,
 }
 
 impl Rule {
@@ -39,6 +42,7 @@ impl Rule {
             Rule::BoundedLabels => "metric labels must be bounded and never an identifier (ids, names of domains, tables, users) — put those on spans and logs",
             Rule::Documented => "every entry needs a description (error codes: a summary and a remedy)",
             Rule::SemanticVersion => "the catalog version is MAJOR.MINOR.PATCH",
+            Rule::Objective => "objectives read catalog metrics of the right kind with declared labels and values; latency thresholds sit on a bucket boundary; targets lie strictly between 0 and 1",
         }
     }
 }
@@ -336,12 +340,164 @@ impl Catalog {
                 );
             }
         }
+        let mut alert_names = HashSet::new();
+        for a in self.alerts() {
+            let entry = format!("alert {}", a.name);
+            if !alert_names.insert(a.name) {
+                err(entry.clone(), Rule::UniqueName, "declared twice".into());
+            }
+            let camel = a.name.starts_with(|c: char| c.is_ascii_uppercase())
+                && a.name.chars().all(|c| c.is_ascii_alphanumeric());
+            if !camel {
+                err(
+                    entry.clone(),
+                    Rule::NamingConvention,
+                    "alert names are UpperCamelCase".into(),
+                );
+            }
+            if !owners.contains(a.owner.id) {
+                err(
+                    entry.clone(),
+                    Rule::KnownOwner,
+                    format!("unknown owner {:?}", a.owner.id),
+                );
+            }
+            let r = &a.runbook;
+            if a.summary.trim().is_empty()
+                || r.meaning.trim().is_empty()
+                || r.first_checks.is_empty()
+                || r.mitigation.is_empty()
+                || r.escalation.trim().is_empty()
+                || r.user_message.trim().is_empty()
+            {
+                err(
+                    entry.clone(),
+                    Rule::Documented,
+                    "needs a summary and a runbook: meaning, first checks, mitigation, escalation and a user message".into(),
+                );
+            }
+            for problem in objective_problems(self, &a.objective) {
+                err(entry.clone(), Rule::Objective, problem);
+            }
+        }
         if errors.is_empty() {
             Ok(())
         } else {
             Err(CatalogErrors(errors))
         }
     }
+}
+
+fn objective_problems(catalog: &Catalog, o: &super::Objective) -> Vec<String> {
+    use super::{InstrumentKind::*, Objective};
+    let mut out = Vec::new();
+    for (metric, matchers) in o.selectors() {
+        match catalog.metric(metric.name) {
+            Some(declared) if declared == metric => {}
+            Some(_) => out.push(format!(
+                "reads {} as declared elsewhere, not as this catalog declares it",
+                metric.name
+            )),
+            None => out.push(format!(
+                "reads {}, which the catalog does not declare",
+                metric.name
+            )),
+        }
+        for m in matchers {
+            match metric.label(m.label) {
+                None => out.push(format!(
+                    "matches label {:?}, which {} does not declare",
+                    m.label, metric.name
+                )),
+                Some(l) => {
+                    if let LabelValues::Enumerated(values) = l.values {
+                        if !values.contains(&m.value) {
+                            out.push(format!(
+                                "matches {}={:?}, outside the declared values of {}",
+                                m.label, m.value, metric.name
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let kind_is =
+        |metric: &MetricSpec, kinds: &[InstrumentKind], what: &str, out: &mut Vec<String>| {
+            if !kinds.contains(&metric.kind) {
+                out.push(format!("{} is a {:?}; {what}", metric.name, metric.kind));
+            }
+        };
+    let target_ok = |t: f64, out: &mut Vec<String>| {
+        if !(t > 0.0 && t < 1.0) {
+            out.push(format!("target {t} is not strictly between 0 and 1"));
+        }
+    };
+    match o {
+        Objective::ErrorRatio { bad, total, target } => {
+            for m in [bad.metric, total.metric] {
+                kind_is(
+                    m,
+                    &[Counter, Histogram],
+                    "a ratio counts events (counters or histogram counts)",
+                    &mut out,
+                );
+            }
+            target_ok(*target, &mut out);
+        }
+        Objective::Latency {
+            histogram,
+            threshold,
+            target,
+            ..
+        } => {
+            kind_is(
+                histogram,
+                &[Histogram],
+                "a latency objective needs a histogram",
+                &mut out,
+            );
+            if !histogram.buckets.contains(threshold) {
+                out.push(format!(
+                    "threshold {threshold} lies between the buckets of {} ({:?}): put it on a boundary",
+                    histogram.name, histogram.buckets
+                ));
+            }
+            target_ok(*target, &mut out);
+        }
+        Objective::Freshness { timestamp, .. } | Objective::Expiry { timestamp, .. } => {
+            kind_is(timestamp, &[Gauge], "a timestamp is a gauge", &mut out);
+            if timestamp.unit != "s" {
+                out.push(format!(
+                    "{} has unit {:?}; a timestamp is in seconds (`s`)",
+                    timestamp.name, timestamp.unit
+                ));
+            }
+        }
+        Objective::BrokenState { events, window } => {
+            kind_is(
+                events.metric,
+                &[Counter],
+                "a broken state is a counter that must not move",
+                &mut out,
+            );
+            if *window == 0 {
+                out.push("a zero look-back window".into());
+            }
+        }
+        Objective::Absence { for_seconds, .. } => {
+            if *for_seconds == 0 {
+                out.push("a zero absence duration".into());
+            }
+        }
+        Objective::Threshold { gauge, max, .. } => {
+            kind_is(gauge, &[Gauge], "a threshold applies to a gauge", &mut out);
+            if !max.is_finite() {
+                out.push("the threshold is not finite".into());
+            }
+        }
+    }
+    out
 }
 
 fn check_metric(

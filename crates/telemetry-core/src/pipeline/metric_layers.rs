@@ -333,6 +333,7 @@ mod tests {
         }],
         spans: &[],
         error_codes: &[],
+        alerts: &[],
     };
     static CATALOG: Catalog = Catalog {
         version: "1.0.0",
