@@ -143,10 +143,10 @@ pub enum Objective {
         /// Smallest acceptable time left, seconds.
         min_remaining: u64,
     },
-    /// Any increase of a counter that must stay flat (invalid transitions, abandoned
-    /// operations) within `window` seconds.
+    /// Any increase, within `window` seconds, of events that must not happen (invalid
+    /// transitions, abandoned operations): a counter, or a histogram's sample count.
     BrokenState {
-        /// The counter.
+        /// The events.
         events: Events,
         /// Look-back window, seconds.
         window: u64,
