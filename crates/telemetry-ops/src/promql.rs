@@ -1,0 +1,236 @@
+//! PromQL for the catalog's objectives, always on derived Prometheus names.
+
+use telemetry_core::catalog::{
+    prometheus_label, AlertSpec, Events, InstrumentKind, MatchOp, Matcher, MetricSpec, Objective,
+};
+
+/// The windows of the multi-window, multi-burn-rate alerts.
+pub const WINDOWS: &[&str] = &["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
+
+/// `(long window, short window, burn factor)` of the fast-burn (page) alert.
+pub const PAGE_BURNS: &[(&str, &str, f64)] = &[("1h", "5m", 14.4), ("6h", "30m", 6.0)];
+/// `(long window, short window, burn factor)` of the slow-burn (ticket) alert.
+pub const TICKET_BURNS: &[(&str, &str, f64)] = &[("1d", "2h", 3.0), ("3d", "6h", 1.0)];
+
+/// A label selector `{k="v",...}` (empty string when there is no matcher).
+pub fn selector(matchers: &[Matcher], extra: &[(&str, String)]) -> String {
+    let mut parts: Vec<String> = matchers
+        .iter()
+        .map(|m| {
+            let op = match m.op {
+                MatchOp::Eq => "=",
+                MatchOp::Ne => "!=",
+            };
+            format!("{}{op}\"{}\"", prometheus_label(m.label), m.value)
+        })
+        .collect();
+    parts.extend(extra.iter().map(|(k, v)| format!("{k}=\"{v}\"")));
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("{{{}}}", parts.join(","))
+    }
+}
+
+/// The series counting `metric`'s events: the counter, or the histogram's `_count`.
+pub fn event_series(metric: &MetricSpec) -> String {
+    match metric.kind {
+        InstrumentKind::Histogram => format!("{}_count", metric.prometheus_name()),
+        _ => metric.prometheus_name(),
+    }
+}
+
+/// `sum(rate(<events>[w]))`.
+pub fn events_rate(e: &Events, window: &str) -> String {
+    format!(
+        "sum(rate({}{}[{window}]))",
+        event_series(e.metric),
+        selector(e.matchers, &[])
+    )
+}
+
+/// The recording rule name of an alert's bad-event ratio over `window`.
+pub fn ratio_record(alert: &AlertSpec, window: &str) -> String {
+    format!("dataface:{}:bad_ratio_rate{window}", snake(alert.name))
+}
+
+/// The bad-event ratio of a burn-rate objective over `window`.
+pub fn bad_ratio(objective: &Objective, window: &str) -> Option<String> {
+    match objective {
+        Objective::ErrorRatio { bad, total, .. } => Some(format!(
+            "{}\n/\n{}",
+            events_rate(bad, window),
+            events_rate(total, window)
+        )),
+        Objective::Latency {
+            histogram,
+            matchers,
+            threshold,
+            ..
+        } => {
+            let name = histogram.prometheus_name();
+            let le = format_bound(*threshold);
+            Some(format!(
+                "1 - (\n  sum(rate({name}_bucket{}[{window}]))\n  /\n  sum(rate({name}_count{}[{window}]))\n)",
+                selector(matchers, &[("le", le)]),
+                selector(matchers, &[]),
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// The error budget (`1 - target`) of a burn-rate objective.
+pub fn budget(objective: &Objective) -> Option<f64> {
+    match objective {
+        Objective::ErrorRatio { target, .. } | Objective::Latency { target, .. } => {
+            Some(1.0 - target)
+        }
+        _ => None,
+    }
+}
+
+/// How the scrape writes a bucket bound in `le` (metrics-exporter-prometheus prints the
+/// bound with Rust's float formatting: `0.5`, `1`, `2.5`, `1000000`).
+pub fn format_bound(b: f64) -> String {
+    format!("{b}")
+}
+
+/// The burn-rate alert expression for `burns` (pairs of windows and a factor).
+pub fn burn_expr(alert: &AlertSpec, burns: &[(&str, &str, f64)]) -> String {
+    let budget = budget(&alert.objective).unwrap_or(0.0);
+    burns
+        .iter()
+        .map(|(long, short, factor)| {
+            let threshold = trim_float(factor * budget);
+            format!(
+                "(\n  {} > {threshold}\n  and\n  {} > {threshold}\n)",
+                ratio_record(alert, long),
+                ratio_record(alert, short)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\nor\n")
+}
+
+/// A float without representation noise (`0.144`, not `0.14400000000000002`).
+pub fn trim_float(x: f64) -> String {
+    let s = format!("{:.10}", x);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.is_empty() || s == "-" {
+        "0".into()
+    } else {
+        s.to_owned()
+    }
+}
+
+/// The alert expression of a non-burn-rate objective.
+pub fn simple_expr(objective: &Objective) -> Option<String> {
+    Some(match objective {
+        Objective::Freshness {
+            timestamp,
+            matchers,
+            max_age,
+        } => {
+            let s = format!("{}{}", timestamp.prometheus_name(), selector(matchers, &[]));
+            format!("(time() - {s}) > {max_age}\nand\n{s} > 0")
+        }
+        Objective::Expiry {
+            timestamp,
+            matchers,
+            min_remaining,
+        } => {
+            let s = format!("{}{}", timestamp.prometheus_name(), selector(matchers, &[]));
+            format!("({s} - time()) < {min_remaining}")
+        }
+        Objective::BrokenState { events, window } => format!(
+            "sum without (instance, job) (increase({}{}[{}s])) > 0",
+            event_series(events.metric),
+            selector(events.matchers, &[]),
+            window
+        ),
+        Objective::Absence {
+            metric, matchers, ..
+        } => {
+            let series = match metric.kind {
+                InstrumentKind::Histogram => format!("{}_count", metric.prometheus_name()),
+                _ => metric.prometheus_name(),
+            };
+            format!("absent({series}{})", selector(matchers, &[]))
+        }
+        Objective::Threshold {
+            gauge,
+            matchers,
+            max,
+            ..
+        } => format!(
+            "max without (instance, job) ({}{}) > {}",
+            gauge.prometheus_name(),
+            selector(matchers, &[]),
+            trim_float(*max)
+        ),
+        Objective::ErrorRatio { .. } | Objective::Latency { .. } => return None,
+    })
+}
+
+/// `for:` duration of a non-burn-rate alert.
+pub fn simple_for(objective: &Objective) -> &'static str {
+    match objective {
+        Objective::Freshness { .. } => "5m",
+        Objective::Expiry { .. } => "10m",
+        Objective::BrokenState { .. } => "0s",
+        Objective::Absence { .. } | Objective::Threshold { .. } => "",
+        Objective::ErrorRatio { .. } | Objective::Latency { .. } => "2m",
+    }
+}
+
+/// Seconds as a Prometheus duration (`600` -> `10m`).
+pub fn duration(seconds: u64) -> String {
+    match seconds {
+        0 => "0s".into(),
+        s if s % 86_400 == 0 => format!("{}d", s / 86_400),
+        s if s % 3_600 == 0 => format!("{}h", s / 3_600),
+        s if s % 60 == 0 => format!("{}m", s / 60),
+        s => format!("{s}s"),
+    }
+}
+
+/// `UpperCamelCase` -> `upper_camel_case`.
+pub fn snake(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bounds_print_as_the_scrape_writes_le() {
+        assert_eq!(format_bound(0.5), "0.5");
+        assert_eq!(format_bound(1.0), "1");
+        assert_eq!(format_bound(2.5), "2.5");
+        assert_eq!(format_bound(1_000_000.0), "1000000");
+    }
+
+    #[test]
+    fn names_and_durations() {
+        assert_eq!(
+            snake("CompilerErrorBudgetBurn"),
+            "compiler_error_budget_burn"
+        );
+        assert_eq!(duration(600), "10m");
+        assert_eq!(duration(86_400 * 14), "14d");
+        assert_eq!(trim_float(14.4 * 0.01), "0.144");
+    }
+}
