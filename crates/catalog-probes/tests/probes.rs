@@ -752,3 +752,34 @@ fn the_tests_cover_the_whole_catalog() {
     }
     coverage.assert_complete();
 }
+
+#[test]
+fn the_alerts_are_owned_documented_and_read_this_sections_metrics() {
+    use telemetry_core::catalog::{owners, AlertSeverity, Objective};
+    assert_eq!(catalog::SECTION.alerts, catalog::ALERTS);
+    for a in catalog::ALERTS {
+        assert!(a.name.starts_with("Catalog"), "{}", a.name);
+        assert_eq!(a.owner, owners::CONTEXT_CATALOG, "{}", a.name);
+        for m in a.objective.metrics() {
+            assert!(SECTION.metrics.contains(m), "{} reads {}", a.name, m.name);
+        }
+    }
+    let stale = catalog::ALERTS
+        .iter()
+        .find(|a| a.name == "CatalogRefreshStale")
+        .unwrap();
+    assert_eq!(stale.severity, AlertSeverity::Page);
+    assert!(matches!(
+        stale.objective,
+        Objective::Freshness { timestamp, max_age: 3600, .. } if *timestamp == LAST_SUCCESS
+    ));
+    // Payload rejections and breaking changes must never happen unseen.
+    for name in [
+        "CatalogContextPayloadRejected",
+        "CatalogBreakingContractChange",
+    ] {
+        let a = catalog::ALERTS.iter().find(|a| a.name == name).unwrap();
+        assert_eq!(a.objective.kind(), "broken_state", "{name}");
+    }
+    catalog::CATALOG.validate().unwrap();
+}

@@ -751,3 +751,43 @@ fn the_tests_cover_the_whole_catalog() {
     }
     coverage.assert_complete();
 }
+
+#[test]
+fn the_alerts_are_owned_documented_and_read_this_sections_metrics() {
+    use telemetry_core::catalog::{owners, AlertSeverity, Matcher, Objective};
+    assert_eq!(catalog::SECTION.alerts, catalog::ALERTS);
+    for a in catalog::ALERTS {
+        assert!(a.name.starts_with("Cloud"), "{}", a.name);
+        assert_eq!(a.owner, owners::CLOUD_SUITE, "{}", a.name);
+        for m in a.objective.metrics() {
+            assert!(
+                catalog::SECTION.metrics.contains(m),
+                "{} reads {}",
+                a.name,
+                m.name
+            );
+        }
+    }
+    // "Provisioning stuck for 30 minutes" pages.
+    let stuck = catalog::ALERTS
+        .iter()
+        .find(|a| a.name == "CloudProvisioningStuck")
+        .unwrap();
+    assert_eq!(stuck.severity, AlertSeverity::Page);
+    const STUCK: Objective = Objective::Freshness {
+        timestamp: &TRANSITIONAL_SINCE,
+        matchers: &[Matcher::eq("state", "provisioning")],
+        max_age: 1800,
+    };
+    assert_eq!(stuck.objective, STUCK);
+    let invalid = catalog::ALERTS
+        .iter()
+        .find(|a| a.name == "CloudInvalidLifecycleTransition")
+        .unwrap();
+    assert_eq!(invalid.objective.kind(), "broken_state");
+    assert_eq!(
+        invalid.objective.metrics().next(),
+        Some(&INVALID_TRANSITIONS)
+    );
+    catalog::CATALOG.validate().unwrap();
+}

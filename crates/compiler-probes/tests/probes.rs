@@ -369,3 +369,50 @@ fn the_tests_cover_the_whole_catalog() {
     }
     coverage.assert_complete();
 }
+
+#[test]
+fn the_alerts_are_owned_documented_and_read_this_sections_metrics() {
+    use std::collections::BTreeSet;
+    use telemetry_core::catalog::{owners, AlertSeverity};
+    assert_eq!(catalog::SECTION.alerts, catalog::ALERTS);
+    for a in catalog::ALERTS {
+        assert!(a.name.starts_with("Compiler"), "{}", a.name);
+        assert_eq!(a.owner, owners::CORE_COMPILER, "{}", a.name);
+        for m in a.objective.metrics() {
+            assert!(
+                catalog::SECTION.metrics.contains(m),
+                "{} reads {}",
+                a.name,
+                m.name
+            );
+        }
+    }
+    let kinds: BTreeSet<_> = catalog::ALERTS.iter().map(|a| a.objective.kind()).collect();
+    for kind in [
+        "error_ratio",
+        "latency",
+        "broken_state",
+        "absence",
+        "threshold",
+    ] {
+        assert!(kinds.contains(kind), "no {kind} alert");
+    }
+    // A bad release is rolled back in two steps: the release and the contract version.
+    let burn = catalog::ALERTS
+        .iter()
+        .find(|a| a.name == "CompilerCompileErrorBudgetBurn")
+        .unwrap();
+    assert_eq!(burn.severity, AlertSeverity::Page);
+    let rollback = burn.runbook.rollback.join(" ");
+    assert!(rollback.contains("previous compiler release"), "{rollback}");
+    assert!(rollback.contains("previous contract version"), "{rollback}");
+    let release = catalog::ALERTS
+        .iter()
+        .find(|a| a.name == "CompilerReleaseNotReporting")
+        .unwrap();
+    assert_eq!(release.objective.metrics().next(), Some(&CONTRACT_SUPPORT));
+    assert!(catalog::CATALOG
+        .to_json()
+        .contains("\"CompilerCompileErrorBudgetBurn\""));
+    catalog::CATALOG.validate().unwrap();
+}

@@ -748,3 +748,49 @@ fn the_tests_cover_the_whole_catalog() {
     }
     coverage.assert_complete();
 }
+
+#[test]
+fn the_alerts_are_owned_documented_and_read_this_sections_metrics() {
+    use telemetry_core::catalog::{owners, AlertSeverity, Objective};
+    assert_eq!(catalog::SECTION.alerts, catalog::ALERTS);
+    for a in catalog::ALERTS {
+        // Billing alerts page billing; the rest integrations-platform.
+        let owner = if a.name.starts_with("Billing") {
+            owners::BILLING
+        } else {
+            assert!(a.name.starts_with("Integrations"), "{}", a.name);
+            owners::INTEGRATIONS_PLATFORM
+        };
+        assert_eq!(a.owner, owner, "{}", a.name);
+        for m in a.objective.metrics() {
+            assert!(
+                catalog::SECTION.metrics.contains(m),
+                "{} reads {}",
+                a.name,
+                m.name
+            );
+            assert_eq!(m.owner, owner, "{} reads {}", a.name, m.name);
+        }
+    }
+    // Two expiry alerts on the soonest certificate: a ticket at 14 days, a page at 3.
+    let expiry: BTreeSet<_> = catalog::ALERTS
+        .iter()
+        .filter_map(|a| match a.objective {
+            Objective::Expiry { min_remaining, .. } => Some((min_remaining / 86_400, a.severity)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        expiry,
+        BTreeSet::from([(3, AlertSeverity::Page), (14, AlertSeverity::Ticket)])
+    );
+    let pending = catalog::ALERTS
+        .iter()
+        .find(|a| a.name == "BillingEventsPending")
+        .unwrap();
+    assert_eq!(
+        (pending.objective.kind(), pending.severity),
+        ("threshold", AlertSeverity::Page)
+    );
+    catalog::CATALOG.validate().unwrap();
+}

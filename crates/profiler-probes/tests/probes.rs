@@ -604,3 +604,38 @@ fn the_tests_cover_the_whole_catalog() {
     }
     coverage.assert_complete();
 }
+
+#[test]
+fn the_alerts_are_owned_documented_and_read_this_sections_metrics() {
+    use telemetry_core::catalog::{owners, Matcher, Objective};
+    assert_eq!(catalog::SECTION.alerts, catalog::ALERTS);
+    for a in catalog::ALERTS {
+        assert!(a.name.starts_with("Profiler"), "{}", a.name);
+        assert_eq!(a.owner, owners::INSPECT_PROFILER, "{}", a.name);
+        for m in a.objective.metrics() {
+            assert!(
+                catalog::SECTION.metrics.contains(m),
+                "{} reads {}",
+                a.name,
+                m.name
+            );
+        }
+    }
+    let accuracy = catalog::ALERTS
+        .iter()
+        .find(|a| a.name == "ProfilerSemanticTypeAccuracy")
+        .unwrap();
+    match accuracy.objective {
+        Objective::ErrorRatio { bad, total, target } => {
+            assert_eq!(*bad.metric, SEMANTIC_FEEDBACK);
+            assert_eq!(bad.matchers, &[Matcher::eq("verdict", "corrected")]);
+            assert_eq!(
+                (*total.metric, total.matchers.len()),
+                (SEMANTIC_FEEDBACK, 0)
+            );
+            assert_eq!(target, 0.9);
+        }
+        other => panic!("accuracy is a ratio, not {}", other.kind()),
+    }
+    catalog::CATALOG.validate().unwrap();
+}
