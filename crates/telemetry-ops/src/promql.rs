@@ -144,10 +144,10 @@ pub fn simple_expr(objective: &Objective) -> Option<String> {
             format!("({s} - time()) < {min_remaining}")
         }
         Objective::BrokenState { events, window } => format!(
-            "sum without (instance, job) (increase({}{}[{}s])) > 0",
+            "sum without (instance, job) (increase({}{}[{}])) > 0",
             event_series(events.metric),
             selector(events.matchers, &[]),
-            window
+            duration(*window)
         ),
         Objective::Absence {
             metric, matchers, ..

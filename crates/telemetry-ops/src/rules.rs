@@ -38,7 +38,7 @@ fn objective_text(o: &Objective) -> String {
             promql::format_bound(*threshold)
         ),
         Objective::Freshness { max_age, .. } => format!(
-            "Objective: the last success is younger than {}.",
+            "Objective: the watched timestamp is younger than {}.",
             promql::duration(*max_age)
         ),
         Objective::Expiry { min_remaining, .. } => format!(

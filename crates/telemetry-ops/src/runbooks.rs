@@ -63,7 +63,7 @@ fn objective_line(o: &Objective) -> String {
         Objective::Freshness {
             timestamp, max_age, ..
         } => format!(
-            "`time() - {}` stays under {} (a 0 value means no success since start and is not judged).",
+            "`time() - {}` stays under {} (a 0 value, nothing recorded yet, is not judged).",
             timestamp.prometheus_name(),
             promql::duration(*max_age)
         ),
