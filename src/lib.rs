@@ -23,6 +23,8 @@
 #![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
 #![deny(unsafe_code)]
 
+pub mod demo;
+
 pub use catalog_probes as catalog;
 pub use cloud_probes as cloud;
 pub use compiler_probes as compiler;
