@@ -31,10 +31,9 @@ pub mod catalog;
 
 use metrics::{Counter, Gauge, Histogram};
 use std::array;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 use telemetry_core::errors::{ErrorCode as _, ERROR_TYPE};
-use telemetry_core::probe::Operation;
+use telemetry_core::probe::{LatestTimestamp, Operation};
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 telemetry_core::label_enum! {
@@ -195,11 +194,6 @@ fn int(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// Seconds since the Unix epoch; `None` before it.
-fn unix_seconds(at: SystemTime) -> Option<f64> {
-    at.duration_since(UNIX_EPOCH).ok().map(|d| d.as_secs_f64())
-}
-
 /// What a payload check found; the caller acts on it (truncate, reject, send).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PayloadCheck {
@@ -233,10 +227,7 @@ pub struct CatalogProbes {
     resolution_errors: [[Counter; CODES]; CONSUMERS],
     refresh_duration: [[Histogram; REFRESH_OUTCOMES]; SOURCES],
     refresh_errors: [[Counter; CODES]; SOURCES],
-    last_success: [Gauge; SOURCES],
-    /// The last-success time reported per source, as `f64` bits (non-negative floats order
-    /// like their bits), so the gauge never moves backwards.
-    last_success_bits: [AtomicU64; SOURCES],
+    last_success: [LatestTimestamp; SOURCES],
     context_duration: [[Histogram; CONTEXT_OUTCOMES]; CONSUMERS],
     context_size: [Histogram; CONSUMERS],
     context_limit: [Gauge; CONSUMERS],
@@ -284,10 +275,11 @@ impl CatalogProbes {
                         "error.type" => CatalogError::CODES[e])
                 })
             }),
-            last_success: array::from_fn(
-                |s| metrics::gauge!(LAST_SUCCESS.name, "source" => Source::ALL[s].as_str()),
-            ),
-            last_success_bits: array::from_fn(|_| AtomicU64::new(0)),
+            last_success: array::from_fn(|s| {
+                LatestTimestamp::new(
+                    metrics::gauge!(LAST_SUCCESS.name, "source" => Source::ALL[s].as_str()),
+                )
+            }),
             context_duration: array::from_fn(|c| {
                 array::from_fn(|o| {
                     metrics::histogram!(CONTEXT_DURATION.name,
@@ -363,18 +355,7 @@ impl CatalogProbes {
         if !telemetry_core::enabled() {
             return;
         }
-        let now = SystemTime::now();
-        if let Some(secs) = unix_seconds(at.min(now)) {
-            self.advance_last_success(source, secs);
-        }
-    }
-
-    fn advance_last_success(&self, source: Source, secs: f64) {
-        let i = source.index();
-        let bits = secs.to_bits();
-        if self.last_success_bits[i].fetch_max(bits, Ordering::Relaxed) < bits {
-            self.last_success[i].set(secs);
-        }
+        self.last_success[source.index()].advance(at);
     }
 
     /// Starts building an AI context about `schema` (span only) for `consumer`. Finish it
@@ -555,9 +536,7 @@ impl RefreshGuard<'_> {
             self.op
                 .span()
                 .set_attribute("dataface.catalog.refresh.entries", int(entries));
-            if let Some(now) = unix_seconds(SystemTime::now()) {
-                self.probes.advance_last_success(self.source, now);
-            }
+            self.probes.last_success[self.source.index()].advance(SystemTime::now());
             self.duration(RefreshOutcome::Success, elapsed);
         }
     }

@@ -36,10 +36,9 @@ pub mod catalog;
 
 use metrics::{Counter, Gauge, Histogram};
 use std::array;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 use telemetry_core::errors::ErrorCode as _;
-use telemetry_core::probe::Operation;
+use telemetry_core::probe::{LatestTimestamp, Operation};
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 telemetry_core::label_enum! {
@@ -247,12 +246,6 @@ const CODES: usize = ProfileError::ALL.len();
 const SEMANTIC_TYPES: usize = SemanticType::ALL.len();
 const VERDICTS: usize = Verdict::ALL.len();
 
-fn unix_seconds(time: SystemTime) -> f64 {
-    time.duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs_f64())
-        .unwrap_or(0.0)
-}
-
 fn saturating_i64(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
@@ -267,10 +260,7 @@ pub struct ProfilerProbes {
     columns: [Counter; WAREHOUSES],
     columns_skipped: [[Counter; CODES]; WAREHOUSES],
     rows: [Counter; WAREHOUSES],
-    last_success: [Gauge; WAREHOUSES],
-    /// The latest success per warehouse type, as `f64` bits (positive floats order as their
-    /// bits do), so concurrent runs never move the gauge backwards.
-    last_success_bits: [AtomicU64; WAREHOUSES],
+    last_success: [LatestTimestamp; WAREHOUSES],
     confidence: [Histogram; SEMANTIC_TYPES],
     feedback: [[Counter; VERDICTS]; SEMANTIC_TYPES],
     report_duration: [Histogram; REPORT_OUTCOMES],
@@ -312,10 +302,9 @@ impl ProfilerProbes {
                 })
             }),
             rows: array::from_fn(|a| metrics::counter!(ROWS.name, "warehouse_type" => w(a))),
-            last_success: array::from_fn(
-                |a| metrics::gauge!(LAST_SUCCESS.name, "warehouse_type" => w(a)),
-            ),
-            last_success_bits: array::from_fn(|_| AtomicU64::new(0)),
+            last_success: array::from_fn(|a| {
+                LatestTimestamp::new(metrics::gauge!(LAST_SUCCESS.name, "warehouse_type" => w(a)))
+            }),
             confidence: array::from_fn(|s| {
                 metrics::histogram!(SEMANTIC_CONFIDENCE.name,
                     "semantic_type" => SemanticType::ALL[s].as_str())
@@ -419,15 +408,8 @@ impl ProfilerProbes {
     /// so freshness is known before the first run): the gauge only moves forward.
     pub fn restore_last_success(&self, warehouse: WarehouseType, at: SystemTime) {
         if telemetry_core::enabled() {
-            self.advance_last_success(warehouse, unix_seconds(at));
+            self.last_success[warehouse.index()].advance(at);
         }
-    }
-
-    fn advance_last_success(&self, warehouse: WarehouseType, seconds: f64) {
-        let w = warehouse.index();
-        let bits = seconds.max(0.0).to_bits();
-        let previous = self.last_success_bits[w].fetch_max(bits, Ordering::Relaxed);
-        self.last_success[w].set(f64::from_bits(previous.max(bits)));
     }
 }
 
@@ -632,7 +614,7 @@ impl ProfileRunGuard<'_> {
         p.run_duration[w][label.index()].record(elapsed.as_secs_f64());
         self.set_outcome(label);
         if label == Outcome::Success {
-            p.advance_last_success(self.warehouse, unix_seconds(SystemTime::now()));
+            p.last_success[self.warehouse.index()].advance(SystemTime::now());
         }
     }
 }

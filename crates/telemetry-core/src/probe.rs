@@ -227,3 +227,54 @@ impl Operation {
         Some(elapsed)
     }
 }
+
+/// Seconds since the Unix epoch, as timestamp gauges hold them; `None` before the epoch.
+pub fn unix_seconds(at: std::time::SystemTime) -> Option<f64> {
+    at.duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .map(|d| d.as_secs_f64())
+}
+
+/// A timestamp gauge (Unix seconds, unit `s`) that only moves forward, whatever the order
+/// concurrent operations report in: a last-success time. Freshness is then
+/// `time() - gauge` at query time, with no timer in the process. It reads 0 until the first
+/// success (alerts do not judge 0).
+#[derive(Debug)]
+pub struct LatestTimestamp {
+    /// The latest time reported, as `f64` bits: non-negative floats order like their bits.
+    bits: std::sync::atomic::AtomicU64,
+    gauge: metrics::Gauge,
+}
+
+impl LatestTimestamp {
+    /// Wraps the registered gauge handle.
+    pub fn new(gauge: metrics::Gauge) -> Self {
+        Self {
+            bits: std::sync::atomic::AtomicU64::new(0),
+            gauge,
+        }
+    }
+
+    /// Moves to `at` when it is later than what the gauge holds; a time in the future
+    /// counts as now and a time before the epoch is ignored. Returns whether it moved.
+    pub fn advance(&self, at: std::time::SystemTime) -> bool {
+        let Some(secs) = unix_seconds(at.min(std::time::SystemTime::now())) else {
+            return false;
+        };
+        let bits = secs.to_bits();
+        let previous = self
+            .bits
+            .fetch_max(bits, std::sync::atomic::Ordering::Relaxed);
+        if previous < bits {
+            self.gauge.set(secs);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The latest time reported, in Unix seconds (0 before the first).
+    pub fn seconds(&self) -> f64 {
+        f64::from_bits(self.bits.load(std::sync::atomic::Ordering::Relaxed))
+    }
+}
