@@ -14,10 +14,8 @@ use dataface_telemetry::core::catalog::{InstrumentKind, MetricSpec, Requirement}
 use dataface_telemetry::demo::{LaunchDay, Level, LogLine, Surface};
 use dataface_telemetry::CATALOG;
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-use support::{free_port, is_child, run_child, Received, Receiver};
+use std::time::Duration;
+use support::{is_child, run_child, Received, Receiver, Rotel};
 
 const SERVICE: &str = "launch-day-e2e";
 const RELEASE: &str = "9.8.7";
@@ -28,98 +26,6 @@ const SCRAPE_END: &str = "----- prometheus scrape end -----";
 // ---------------------------------------------------------------------------------------------
 // The rotel collector (as in collector_hop.rs)
 // ---------------------------------------------------------------------------------------------
-
-fn rotel_binary() -> String {
-    if let Ok(bin) = std::env::var("ROTEL_BIN") {
-        return bin;
-    }
-    let found = Command::new("sh")
-        .args(["-c", "command -v rotel"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned());
-    found.unwrap_or_else(|| {
-        panic!("the rotel collector is not installed: run scripts/install-test-deps.sh (or set ROTEL_BIN)")
-    })
-}
-
-/// A rotel process; killed by its process id when dropped.
-struct Rotel {
-    child: Child,
-    grpc_port: u16,
-    http_port: u16,
-    dir: std::path::PathBuf,
-}
-
-impl Rotel {
-    fn start(forward_to: &Receiver) -> Self {
-        let (grpc_port, http_port) = (free_port(), free_port());
-        let dir = std::env::temp_dir().join(format!(
-            "rotel-launch-day-{}-{grpc_port}",
-            std::process::id()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let child = Command::new(rotel_binary())
-            .arg("start")
-            .args(["--otlp-grpc-endpoint", &format!("127.0.0.1:{grpc_port}")])
-            .args(["--otlp-http-endpoint", &format!("127.0.0.1:{http_port}")])
-            .args(["--exporter", "otlp"])
-            .args(["--otlp-exporter-endpoint", &forward_to.endpoint()])
-            .args(["--otlp-exporter-protocol", "grpc"])
-            .args(["--batch-timeout", "50ms"])
-            .arg("--pid-file")
-            .arg(dir.join("rotel.pid"))
-            .arg("--log-file")
-            .arg(dir.join("rotel.log"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start rotel");
-        let rotel = Self {
-            child,
-            grpc_port,
-            http_port,
-            dir,
-        };
-        rotel.wait_listening();
-        rotel
-    }
-
-    fn wait_listening(&self) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        for port in [self.grpc_port, self.http_port] {
-            while TcpStream::connect(("127.0.0.1", port)).is_err() {
-                assert!(
-                    Instant::now() < deadline,
-                    "rotel did not listen on 127.0.0.1:{port}; its log: {}",
-                    std::fs::read_to_string(self.dir.join("rotel.log")).unwrap_or_default()
-                );
-                std::thread::sleep(Duration::from_millis(50));
-            }
-        }
-    }
-}
-
-impl Drop for Rotel {
-    fn drop(&mut self) {
-        // Stopped by its own process id, never by name.
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                let _ = std::fs::remove_dir_all(&self.dir);
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // The child: the demo workload on the product pipeline
