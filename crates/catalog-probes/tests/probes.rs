@@ -689,13 +689,12 @@ fn probes_are_shared_across_threads_and_guards_can_finish_elsewhere() {
 }
 
 #[test]
-fn the_catalog_is_valid_and_the_readme_shows_it() {
-    catalog::CATALOG.validate().unwrap();
-    if let Err(e) =
-        telemetry_core::catalog::check_readme_table(include_str!("../README.md"), &catalog::SECTION)
-    {
-        panic!("{e}");
-    }
+fn the_section_is_valid_shown_in_the_readme_and_alerted_on() {
+    telemetry_testing::assert_section_ready(
+        &catalog::CATALOG,
+        &catalog::SECTION,
+        include_str!("../README.md"),
+    );
 }
 
 #[test]
@@ -754,15 +753,11 @@ fn the_tests_cover_the_whole_catalog() {
 }
 
 #[test]
-fn the_alerts_are_owned_documented_and_read_this_sections_metrics() {
+fn the_alerts_have_this_surfaces_owners_and_watch_its_failure_modes() {
     use telemetry_core::catalog::{owners, AlertSeverity, Objective};
-    assert_eq!(catalog::SECTION.alerts, catalog::ALERTS);
     for a in catalog::ALERTS {
         assert!(a.name.starts_with("Catalog"), "{}", a.name);
         assert_eq!(a.owner, owners::CONTEXT_CATALOG, "{}", a.name);
-        for m in a.objective.metrics() {
-            assert!(SECTION.metrics.contains(m), "{} reads {}", a.name, m.name);
-        }
     }
     let stale = catalog::ALERTS
         .iter()
@@ -781,5 +776,4 @@ fn the_alerts_are_owned_documented_and_read_this_sections_metrics() {
         let a = catalog::ALERTS.iter().find(|a| a.name == name).unwrap();
         assert_eq!(a.objective.kind(), "broken_state", "{name}");
     }
-    catalog::CATALOG.validate().unwrap();
 }

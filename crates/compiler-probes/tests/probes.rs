@@ -341,14 +341,13 @@ fn with_telemetry_disabled_nothing_is_recorded() {
 }
 
 #[test]
-fn the_catalog_is_valid_and_the_readme_shows_it() {
-    catalog::CATALOG.validate().unwrap();
+fn the_section_is_valid_shown_in_the_readme_and_alerted_on() {
+    telemetry_testing::assert_section_ready(
+        &catalog::CATALOG,
+        &catalog::SECTION,
+        include_str!("../README.md"),
+    );
     assert_eq!(&ERROR_STAGES[..Stage::ALL.len()], Stage::VALUES);
-    if let Err(e) =
-        telemetry_core::catalog::check_readme_table(include_str!("../README.md"), &catalog::SECTION)
-    {
-        panic!("{e}");
-    }
 }
 
 #[test]
@@ -371,21 +370,12 @@ fn the_tests_cover_the_whole_catalog() {
 }
 
 #[test]
-fn the_alerts_are_owned_documented_and_read_this_sections_metrics() {
+fn the_alerts_have_this_surfaces_owners_and_watch_its_failure_modes() {
     use std::collections::BTreeSet;
     use telemetry_core::catalog::{owners, AlertSeverity};
-    assert_eq!(catalog::SECTION.alerts, catalog::ALERTS);
     for a in catalog::ALERTS {
         assert!(a.name.starts_with("Compiler"), "{}", a.name);
         assert_eq!(a.owner, owners::CORE_COMPILER, "{}", a.name);
-        for m in a.objective.metrics() {
-            assert!(
-                catalog::SECTION.metrics.contains(m),
-                "{} reads {}",
-                a.name,
-                m.name
-            );
-        }
     }
     let kinds: BTreeSet<_> = catalog::ALERTS.iter().map(|a| a.objective.kind()).collect();
     for kind in [
@@ -414,5 +404,4 @@ fn the_alerts_are_owned_documented_and_read_this_sections_metrics() {
     assert!(catalog::CATALOG
         .to_json()
         .contains("\"CompilerCompileErrorBudgetBurn\""));
-    catalog::CATALOG.validate().unwrap();
 }

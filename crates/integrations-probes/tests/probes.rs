@@ -702,8 +702,12 @@ fn guards_can_cross_threads_and_awaits() {
 }
 
 #[test]
-fn the_catalog_is_valid_and_the_readme_shows_it() {
-    catalog::CATALOG.validate().unwrap();
+fn the_section_is_valid_shown_in_the_readme_and_alerted_on() {
+    telemetry_testing::assert_section_ready(
+        &catalog::CATALOG,
+        &catalog::SECTION,
+        include_str!("../README.md"),
+    );
     assert_eq!(
         catalog::SECTION.error_codes.len(),
         DeployError::ALL.len()
@@ -718,11 +722,6 @@ fn the_catalog_is_valid_and_the_readme_shows_it() {
     for m in catalog::SECTION.metrics {
         let billing = m.name.starts_with("dataface.billing.");
         assert_eq!(m.owner.id == "billing", billing, "{}", m.name);
-    }
-    if let Err(e) =
-        telemetry_core::catalog::check_readme_table(include_str!("../README.md"), &catalog::SECTION)
-    {
-        panic!("{e}");
     }
 }
 
@@ -750,9 +749,8 @@ fn the_tests_cover_the_whole_catalog() {
 }
 
 #[test]
-fn the_alerts_are_owned_documented_and_read_this_sections_metrics() {
+fn the_alerts_have_this_surfaces_owners_and_watch_its_failure_modes() {
     use telemetry_core::catalog::{owners, AlertSeverity, Objective};
-    assert_eq!(catalog::SECTION.alerts, catalog::ALERTS);
     for a in catalog::ALERTS {
         // Billing alerts page billing; the rest integrations-platform.
         let owner = if a.name.starts_with("Billing") {
@@ -763,12 +761,6 @@ fn the_alerts_are_owned_documented_and_read_this_sections_metrics() {
         };
         assert_eq!(a.owner, owner, "{}", a.name);
         for m in a.objective.metrics() {
-            assert!(
-                catalog::SECTION.metrics.contains(m),
-                "{} reads {}",
-                a.name,
-                m.name
-            );
             assert_eq!(m.owner, owner, "{} reads {}", a.name, m.name);
         }
     }
@@ -792,5 +784,4 @@ fn the_alerts_are_owned_documented_and_read_this_sections_metrics() {
         (pending.objective.kind(), pending.severity),
         ("threshold", AlertSeverity::Page)
     );
-    catalog::CATALOG.validate().unwrap();
 }

@@ -576,13 +576,12 @@ fn with_telemetry_disabled_nothing_is_recorded() {
 }
 
 #[test]
-fn the_catalog_is_valid_and_the_readme_shows_it() {
-    catalog::CATALOG.validate().unwrap();
-    if let Err(e) =
-        telemetry_core::catalog::check_readme_table(include_str!("../README.md"), &catalog::SECTION)
-    {
-        panic!("{e}");
-    }
+fn the_section_is_valid_shown_in_the_readme_and_alerted_on() {
+    telemetry_testing::assert_section_ready(
+        &catalog::CATALOG,
+        &catalog::SECTION,
+        include_str!("../README.md"),
+    );
 }
 
 #[test]
@@ -606,20 +605,11 @@ fn the_tests_cover_the_whole_catalog() {
 }
 
 #[test]
-fn the_alerts_are_owned_documented_and_read_this_sections_metrics() {
+fn the_alerts_have_this_surfaces_owners_and_watch_its_failure_modes() {
     use telemetry_core::catalog::{owners, Matcher, Objective};
-    assert_eq!(catalog::SECTION.alerts, catalog::ALERTS);
     for a in catalog::ALERTS {
         assert!(a.name.starts_with("Profiler"), "{}", a.name);
         assert_eq!(a.owner, owners::INSPECT_PROFILER, "{}", a.name);
-        for m in a.objective.metrics() {
-            assert!(
-                catalog::SECTION.metrics.contains(m),
-                "{} reads {}",
-                a.name,
-                m.name
-            );
-        }
     }
     let accuracy = catalog::ALERTS
         .iter()
@@ -637,5 +627,4 @@ fn the_alerts_are_owned_documented_and_read_this_sections_metrics() {
         }
         other => panic!("accuracy is a ratio, not {}", other.kind()),
     }
-    catalog::CATALOG.validate().unwrap();
 }

@@ -33,6 +33,7 @@ mod coverage;
 mod query;
 mod record;
 mod recorder;
+mod section;
 
 pub use capture::{Capture, CaptureGuard, Instrumented};
 pub use conformance::{ConformanceError, Violation};
@@ -41,6 +42,7 @@ pub use query::Query;
 pub use record::{
     AttrValue, Captured, LogRecord, MetricRecord, MetricValue, SpanRecord, SpanStatus,
 };
+pub use section::assert_section_ready;
 
 /// The README's example compiles as a doc test.
 #[cfg(doctest)]
