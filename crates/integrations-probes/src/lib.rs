@@ -504,7 +504,9 @@ impl IntegrationsProbes {
         let now = SystemTime::now();
         let state = certificate_state(not_after, now);
         let expiry = unix_seconds(not_after);
-        let days_left = (expiry - unix_seconds(now)).div_euclid(86_400.0) as i64;
+        // Whole days, rounded: a certificate observed 6 days before expiry says 6, however
+        // many microseconds passed since the caller read its clock.
+        let days_left = ((expiry - unix_seconds(now)) / 86_400.0).round() as i64;
         let span = tracing::info_span!(
             "dataface.domain.certificate",
             dataface.domain.name = domain,

@@ -556,12 +556,12 @@ fn certificates_fold_into_the_soonest_expiry_and_counts_by_state() {
     s.metric(&CERTIFICATES).with("state", "expired").gauge(1.0);
     s.span("dataface.domain.certificate")
         .with_attr("dataface.domain.name", "ok.example.com")
-        .with_attr("dataface.domain.certificate.days_left", 89)
+        .with_attr("dataface.domain.certificate.days_left", 90)
         .without_attr("error.type")
         .one();
     s.span("dataface.domain.certificate")
         .with_attr("dataface.domain.name", "soon.example.com")
-        .with_attr("dataface.domain.certificate.days_left", 5)
+        .with_attr("dataface.domain.certificate.days_left", 6)
         .with_attr("error.type", "certificate_expiring")
         .status_not_error()
         .one();
