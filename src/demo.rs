@@ -57,15 +57,15 @@
 //! it is about: a narrator that emits a `tracing` event there makes a log record correlated
 //! with that span.
 
-use crate::catalog::{
-    BreachAction, CatalogError, CatalogProbes, Consumer, ContractChange, PayloadCheck, Source,
-};
 use crate::cloud::{
     AccountFailure, CloudProbes, ProjectLifecycle, ProjectState, ProvisioningFailure, QuotaKind,
     SignupMethod,
 };
 use crate::compiler::{
     Adapter, CompileError, CompileOutcome, CompilerProbes, ContractVersion, RenderFormat, Stage,
+};
+use crate::context::{
+    BreachAction, Consumer, ContextError, ContextProbes, ContractChange, PayloadCheck, Source,
 };
 use crate::core::catalog::{ErrorCodeSpec, InstrumentKind, MetricSpec, Section};
 use crate::core::errors::ErrorCode;
@@ -103,8 +103,8 @@ pub enum Surface {
     /// ([`crate::compiler`], task card 000).
     Compiler,
     /// The context catalog serving dashboards, the MCP server and the IDE
-    /// ([`crate::catalog`], task card 001).
-    Catalog,
+    /// ([`crate::context`], task card 001).
+    Context,
     /// The warehouse profiler and inspector reports ([`crate::profiler`], task card 004).
     Profiler,
     /// The Cloud Suite: accounts, projects and quotas ([`crate::cloud`], task card 003).
@@ -118,18 +118,18 @@ impl Surface {
     /// Every surface, in the catalog's order.
     pub const ALL: [Surface; 5] = [
         Surface::Compiler,
-        Surface::Catalog,
+        Surface::Context,
         Surface::Profiler,
         Surface::Cloud,
         Surface::Integrations,
     ];
 
-    /// The surface's name in the catalog (`compiler`, `catalog`, `profiler`, `cloud`,
+    /// The surface's name in the catalog (`compiler`, `context`, `profiler`, `cloud`,
     /// `integrations`).
     pub const fn name(self) -> &'static str {
         match self {
             Surface::Compiler => "compiler",
-            Surface::Catalog => "catalog",
+            Surface::Context => "context",
             Surface::Profiler => "profiler",
             Surface::Cloud => "cloud",
             Surface::Integrations => "integrations",
@@ -140,7 +140,7 @@ impl Surface {
     pub const fn task_card(self) -> &'static str {
         match self {
             Surface::Compiler => "000",
-            Surface::Catalog => "001",
+            Surface::Context => "001",
             Surface::Profiler => "004",
             Surface::Cloud => "003",
             Surface::Integrations => "002",
@@ -151,7 +151,7 @@ impl Surface {
     pub const fn title(self) -> &'static str {
         match self {
             Surface::Compiler => "YAML contracts, compiler, execution adapters, rendering",
-            Surface::Catalog => "context catalog for dashboards, MCP and the IDE",
+            Surface::Context => "context catalog for dashboards, MCP and the IDE",
             Surface::Profiler => "warehouse profiling, semantic types, inspector reports",
             Surface::Cloud => "accounts, project provisioning and lifecycle, quotas",
             Surface::Integrations => "deployments, Fivetran webhooks, billing, custom domains",
@@ -167,7 +167,7 @@ impl Surface {
                 "all day: users' typos, query timeouts, truncated results, a render timeout \
                  now and then",
             ],
-            Surface::Catalog => &[
+            Surface::Context => &[
                 "all day: the `profiles` source has stopped refreshing (2h10m stale at 00:00), \
                  so resolutions serve stale profiles",
                 "08:00 the `orders` contract gains 60 columns: MCP context payloads exceed \
@@ -710,7 +710,7 @@ impl Day<'_> {
     fn hour(&mut self, hour: u32, ctx: &mut Ctx) {
         ctx.surface = Surface::Compiler;
         self.compiler.hour(hour, ctx);
-        ctx.surface = Surface::Catalog;
+        ctx.surface = Surface::Context;
         self.catalog.hour(hour, ctx);
         ctx.surface = Surface::Profiler;
         self.profiler.hour(hour, ctx);
@@ -724,7 +724,7 @@ impl Day<'_> {
     fn round(&mut self, hour: u32, ctx: &mut Ctx) {
         ctx.surface = Surface::Compiler;
         self.compiler.round(ctx);
-        ctx.surface = Surface::Catalog;
+        ctx.surface = Surface::Context;
         self.catalog.round(ctx);
         ctx.surface = Surface::Profiler;
         self.profiler.round(hour, ctx);
@@ -894,7 +894,7 @@ const ORDERS_GROW: u32 = 8;
 const ORDERS_BREAK: u32 = 15;
 
 struct Catalog {
-    probes: CatalogProbes,
+    probes: ContextProbes,
     /// When `profiles` last refreshed successfully (from the catalog store).
     profiles_as_of: SystemTime,
     /// Columns the `orders` contract gained today.
@@ -906,7 +906,7 @@ struct Catalog {
 
 impl Catalog {
     fn new() -> Self {
-        let probes = CatalogProbes::new();
+        let probes = ContextProbes::new();
         let now = SystemTime::now();
         let profiles_as_of = now - Duration::from_secs(2 * 3_600 + 600);
         for &source in Source::ALL {
@@ -934,9 +934,9 @@ impl Catalog {
             match source {
                 Source::Profiles => {
                     let code = if hour % 3 == 2 {
-                        CatalogError::CatalogSourceUnavailable
+                        ContextError::CatalogSourceUnavailable
                     } else {
-                        CatalogError::CatalogRefreshTimeout
+                        ContextError::CatalogRefreshTimeout
                     };
                     say!(
                         ctx,
@@ -956,7 +956,7 @@ impl Catalog {
                     }
                     if hour == ORDERS_BREAK {
                         self.customer_id_renamed = true;
-                        let code = CatalogError::BreakingContractChange;
+                        let code = ContextError::BreakingContractChange;
                         self.probes
                             .contract_change(ContractChange::Breaking, "orders");
                         say!(
@@ -983,7 +983,7 @@ impl Catalog {
             match hour {
                 9 => run.partial(180, 12),
                 ORDERS_BREAK => {
-                    let code = CatalogError::EnrichmentFailed;
+                    let code = ContextError::EnrichmentFailed;
                     say!(
                         ctx,
                         run.span(),
@@ -1021,7 +1021,7 @@ impl Catalog {
             && self.customer_id_renamed
             && schema == "analytics.orders"
         {
-            let code = CatalogError::SchemaNotFound;
+            let code = ContextError::SchemaNotFound;
             say!(
                 ctx,
                 resolution.span(),
@@ -1031,13 +1031,13 @@ impl Catalog {
             resolution.fail(code);
             ctx.err(code);
         } else if consumer == Consumer::Ide && n % 37 == 0 {
-            let code = CatalogError::SchemaResolutionTimeout;
+            let code = ContextError::SchemaResolutionTimeout;
             resolution.fail(code);
             ctx.err(code);
         } else if n % 3 == 0 && profile_age > PROFILE_BUDGET {
             // Column statistics asked for: only stale ones exist.
             resolution.served_stale_profile(profile_age);
-            ctx.err(CatalogError::StaleProfileData);
+            ctx.err(ContextError::StaleProfileData);
         } else {
             resolution.resolved();
         }
@@ -1067,7 +1067,7 @@ impl Catalog {
         match context.deliver(size, limit, policy) {
             PayloadCheck::Within => {}
             PayloadCheck::Breached(action) => {
-                let code = CatalogError::ContextPayloadOverLimit;
+                let code = ContextError::ContextPayloadOverLimit;
                 if action == BreachAction::Rejected {
                     say!(
                         ctx,
@@ -1827,7 +1827,7 @@ mod tests {
         };
         assert_eq!(
             p.to_string(),
-            "  2.5 s  day 09:36  operations:  compiler 1  catalog 2  profiler 3  cloud 4  \
+            "  2.5 s  day 09:36  operations:  compiler 1  context 2  profiler 3  cloud 4  \
              integrations 5"
         );
     }

@@ -6,7 +6,7 @@
 //! - [`core`]: configuration from the environment, `init`/shutdown, the OTLP and
 //!   Prometheus pipeline, the catalog types, error codes, redaction, self-metrics.
 //! - [`compiler`]: YAML contract compile, migrations, execution adapters, rendering.
-//! - [`catalog`]: schema resolution per consumer, freshness, AI context payloads, enrichment.
+//! - [`context`]: the context catalog: schema resolution per consumer, freshness, AI context payloads, enrichment.
 //! - [`profiler`]: profiling runs per warehouse, semantic types, inspector reports.
 //! - [`cloud`]: accounts, project provisioning, the lifecycle state machine, quotas.
 //! - [`integrations`]: deployments, Fivetran webhooks, billing, custom domains and TLS.
@@ -20,14 +20,12 @@
 //! guard.shutdown(Duration::from_secs(5))?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
-#![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
-#![deny(unsafe_code)]
 
 pub mod demo;
 
-pub use catalog_probes as catalog;
 pub use cloud_probes as cloud;
 pub use compiler_probes as compiler;
+pub use context_probes as context;
 pub use integrations_probes as integrations;
 pub use profiler_probes as profiler;
 pub use telemetry_core as core;
@@ -39,11 +37,11 @@ use telemetry_core::{InitError, TelemetryGuard};
 
 /// The whole product's signal catalog: telemetry-core's section and every surface's.
 pub static CATALOG: Catalog = Catalog {
-    version: "1.0.0",
+    version: "2.0.0",
     sections: &[
         &CORE_SECTION,
         &compiler_probes::catalog::SECTION,
-        &catalog_probes::catalog::SECTION,
+        &context_probes::catalog::SECTION,
         &profiler_probes::catalog::SECTION,
         &cloud_probes::catalog::SECTION,
         &integrations_probes::catalog::SECTION,

@@ -16,7 +16,7 @@ fn the_product_catalog_is_valid_across_all_surfaces() {
         [
             "telemetry",
             "compiler",
-            "catalog",
+            "context",
             "profiler",
             "cloud",
             "integrations"

@@ -6,7 +6,7 @@ use dataface_telemetry::core::TelemetryGuard;
 use std::time::Duration;
 
 /// Initialises from the environment over the no-collector defaults.
-pub fn start(service: &str) -> TelemetryGuard {
+pub(crate) fn start(service: &str) -> TelemetryGuard {
     let builder = dataface_telemetry::core::build_info!(dataface_telemetry::local_defaults());
     let guard = dataface_telemetry::init_with(service, builder).unwrap_or_else(|e| {
         eprintln!("telemetry init failed: {e}");
@@ -23,7 +23,7 @@ pub fn start(service: &str) -> TelemetryGuard {
 
 /// The non-zero series of the scrape whose name starts with one of `prefixes` (histograms
 /// as their `_count`), as `(series, value)`.
-pub fn moved(guard: &TelemetryGuard, prefixes: &[&str]) -> Vec<(String, f64)> {
+pub(crate) fn moved(guard: &TelemetryGuard, prefixes: &[&str]) -> Vec<(String, f64)> {
     let Some(text) = guard.prometheus_text() else {
         return Vec::new();
     };
@@ -39,7 +39,7 @@ pub fn moved(guard: &TelemetryGuard, prefixes: &[&str]) -> Vec<(String, f64)> {
 }
 
 /// Prints the series that moved under `title`.
-pub fn print_moved(guard: &TelemetryGuard, title: &str, prefixes: &[&str]) {
+pub(crate) fn print_moved(guard: &TelemetryGuard, title: &str, prefixes: &[&str]) {
     println!("\n{title}");
     let rows = moved(guard, prefixes);
     if rows.is_empty() {
@@ -51,7 +51,7 @@ pub fn print_moved(guard: &TelemetryGuard, title: &str, prefixes: &[&str]) {
 }
 
 /// Shuts down, printing the pipeline's own counts.
-pub fn finish(guard: TelemetryGuard) {
+pub(crate) fn finish(guard: TelemetryGuard) {
     let stats = guard.stats_handle();
     let result = guard.shutdown(Duration::from_secs(5));
     let s = stats.snapshot();

@@ -18,13 +18,13 @@ const CHILD_VAR: &str = "DATAFACE_TELEMETRY_TEST_CHILD";
 /// process of its own, under `cargo test` as under nextest: the test function starts
 /// whatever peers it needs, re-runs itself as a child with [`run_child`], and asserts on
 /// what the peers saw.
-pub fn is_child(name: &str) -> bool {
+pub(crate) fn is_child(name: &str) -> bool {
     std::env::var(CHILD_VAR).as_deref() == Ok(name)
 }
 
 /// Re-runs test `name` (its path as libtest prints it) in a child process with `env`
 /// added, and fails with the child's output if the child fails.
-pub fn run_child(name: &str, env: &[(&str, String)]) -> String {
+pub(crate) fn run_child(name: &str, env: &[(&str, String)]) -> String {
     let exe = std::env::current_exe().expect("test binary path");
     let mut cmd = std::process::Command::new(exe);
     cmd.args([name, "--exact", "--nocapture", "--test-threads=1"])
@@ -53,7 +53,7 @@ pub fn run_child(name: &str, env: &[(&str, String)]) -> String {
 }
 
 /// A loopback port that was free a moment ago.
-pub fn free_port() -> u16 {
+pub(crate) fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -62,7 +62,7 @@ pub fn free_port() -> u16 {
 
 /// A span as received, flattened for assertions.
 #[derive(Debug, Clone)]
-pub struct Span {
+pub(crate) struct Span {
     pub name: String,
     pub trace_id: Vec<u8>,
     pub span_id: Vec<u8>,
@@ -74,7 +74,7 @@ pub struct Span {
 
 /// A log record as received.
 #[derive(Debug, Clone)]
-pub struct Log {
+pub(crate) struct Log {
     pub body: String,
     pub severity_text: String,
     pub trace_id: Vec<u8>,
@@ -85,7 +85,7 @@ pub struct Log {
 
 /// A metric data point as received.
 #[derive(Debug, Clone)]
-pub struct Point {
+pub(crate) struct Point {
     pub metric: String,
     pub unit: String,
     pub kind: &'static str,
@@ -100,21 +100,21 @@ pub struct Point {
 
 /// Everything a receiver got.
 #[derive(Debug, Clone, Default)]
-pub struct Received {
+pub(crate) struct Received {
     pub spans: Vec<Span>,
     pub logs: Vec<Log>,
     pub points: Vec<Point>,
 }
 
 impl Received {
-    pub fn span(&self, name: &str) -> &Span {
+    pub(crate) fn span(&self, name: &str) -> &Span {
         self.spans
             .iter()
             .find(|s| s.name == name)
             .unwrap_or_else(|| panic!("no span {name:?}; received {:#?}", self.spans))
     }
 
-    pub fn log(&self, body: &str) -> &Log {
+    pub(crate) fn log(&self, body: &str) -> &Log {
         self.logs
             .iter()
             .find(|l| l.body.contains(body))
@@ -122,7 +122,7 @@ impl Received {
     }
 
     /// The last data point of `metric` whose attributes include `labels`.
-    pub fn point(&self, metric: &str, labels: &[(&str, &str)]) -> &Point {
+    pub(crate) fn point(&self, metric: &str, labels: &[(&str, &str)]) -> &Point {
         self.points
             .iter()
             .rev()
@@ -162,7 +162,7 @@ fn map(kvs: &[KeyValue]) -> BTreeMap<String, String> {
 
 /// An in-process OTLP receiver on 127.0.0.1, running on a runtime of its own so the code
 /// under test can run in any context.
-pub struct Receiver {
+pub(crate) struct Receiver {
     runtime: tokio::runtime::Runtime,
     handle: Option<ServerHandle>,
     pub port: u16,
@@ -170,7 +170,7 @@ pub struct Receiver {
 }
 
 impl Receiver {
-    pub fn start(grpc: bool) -> Self {
+    pub(crate) fn start(grpc: bool) -> Self {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .enable_all()
@@ -200,12 +200,12 @@ impl Receiver {
     }
 
     /// The base endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`).
-    pub fn endpoint(&self) -> String {
+    pub(crate) fn endpoint(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
     }
 
     /// The variables that point a child's OTLP exporters here.
-    pub fn env(&self) -> Vec<(&'static str, String)> {
+    pub(crate) fn env(&self) -> Vec<(&'static str, String)> {
         vec![
             ("OTEL_EXPORTER_OTLP_ENDPOINT", self.endpoint()),
             ("OTEL_EXPORTER_OTLP_PROTOCOL", self.protocol().to_owned()),
@@ -213,7 +213,7 @@ impl Receiver {
     }
 
     /// The protocol name for `OTEL_EXPORTER_OTLP_PROTOCOL`.
-    pub fn protocol(&self) -> &'static str {
+    pub(crate) fn protocol(&self) -> &'static str {
         if self.grpc {
             "grpc"
         } else {
@@ -222,7 +222,7 @@ impl Receiver {
     }
 
     /// Waits until `done` holds for what arrived (or `timeout` passes), then returns it.
-    pub fn wait(&self, timeout: Duration, done: impl Fn(&Received) -> bool) -> Received {
+    pub(crate) fn wait(&self, timeout: Duration, done: impl Fn(&Received) -> bool) -> Received {
         let deadline = std::time::Instant::now() + timeout;
         loop {
             let got = self.received();
@@ -233,7 +233,7 @@ impl Receiver {
         }
     }
 
-    pub fn received(&self) -> Received {
+    pub(crate) fn received(&self) -> Received {
         let handle = self.handle.as_ref().expect("receiver running");
         self.runtime.block_on(handle.with_collector(|c| {
             let spans = c
@@ -332,7 +332,7 @@ impl Drop for Receiver {
 }
 
 /// The rotel collector binary: `ROTEL_BIN`, else `rotel` on PATH (scripts/install-test-deps.sh).
-pub fn rotel_binary() -> String {
+pub(crate) fn rotel_binary() -> String {
     if let Ok(bin) = std::env::var("ROTEL_BIN") {
         return bin;
     }
@@ -348,7 +348,7 @@ pub fn rotel_binary() -> String {
 }
 
 /// A rotel process; killed by its process id when dropped.
-pub struct Rotel {
+pub(crate) struct Rotel {
     child: Child,
     pub grpc_port: u16,
     pub http_port: u16,
@@ -357,7 +357,7 @@ pub struct Rotel {
 
 impl Rotel {
     /// Starts rotel on two loopback ports picked here, forwarding over gRPC to `forward_to`.
-    pub fn start(forward_to: &Receiver) -> Self {
+    pub(crate) fn start(forward_to: &Receiver) -> Self {
         let (grpc_port, http_port) = (free_port(), free_port());
         let dir = std::env::temp_dir().join(format!("rotel-{}-{grpc_port}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();

@@ -26,8 +26,6 @@
 //!
 //! ## Minimum supported Rust version
 //! 1.85.
-#![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
-#![deny(unsafe_code)]
 
 /// Emits one of the pipeline's own events, on a target kept out of the OTel layers.
 macro_rules! internal_event {

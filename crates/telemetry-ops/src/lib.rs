@@ -6,7 +6,7 @@
 //! annotated with summary, description and runbook URL), an Alertmanager configuration
 //! routing by owner, a Grafana dashboard per surface, a runbook per alert, the catalog as
 //! JSON, markdown and an OpenTelemetry semantic-convention registry, and a catalog diff that
-//! tells breaking from additive changes. The `dataface-telemetry` binary drives it.
+//! tells breaking from additive changes. The `dataface-ops` binary drives it.
 //!
 //! ```no_run
 //! let owners = telemetry_ops::routing::OwnersFile::parse(
@@ -19,8 +19,6 @@
 //! println!("{} files", written.len());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
-#![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
-#![deny(unsafe_code)]
 
 pub mod dashboards;
 pub mod diff;

@@ -1,4 +1,4 @@
-//! `dataface-telemetry`: the launch operations package from the signal catalog.
+//! `dataface-ops`: the launch operations package from the signal catalog.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
@@ -9,7 +9,7 @@ use telemetry_ops::rules::RunbookLinks;
 /// Generate the launch operations package (alerts, routing, dashboards, runbooks) and
 /// catalog exports from the Dataface signal catalog.
 #[derive(Debug, Parser)]
-#[command(name = "dataface-telemetry", version, about)]
+#[command(name = "dataface-ops", version, about)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -100,7 +100,7 @@ enum Command {
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("dataface-telemetry: {message}");
+    eprintln!("dataface-ops: {message}");
     ExitCode::from(2)
 }
 
@@ -241,7 +241,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             } else {
                 eprintln!(
-                    "dataface-telemetry: breaking change(s) without a major version bump: raise the catalog version to {}.0.0 (or undo the breaking change)",
+                    "dataface-ops: breaking change(s) without a major version bump: raise the catalog version to {}.0.0 (or undo the breaking change)",
                     diff.old_version.split('.').next().and_then(|m| m.parse::<u64>().ok()).map(|m| m + 1).unwrap_or(1)
                 );
                 ExitCode::from(1)

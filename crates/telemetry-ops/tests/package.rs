@@ -128,7 +128,7 @@ fn the_committed_catalog_json_is_the_codes_catalog() {
 }
 
 fn cli(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_dataface-telemetry"))
+    let out = Command::new(env!("CARGO_BIN_EXE_dataface-ops"))
         .args(args)
         .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
         .output()

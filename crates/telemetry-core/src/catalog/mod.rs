@@ -40,7 +40,7 @@ mod validate;
 pub use naming::{prometheus_label, prometheus_name, ucum_unit, unit_suffix};
 pub use objectives::{AlertSeverity, AlertSpec, Events, MatchOp, Matcher, Objective, Runbook};
 pub use owners::Owner;
-pub use validate::{CatalogError, CatalogErrors, Rule, MAX_LABEL_VALUES};
+pub use validate::{CatalogViolation, CatalogViolations, Rule, MAX_LABEL_VALUES};
 
 use serde::Serialize;
 

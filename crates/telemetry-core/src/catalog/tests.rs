@@ -192,7 +192,7 @@ fn version_entry(version: &str) -> String {
 /// Asserts `catalog` fails validation with an error for `entry` under `rule`, whose Display
 /// (and that of the whole error list) names the entry; returns every error.
 #[track_caller]
-fn expect_violation(catalog: &Catalog, entry: &str, rule: Rule) -> Vec<CatalogError> {
+fn expect_violation(catalog: &Catalog, entry: &str, rule: Rule) -> Vec<CatalogViolation> {
     let errors = match catalog.validate() {
         Ok(()) => panic!("expected `{entry}` to break {rule:?}, but {catalog:?} validated"),
         Err(errors) => errors,
@@ -221,7 +221,7 @@ fn expect_violation(catalog: &Catalog, entry: &str, rule: Rule) -> Vec<CatalogEr
 
 /// As [`expect_violation`], and no other entry or rule is reported: the variation is focused.
 #[track_caller]
-fn expect_only_violation(catalog: &Catalog, entry: &str, rule: Rule) -> Vec<CatalogError> {
+fn expect_only_violation(catalog: &Catalog, entry: &str, rule: Rule) -> Vec<CatalogViolation> {
     let errors = expect_violation(catalog, entry, rule);
     for e in &errors {
         assert!(

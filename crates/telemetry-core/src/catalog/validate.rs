@@ -49,7 +49,7 @@ impl Rule {
 
 /// One violation: which entry broke which rule, and how.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CatalogError {
+pub struct CatalogViolation {
     /// The entry, e.g. `metric dataface.compile.duration` or `error code unknown_query`.
     pub entry: String,
     /// The rule it broke.
@@ -58,7 +58,7 @@ pub struct CatalogError {
     pub detail: String,
 }
 
-impl fmt::Display for CatalogError {
+impl fmt::Display for CatalogViolation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
@@ -74,7 +74,7 @@ impl fmt::Display for CatalogError {
 /// Every violation [`Catalog::validate`] found.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("the telemetry catalog breaks {} rule(s):\n  {}", .0.len(), .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  "))]
-pub struct CatalogErrors(pub Vec<CatalogError>);
+pub struct CatalogViolations(pub Vec<CatalogViolation>);
 
 /// Semantic-convention namespaces a dotted key may use besides `dataface.`.
 const SEMCONV_NAMESPACES: &[&str] = &[
@@ -218,11 +218,11 @@ impl Catalog {
     /// Checks every rule; returns all violations at once, each naming the entry and rule.
     ///
     /// # Errors
-    /// [`CatalogErrors`] listing every violation.
-    pub fn validate(&self) -> Result<(), CatalogErrors> {
+    /// [`CatalogViolations`] listing every violation.
+    pub fn validate(&self) -> Result<(), CatalogViolations> {
         let mut errors = Vec::new();
         let mut err = |entry: String, rule: Rule, detail: String| {
-            errors.push(CatalogError {
+            errors.push(CatalogViolation {
                 entry,
                 rule,
                 detail,
@@ -383,7 +383,7 @@ impl Catalog {
         if errors.is_empty() {
             Ok(())
         } else {
-            Err(CatalogErrors(errors))
+            Err(CatalogViolations(errors))
         }
     }
 }

@@ -1,4 +1,4 @@
-//! # catalog-probes
+//! # context-probes
 //!
 //! Telemetry for the context catalog (task card 001): the catalog serves metadata to the
 //! dashboards, the MCP server and the IDE extension, and a failed schema resolution, stale
@@ -6,11 +6,11 @@
 //! when it happens, per consumer, instead of when it has cascaded.
 //!
 //! ```
-//! use catalog_probes::{BreachAction, CatalogError, CatalogProbes, Consumer, PayloadCheck, Source};
+//! use context_probes::{BreachAction, ContextError, ContextProbes, Consumer, PayloadCheck, Source};
 //!
-//! let probes = CatalogProbes::new();
+//! let probes = ContextProbes::new();
 //! probes.resolve(Consumer::Mcp, "analytics.orders").resolved();
-//! probes.refresh(Source::Profiles, "snowflake-prod").fail(CatalogError::CatalogRefreshTimeout);
+//! probes.refresh(Source::Profiles, "snowflake-prod").fail(ContextError::CatalogRefreshTimeout);
 //! let context = probes.context(Consumer::Ide, "analytics.orders");
 //! let check = context.deliver(300 * 1024, 256 * 1024, BreachAction::Truncated);
 //! assert_eq!(check, PayloadCheck::Breached(BreachAction::Truncated));
@@ -21,11 +21,9 @@
 //! one records `abandoned`. Freshness is a timestamp gauge per source kind (the Unix time of
 //! the last successful refresh): staleness is `time() - dataface_catalog_refresh_last_success_seconds`
 //! at query time, with no timer in the process. Metrics go through handles registered once
-//! per label combination in [`CatalogProbes::new`]: recording is an array index and an
+//! per label combination in [`ContextProbes::new`]: recording is an array index and an
 //! atomic update. Schema, source and contract names go on spans only. When telemetry is
 //! disabled a guard does no work beyond one check, and no clock is read.
-#![warn(missing_docs, unreachable_pub, missing_debug_implementations)]
-#![deny(unsafe_code)]
 
 pub mod catalog;
 
@@ -143,7 +141,7 @@ telemetry_core::label_enum! {
 use telemetry_core::catalog::owners::CONTEXT_CATALOG;
 telemetry_core::error_codes! {
     /// The context catalog's error codes (owner: context-catalog).
-    pub enum CatalogError for "catalog" {
+    pub enum ContextError for "context" {
         /// The consumer asked for a schema the catalog does not know.
         SchemaNotFound = "schema_not_found", User, retryable: false, Error, CONTEXT_CATALOG,
             "A consumer asked for a schema, table or model the catalog does not know.",
@@ -181,7 +179,7 @@ telemetry_core::error_codes! {
 
 const CONSUMERS: usize = Consumer::ALL.len();
 const SOURCES: usize = Source::ALL.len();
-const CODES: usize = CatalogError::ALL.len();
+const CODES: usize = ContextError::ALL.len();
 const RESOLUTION_OUTCOMES: usize = ResolutionOutcome::ALL.len();
 const REFRESH_OUTCOMES: usize = RefreshOutcome::ALL.len();
 const CONTEXT_OUTCOMES: usize = ContextOutcome::ALL.len();
@@ -222,7 +220,7 @@ impl PayloadCheck {
 /// The context catalog's probes. Create it once at start (or inside a test capture): it
 /// registers every handle.
 #[derive(Debug)]
-pub struct CatalogProbes {
+pub struct ContextProbes {
     resolution_duration: [[Histogram; RESOLUTION_OUTCOMES]; CONSUMERS],
     resolution_errors: [[Counter; CODES]; CONSUMERS],
     refresh_duration: [[Histogram; REFRESH_OUTCOMES]; SOURCES],
@@ -236,13 +234,13 @@ pub struct CatalogProbes {
     enrichment_duration: [Histogram; ENRICHMENT_OUTCOMES],
 }
 
-impl Default for CatalogProbes {
+impl Default for ContextProbes {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl CatalogProbes {
+impl ContextProbes {
     /// Registers every handle, once per label combination.
     pub fn new() -> Self {
         use catalog::*;
@@ -258,7 +256,7 @@ impl CatalogProbes {
                 array::from_fn(|e| {
                     metrics::counter!(RESOLUTION_ERRORS.name,
                         "consumer" => Consumer::ALL[c].as_str(),
-                        "error.type" => CatalogError::CODES[e])
+                        "error.type" => ContextError::CODES[e])
                 })
             }),
             refresh_duration: array::from_fn(|s| {
@@ -272,7 +270,7 @@ impl CatalogProbes {
                 array::from_fn(|e| {
                     metrics::counter!(REFRESH_ERRORS.name,
                         "source" => Source::ALL[s].as_str(),
-                        "error.type" => CatalogError::CODES[e])
+                        "error.type" => ContextError::CODES[e])
                 })
             }),
             last_success: array::from_fn(|s| {
@@ -383,8 +381,8 @@ impl CatalogProbes {
     /// telemetry is disabled: act on it.
     ///
     /// ```
-    /// # use catalog_probes::*;
-    /// let probes = CatalogProbes::new();
+    /// # use context_probes::*;
+    /// let probes = ContextProbes::new();
     /// match probes.context_payload(Consumer::Mcp, 70_000, 65_536, BreachAction::Rejected) {
     ///     PayloadCheck::Within => { /* send it */ }
     ///     PayloadCheck::Breached(_) => { /* answer "context too large" */ }
@@ -429,7 +427,7 @@ impl CatalogProbes {
         );
         if kind == ContractChange::Breaking {
             // Seen, not failed: `error.type` names the code, the status stays unset.
-            span.set_attribute(ERROR_TYPE, CatalogError::BreakingContractChange.code());
+            span.set_attribute(ERROR_TYPE, ContextError::BreakingContractChange.code());
         }
     }
 
@@ -453,7 +451,7 @@ impl CatalogProbes {
 #[derive(Debug)]
 #[must_use = "finish the resolution with an outcome, or it records `abandoned`"]
 pub struct ResolutionGuard<'p> {
-    probes: &'p CatalogProbes,
+    probes: &'p ContextProbes,
     consumer: Consumer,
     op: Operation,
 }
@@ -482,17 +480,17 @@ impl ResolutionGuard<'_> {
     pub fn served_stale_profile(mut self, age: Duration) {
         if let Some(elapsed) = self.op.finish() {
             let span = self.op.span();
-            span.set_attribute(ERROR_TYPE, CatalogError::StaleProfileData.code());
+            span.set_attribute(ERROR_TYPE, ContextError::StaleProfileData.code());
             span.set_attribute("dataface.catalog.profile.age", int(age.as_secs()));
             self.probes.resolution_errors[self.consumer.index()]
-                [CatalogError::StaleProfileData.index()]
+                [ContextError::StaleProfileData.index()]
             .increment(1);
             self.duration(ResolutionOutcome::Stale, elapsed);
         }
     }
 
     /// Failed with `code` (schema not found, timeout ...).
-    pub fn fail(mut self, code: CatalogError) {
+    pub fn fail(mut self, code: ContextError) {
         if let Some(elapsed) = self.op.fail(code) {
             self.probes.resolution_errors[self.consumer.index()][code.index()].increment(1);
             self.duration(ResolutionOutcome::Failed, elapsed);
@@ -513,7 +511,7 @@ impl Drop for ResolutionGuard<'_> {
 #[derive(Debug)]
 #[must_use = "finish the refresh with succeeded(entries) or fail(code), or it records `abandoned`"]
 pub struct RefreshGuard<'p> {
-    probes: &'p CatalogProbes,
+    probes: &'p ContextProbes,
     source: Source,
     op: Operation,
 }
@@ -543,7 +541,7 @@ impl RefreshGuard<'_> {
 
     /// Failed with `code` (source unavailable, timeout ...): the last-success time stays, so
     /// staleness keeps growing.
-    pub fn fail(mut self, code: CatalogError) {
+    pub fn fail(mut self, code: ContextError) {
         if let Some(elapsed) = self.op.fail(code) {
             self.probes.refresh_errors[self.source.index()][code.index()].increment(1);
             self.duration(RefreshOutcome::Failed, elapsed);
@@ -564,7 +562,7 @@ impl Drop for RefreshGuard<'_> {
 #[derive(Debug)]
 #[must_use = "finish the context build with deliver(..) or fail(code), or it records `abandoned`"]
 pub struct ContextGuard<'p> {
-    probes: &'p CatalogProbes,
+    probes: &'p ContextProbes,
     consumer: Consumer,
     op: Operation,
 }
@@ -581,7 +579,7 @@ impl ContextGuard<'_> {
     }
 
     /// The payload is built: checks its `size_bytes` against the consumer's `limit_bytes`
-    /// and records as [`CatalogProbes::context_payload`] does, plus the outcome
+    /// and records as [`ContextProbes::context_payload`] does, plus the outcome
     /// (`delivered`, `truncated` or `rejected`) and size, limit and action on the span. A
     /// truncation sets `error.type = context_payload_over_limit` as a warning (status
     /// unset); a rejection fails the span with it. Returns the check: act on it.
@@ -592,7 +590,7 @@ impl ContextGuard<'_> {
         on_breach: BreachAction,
     ) -> PayloadCheck {
         let check = PayloadCheck::of(size_bytes, limit_bytes, on_breach);
-        let code = CatalogError::ContextPayloadOverLimit;
+        let code = ContextError::ContextPayloadOverLimit;
         let (elapsed, outcome) = match check {
             PayloadCheck::Within => (self.op.finish(), ContextOutcome::Delivered),
             PayloadCheck::Breached(BreachAction::Truncated) => {
@@ -622,7 +620,7 @@ impl ContextGuard<'_> {
 
     /// The build failed with `code` before a payload existed (e.g. the schema was not
     /// found): nothing is sized.
-    pub fn fail(mut self, code: CatalogError) {
+    pub fn fail(mut self, code: ContextError) {
         if let Some(elapsed) = self.op.fail(code) {
             self.duration(ContextOutcome::Failed, elapsed);
         }
@@ -643,7 +641,7 @@ impl Drop for ContextGuard<'_> {
 #[derive(Debug)]
 #[must_use = "finish the enrichment run with an outcome, or it records `abandoned`"]
 pub struct EnrichmentGuard<'p> {
-    probes: &'p CatalogProbes,
+    probes: &'p ContextProbes,
     op: Operation,
 }
 
@@ -677,8 +675,8 @@ impl EnrichmentGuard<'_> {
         }
     }
 
-    /// The run failed with `code` (usually [`CatalogError::EnrichmentFailed`]).
-    pub fn fail(mut self, code: CatalogError) {
+    /// The run failed with `code` (usually [`ContextError::EnrichmentFailed`]).
+    pub fn fail(mut self, code: ContextError) {
         if let Some(elapsed) = self.op.fail(code) {
             self.duration(EnrichmentOutcome::Failed, elapsed);
         }

@@ -1,17 +1,17 @@
 //! Every API call emits exactly the signals its catalog entry promises; the captured signals
 //! conform to the catalog; the crate's tests cover all of it.
 
-use catalog_probes::catalog::{self, *};
-use catalog_probes::*;
+use context_probes::catalog::{self, *};
+use context_probes::*;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use telemetry_testing::{Capture, Captured, Coverage, MetricValue};
 use tracing::Level;
 
 /// Runs `scenario` with fresh probes inside a fresh capture, checks conformance, and returns
 /// what it emitted (untouched pre-registered handles aside).
-fn run(scenario: impl FnOnce(&CatalogProbes)) -> Captured {
+fn run(scenario: impl FnOnce(&ContextProbes)) -> Captured {
     let capture = Capture::new();
-    capture.in_scope(|| scenario(&CatalogProbes::new()));
+    capture.in_scope(|| scenario(&ContextProbes::new()));
     let signals = capture.signals();
     signals.assert_conforms(&catalog::CATALOG);
     signals
@@ -32,40 +32,40 @@ fn last_success(s: &Captured, source: &str) -> f64 {
     }
 }
 
-fn resolution_resolved(p: &CatalogProbes) {
+fn resolution_resolved(p: &ContextProbes) {
     p.resolve(Consumer::Dashboards, "analytics.orders")
         .resolved();
 }
 
-fn resolution_stale(p: &CatalogProbes) {
+fn resolution_stale(p: &ContextProbes) {
     p.resolve(Consumer::Mcp, "analytics.orders")
         .served_stale_profile(Duration::from_secs(7_200));
 }
 
-fn resolution_failed(p: &CatalogProbes) {
+fn resolution_failed(p: &ContextProbes) {
     p.resolve(Consumer::Ide, "analytics.refunds")
-        .fail(CatalogError::SchemaNotFound);
+        .fail(ContextError::SchemaNotFound);
 }
 
-fn resolution_abandoned(p: &CatalogProbes) {
+fn resolution_abandoned(p: &ContextProbes) {
     let _forgotten = p.resolve(Consumer::Dashboards, "analytics.orders");
 }
 
-fn refresh_succeeded(p: &CatalogProbes) {
+fn refresh_succeeded(p: &ContextProbes) {
     p.refresh(Source::WarehouseSchema, "snowflake-prod")
         .succeeded(1_840);
 }
 
-fn refresh_failed(p: &CatalogProbes) {
+fn refresh_failed(p: &ContextProbes) {
     p.refresh(Source::Profiles, "snowflake-prod")
-        .fail(CatalogError::CatalogRefreshTimeout);
+        .fail(ContextError::CatalogRefreshTimeout);
 }
 
-fn refresh_abandoned(p: &CatalogProbes) {
+fn refresh_abandoned(p: &ContextProbes) {
     let _forgotten = p.refresh(Source::DbtManifest, "jaffle_shop");
 }
 
-fn context_within(p: &CatalogProbes) {
+fn context_within(p: &ContextProbes) {
     let check = p.context(Consumer::Ide, "analytics.orders").deliver(
         10_000,
         65_536,
@@ -74,30 +74,30 @@ fn context_within(p: &CatalogProbes) {
     assert_eq!(check, PayloadCheck::Within);
 }
 
-fn context_truncated(p: &CatalogProbes) {
+fn context_truncated(p: &ContextProbes) {
     let check =
         p.context(Consumer::Mcp, "analytics")
             .deliver(300_000, 262_144, BreachAction::Truncated);
     assert_eq!(check, PayloadCheck::Breached(BreachAction::Truncated));
 }
 
-fn context_rejected(p: &CatalogProbes) {
+fn context_rejected(p: &ContextProbes) {
     let check =
         p.context(Consumer::Mcp, "analytics")
             .deliver(900_000, 262_144, BreachAction::Rejected);
     assert_eq!(check, PayloadCheck::Breached(BreachAction::Rejected));
 }
 
-fn context_failed(p: &CatalogProbes) {
+fn context_failed(p: &ContextProbes) {
     p.context(Consumer::Dashboards, "analytics.gone")
-        .fail(CatalogError::SchemaNotFound);
+        .fail(ContextError::SchemaNotFound);
 }
 
-fn context_abandoned(p: &CatalogProbes) {
+fn context_abandoned(p: &ContextProbes) {
     let _forgotten = p.context(Consumer::Ide, "analytics.orders");
 }
 
-fn payload_helper(p: &CatalogProbes) {
+fn payload_helper(p: &ContextProbes) {
     assert_eq!(
         p.context_payload(
             Consumer::Dashboards,
@@ -118,20 +118,20 @@ fn payload_helper(p: &CatalogProbes) {
     );
 }
 
-fn contract_changes(p: &CatalogProbes) {
+fn contract_changes(p: &ContextProbes) {
     p.contract_change(ContractChange::Additive, "customers");
     p.contract_change(ContractChange::Breaking, "orders");
 }
 
-fn enrichment_runs(p: &CatalogProbes) {
+fn enrichment_runs(p: &ContextProbes) {
     p.enrichment("analytics").succeeded(240);
     p.enrichment("finance").partial(120, 4);
     p.enrichment("marketing")
-        .fail(CatalogError::EnrichmentFailed);
+        .fail(ContextError::EnrichmentFailed);
     let _forgotten = p.enrichment("sales");
 }
 
-fn restored_freshness(p: &CatalogProbes) {
+fn restored_freshness(p: &ContextProbes) {
     p.restore_last_success(
         Source::Profiles,
         SystemTime::now() - Duration::from_secs(7_200),
@@ -139,24 +139,24 @@ fn restored_freshness(p: &CatalogProbes) {
 }
 
 /// Every error code once, each through the operation that raises it.
-fn every_error_code(p: &CatalogProbes) {
-    for code in CatalogError::ALL {
+fn every_error_code(p: &ContextProbes) {
+    for code in ContextError::ALL {
         match code {
-            CatalogError::SchemaNotFound | CatalogError::SchemaResolutionTimeout => {
+            ContextError::SchemaNotFound | ContextError::SchemaResolutionTimeout => {
                 p.resolve(Consumer::Ide, "s").fail(*code)
             }
-            CatalogError::StaleProfileData => p
+            ContextError::StaleProfileData => p
                 .resolve(Consumer::Mcp, "s")
                 .served_stale_profile(Duration::from_secs(4_000)),
-            CatalogError::ContextPayloadOverLimit => {
+            ContextError::ContextPayloadOverLimit => {
                 p.context(Consumer::Mcp, "s")
                     .deliver(2, 1, BreachAction::Rejected);
             }
-            CatalogError::BreakingContractChange => {
+            ContextError::BreakingContractChange => {
                 p.contract_change(ContractChange::Breaking, "c")
             }
-            CatalogError::EnrichmentFailed => p.enrichment("s").fail(*code),
-            CatalogError::CatalogSourceUnavailable | CatalogError::CatalogRefreshTimeout => {
+            ContextError::EnrichmentFailed => p.enrichment("s").fail(*code),
+            ContextError::CatalogSourceUnavailable | ContextError::CatalogRefreshTimeout => {
                 p.refresh(Source::Contracts, "repo").fail(*code)
             }
         }
@@ -319,14 +319,14 @@ fn a_refresh_dropped_without_an_outcome_records_abandoned_and_is_no_success() {
 #[test]
 fn staleness_keeps_growing_while_refreshes_fail() {
     let capture = Capture::new();
-    let probes = capture.in_scope(CatalogProbes::new);
+    let probes = capture.in_scope(ContextProbes::new);
     capture.in_scope(|| probes.refresh(Source::Profiles, "wh").succeeded(10));
     let first = last_success(&capture.signals(), "profiles");
     std::thread::sleep(Duration::from_millis(5));
     capture.in_scope(|| {
         probes
             .refresh(Source::Profiles, "wh")
-            .fail(CatalogError::CatalogSourceUnavailable);
+            .fail(ContextError::CatalogSourceUnavailable);
         let _forgotten = probes.refresh(Source::Profiles, "wh");
     });
     let s = capture.signals();
@@ -356,7 +356,7 @@ fn a_restored_last_success_time_is_reported_as_is() {
 #[test]
 fn the_last_success_time_never_moves_backwards_nor_into_the_future() {
     let capture = Capture::new();
-    let probes = capture.in_scope(CatalogProbes::new);
+    let probes = capture.in_scope(ContextProbes::new);
     capture.in_scope(|| probes.refresh(Source::Contracts, "repo").succeeded(3));
     let fresh = last_success(&capture.signals(), "contracts");
     // An older record from the store, read late: ignored.
@@ -621,7 +621,7 @@ fn enrichment_runs_record_their_outcome() {
 #[test]
 fn with_telemetry_disabled_nothing_is_recorded_but_checks_still_answer() {
     // No pipeline and no capture: probes stay inert, payload checks still decide.
-    let p = CatalogProbes::new();
+    let p = ContextProbes::new();
     let r = p.resolve(Consumer::Ide, "s");
     assert!(r.span().is_disabled());
     r.resolved();
@@ -644,12 +644,12 @@ fn with_telemetry_disabled_nothing_is_recorded_but_checks_still_answer() {
 #[test]
 fn probes_are_shared_across_threads_and_guards_can_finish_elsewhere() {
     fn send_sync<T: Send + Sync>() {}
-    send_sync::<CatalogProbes>();
+    send_sync::<ContextProbes>();
     send_sync::<ResolutionGuard<'static>>();
     send_sync::<ContextGuard<'static>>();
 
     let capture = Capture::new();
-    let probes = std::sync::Arc::new(capture.in_scope(CatalogProbes::new));
+    let probes = std::sync::Arc::new(capture.in_scope(ContextProbes::new));
     let workers: Vec<_> = Consumer::ALL
         .iter()
         .map(|&consumer| {
@@ -721,7 +721,7 @@ fn alerts_can_rely_on_the_prometheus_names() {
         assert_eq!(m.owner.id, "context-catalog");
     }
     for e in SECTION.error_codes {
-        assert_eq!((e.surface, e.owner.id), ("catalog", "context-catalog"));
+        assert_eq!((e.surface, e.owner.id), ("context", "context-catalog"));
     }
 }
 

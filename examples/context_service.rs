@@ -13,13 +13,13 @@
 //! The output shows the series that moved and a verdict computed from them.
 //!
 //! ```text
-//! cargo run --example catalog_service
+//! cargo run --example context_service
 //! ```
 
 mod common;
 
-use dataface_telemetry::catalog::{
-    BreachAction, CatalogError, CatalogProbes, Consumer, ContractChange, PayloadCheck, Source,
+use dataface_telemetry::context::{
+    BreachAction, Consumer, ContextError, ContextProbes, ContractChange, PayloadCheck, Source,
 };
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -61,16 +61,16 @@ struct World {
     customer_id_renamed: bool,
 }
 
-fn refresh_all(probes: &CatalogProbes, world: &mut World, cycle: usize) {
+fn refresh_all(probes: &ContextProbes, world: &mut World, cycle: usize) {
     for &source in Source::ALL {
         let refresh = probes.refresh(source, "snowflake-prod");
         let _in_span = refresh.span().clone().entered();
         match source {
             Source::Profiles => {
                 let code = if cycle % 3 == 2 {
-                    CatalogError::CatalogSourceUnavailable
+                    ContextError::CatalogSourceUnavailable
                 } else {
-                    CatalogError::CatalogRefreshTimeout
+                    ContextError::CatalogRefreshTimeout
                 };
                 tracing::warn!(error.type = %code, "profile refresh failed; serving the last good profiles");
                 refresh.fail(code);
@@ -93,7 +93,7 @@ fn refresh_all(probes: &CatalogProbes, world: &mut World, cycle: usize) {
     }
 }
 
-fn serve(probes: &CatalogProbes, world: &World, cycle: usize, n: usize, consumer: Consumer) {
+fn serve(probes: &ContextProbes, world: &World, cycle: usize, n: usize, consumer: Consumer) {
     let schema = SCHEMAS[(n + cycle) % SCHEMAS.len()];
 
     // Schema resolution.
@@ -104,9 +104,9 @@ fn serve(probes: &CatalogProbes, world: &World, cycle: usize, n: usize, consumer
     if consumer == Consumer::Dashboards && world.customer_id_renamed && schema == "analytics.orders"
     {
         // Dashboards still ask for orders.customer_id.
-        resolution.fail(CatalogError::SchemaNotFound);
+        resolution.fail(ContextError::SchemaNotFound);
     } else if consumer == Consumer::Ide && n % 37 == 0 {
-        resolution.fail(CatalogError::SchemaResolutionTimeout);
+        resolution.fail(ContextError::SchemaResolutionTimeout);
     } else if n % 3 == 0 && profile_age > PROFILE_BUDGET {
         // Column statistics asked for: only stale ones exist.
         resolution.served_stale_profile(profile_age);
@@ -136,18 +136,18 @@ fn serve(probes: &CatalogProbes, world: &World, cycle: usize, n: usize, consumer
     }
 }
 
-fn enrich(probes: &CatalogProbes, cycle: usize) {
+fn enrich(probes: &ContextProbes, cycle: usize) {
     let run = probes.enrichment(SCHEMAS[cycle % SCHEMAS.len()]);
     match cycle {
         2 => run.partial(180, 12),
-        4 => run.fail(CatalogError::EnrichmentFailed),
+        4 => run.fail(ContextError::EnrichmentFailed),
         _ => run.succeeded(192),
     }
 }
 
 fn main() {
     let guard = common::start("catalog-service");
-    let probes = CatalogProbes::new();
+    let probes = ContextProbes::new();
 
     // At start, the catalog store says when each source last refreshed.
     let now = SystemTime::now();

@@ -1,7 +1,7 @@
 //! The context catalog's section of the signal catalog (task card 001).
 
 use crate::{
-    BreachAction, CatalogError, Consumer, ContextOutcome, ContractChange, EnrichmentOutcome,
+    BreachAction, Consumer, ContextError, ContextOutcome, ContractChange, EnrichmentOutcome,
     RefreshOutcome, ResolutionOutcome, Source,
 };
 use telemetry_core::catalog::{
@@ -20,7 +20,7 @@ const SOURCE: LabelSpec = LabelSpec::enumerated(
     Source::VALUES,
 );
 const ERROR_TYPE: LabelSpec =
-    LabelSpec::enumerated("error.type", "The catalog error code.", CatalogError::CODES);
+    LabelSpec::enumerated("error.type", "The catalog error code.", ContextError::CODES);
 
 /// Schema resolutions serve interactive requests: milliseconds to seconds.
 const RESOLUTION_SECONDS: &[f64] = &[
@@ -638,7 +638,7 @@ pub const ALERTS: &[AlertSpec] = &[
 
 /// The context catalog's section of the catalog.
 pub static SECTION: Section = Section {
-    surface: "catalog",
+    surface: "context",
     metrics: &[
         RESOLUTION_DURATION,
         RESOLUTION_ERRORS,
@@ -653,7 +653,7 @@ pub static SECTION: Section = Section {
         ENRICHMENT_DURATION,
     ],
     spans: SPANS,
-    error_codes: CatalogError::SPECS,
+    error_codes: ContextError::SPECS,
     alerts: ALERTS,
 };
 
