@@ -31,6 +31,7 @@ mod coverage;
 mod query;
 mod record;
 mod recorder;
+pub mod scrape;
 mod section;
 
 pub use capture::{Capture, CaptureGuard, Instrumented};
