@@ -17,7 +17,7 @@
 //! let scrape = Scrape::parse(
 //!     "# TYPE dataface_compile_errors_total counter\n\
 //!      dataface_compile_errors_total{error_type=\"unknown_query\",stage=\"parse\"} 3\n\
-//!      # TYPE dataface_query_duration_seconds histogram\n\
+//!      ## TYPE dataface_query_duration_seconds histogram\n\
 //!      dataface_query_duration_seconds_bucket{adapter=\"duckdb\",le=\"0.5\"} 1\n\
 //!      dataface_query_duration_seconds_bucket{adapter=\"duckdb\",le=\"+Inf\"} 2\n\
 //!      dataface_query_duration_seconds_sum{adapter=\"duckdb\"} 2.3\n\
