@@ -5,8 +5,8 @@
 //! failure modes of every task card scripted in: a compiler release that breaks contract 1.1,
 //! a catalog source that stopped refreshing and AI context payloads over their limit, a
 //! saturated warehouse, quotas and a stuck project, a rolled-back deployment, a webhook
-//! signature burst, a billing outage and a certificate about to expire. The workload is
-//! `dataface_telemetry::demo`.
+//! signature burst, a billing outage and a certificate about to expire. The workload is the
+//! `launch-day` crate (crates/launch-day).
 //!
 //! While it runs it prints one progress line a second; at the end, per surface: the
 //! operations, the errors by code with their owner from the signal catalog, and the Prometheus
@@ -28,11 +28,10 @@ mod common;
 use dataface_telemetry::core::catalog::InstrumentKind;
 use dataface_telemetry::core::config::{Protocol, Signal};
 use dataface_telemetry::core::{InitError, TelemetryGuard};
-use dataface_telemetry::demo::{
-    LaunchDay, Level, LogLine, MovedSeries, Report, Surface, DEFAULT_DURATION,
-};
+use launch_day::{LaunchDay, Level, LogLine, MovedSeries, Report, Surface, DEFAULT_DURATION};
 use std::net::SocketAddr;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use telemetry_testing::scrape::Scrape;
 
 const SERVICE: &str = "dataface-launch-day";
 const USAGE: &str = "usage: cargo run --example launch_day [-- --seconds N]   (or DEMO_SECONDS=N)";
@@ -55,9 +54,14 @@ fn main() {
         .narrator(narrate)
         .run(|progress| println!("{progress}"));
 
-    let scrape = guard.prometheus_text();
+    let scrape = guard.prometheus_text().map(|text| {
+        Scrape::parse(&text).unwrap_or_else(|e| {
+            eprintln!("the scrape could not be read: {e}");
+            std::process::exit(2);
+        })
+    });
     for surface in Surface::ALL {
-        summary(&report, surface, scrape.as_deref());
+        summary(&report, surface, scrape.as_ref());
     }
     println!(
         "\nin all: {} operations, {} errors, in {:.1} s ({} rounds of traffic).",
@@ -219,7 +223,7 @@ fn narrate(line: &LogLine) {
     }
 }
 
-fn summary(report: &Report, surface: Surface, scrape: Option<&str>) {
+fn summary(report: &Report, surface: Surface, scrape: Option<&Scrape>) {
     let r = report.surface(surface);
     println!(
         "\n== {surface} (task card {}): {}",

@@ -21,8 +21,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-pub mod demo;
-
 pub use cloud_probes as cloud;
 pub use compiler_probes as compiler;
 pub use context_probes as context;
@@ -71,7 +69,7 @@ pub fn init_with(
 /// Defaults for running on a laptop with no collector, applied only where the environment
 /// says nothing: metrics served for scraping on loopback (and exported over OTLP too when
 /// `OTEL_EXPORTER_OTLP_ENDPOINT` is set), spans and logs exported only when it is set, and
-/// metrics exported every 2 s. The examples and the demo start this way.
+/// metrics exported every 2 s. The examples and the launch-day demo start this way.
 pub fn local_defaults() -> TelemetryConfigBuilder {
     let env = |var: &str| std::env::var(var).ok().filter(|v| !v.trim().is_empty());
     let collector = env("OTEL_EXPORTER_OTLP_ENDPOINT").is_some();

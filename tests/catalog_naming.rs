@@ -11,6 +11,7 @@ use std::time::Duration;
 use support::{is_child, run_child, Point, Receiver};
 use telemetry_core::catalog::*;
 use telemetry_core::errors::{record_on_span, ErrorCode};
+use telemetry_testing::scrape::Scrape;
 
 const ERROR_TYPE: LabelSpec = LabelSpec::enumerated(
     "error.type",
@@ -129,26 +130,13 @@ fn collector_series(p: &Point) -> (String, BTreeMap<String, String>) {
     (name, labels)
 }
 
-/// Parses `name{k="v",...} value` lines of the scrape into (name, labels).
+/// Every series of the scrape as (name, labels).
 fn scrape_series(text: &str) -> Vec<(String, BTreeMap<String, String>)> {
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.is_empty())
-        .map(|l| {
-            let (series, _) = l.rsplit_once(' ').unwrap();
-            let (name, labels) = match series.split_once('{') {
-                Some((n, rest)) => (n, rest.trim_end_matches('}')),
-                None => (series, ""),
-            };
-            let labels = labels
-                .split(',')
-                .filter(|kv| !kv.is_empty())
-                .map(|kv| {
-                    let (k, v) = kv.split_once('=').unwrap();
-                    (k.to_owned(), v.trim_matches('"').to_owned())
-                })
-                .collect();
-            (name.to_owned(), labels)
-        })
+    Scrape::parse(text)
+        .unwrap_or_else(|e| panic!("the child's scrape: {e}\n{text}"))
+        .samples()
+        .iter()
+        .map(|s| (s.name().to_owned(), s.label_map()))
         .collect()
 }
 
@@ -212,7 +200,10 @@ fn one_recording_shows_the_same_series_on_both_paths() {
             "scrape lacks {name}{want:?}:\n{scrape}"
         );
     }
-    assert!(!scrape.contains("quantile="), "no summaries on the scrape");
+    assert!(
+        scraped.iter().all(|(_, l)| !l.contains_key("quantile")),
+        "no summaries on the scrape:\n{scrape}"
+    );
 
     // Every catalog metric that arrived over OTLP, translated as a collector would, is a
     // series of the scrape.

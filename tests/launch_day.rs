@@ -1,5 +1,5 @@
 //! The launch-day workload end to end through a real collector: a child process runs
-//! `dataface_telemetry::demo` for two seconds on the product's pipeline, exporting over gRPC
+//! the `launch-day` crate's day for two seconds on the product's pipeline, exporting over gRPC
 //! or HTTP/protobuf to a `rotel` collector process (installed by
 //! scripts/install-test-deps.sh) on loopback ports the test picks, which forwards everything
 //! with its own OTLP exporter to an in-process receiver. The test asserts that every
@@ -11,11 +11,12 @@
 mod support;
 
 use dataface_telemetry::core::catalog::{InstrumentKind, MetricSpec, Requirement};
-use dataface_telemetry::demo::{LaunchDay, Level, LogLine, Surface};
 use dataface_telemetry::CATALOG;
+use launch_day::{LaunchDay, Level, LogLine, Surface};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 use support::{is_child, run_child, Received, Receiver, Rotel};
+use telemetry_testing::scrape::Scrape;
 
 const SERVICE: &str = "launch-day-e2e";
 const RELEASE: &str = "9.8.7";
@@ -87,54 +88,8 @@ fn child() {
 // The scrape
 // ---------------------------------------------------------------------------------------------
 
-/// One series of the Prometheus text: name, labels, value.
-#[derive(Debug)]
-struct Sample {
-    name: String,
-    labels: BTreeMap<String, String>,
-    value: f64,
-}
-
-fn parse_scrape(text: &str) -> Vec<Sample> {
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .filter_map(|line| {
-            let (series, value) = line.rsplit_once(' ')?;
-            let (name, labels) = match series.split_once('{') {
-                Some((name, rest)) => (name, rest.strip_suffix('}')?),
-                None => (series, ""),
-            };
-            let mut map = BTreeMap::new();
-            let mut rest = labels;
-            while let Some((key, after)) = rest.split_once("=\"") {
-                let mut value = String::new();
-                let mut chars = after.char_indices();
-                let mut end = after.len();
-                while let Some((i, c)) = chars.next() {
-                    match c {
-                        '\\' => {
-                            if let Some((_, escaped)) = chars.next() {
-                                value.push(escaped);
-                            }
-                        }
-                        '"' => {
-                            end = i + 1;
-                            break;
-                        }
-                        c => value.push(c),
-                    }
-                }
-                map.insert(key.trim_start_matches(',').to_owned(), value);
-                rest = &after[end..];
-            }
-            Some(Sample {
-                name: name.to_owned(),
-                labels: map,
-                value: value.parse().ok()?,
-            })
-        })
-        .collect()
+fn parse_scrape(text: &str) -> Scrape {
+    Scrape::parse(text).unwrap_or_else(|e| panic!("the child's scrape: {e}"))
 }
 
 fn scrape_of(child_output: &str) -> String {
@@ -202,7 +157,7 @@ fn missing(got: &Received) -> Vec<String> {
 /// The surfaces' counter and histogram series whose largest OTLP value (cumulative) differs
 /// from the scrape's: `(series, otlp, scrape)`. (The pipeline's own `dataface.telemetry.*`
 /// counts keep moving while it exports, after the scrape was taken.)
-fn disagreements(got: &Received, scrape: &[Sample]) -> Vec<(String, f64, Option<f64>)> {
+fn disagreements(got: &Received, scrape: &Scrape) -> Vec<(String, f64, Option<f64>)> {
     let mut otlp: BTreeMap<(String, Vec<(String, String)>), f64> = BTreeMap::new();
     for p in &got.points {
         let Some(spec) = Surface::ALL
@@ -229,18 +184,17 @@ fn disagreements(got: &Received, scrape: &[Sample]) -> Vec<(String, f64, Option<
         .filter_map(|((name, labels), value)| {
             let labels: BTreeMap<String, String> = labels.into_iter().collect();
             let scraped = scrape
-                .iter()
-                .find(|s| s.name == name && s.labels == labels)
-                .map(|s| s.value);
+                .named(&name)
+                .find(|s| s.label_map() == labels)
+                .map(|s| s.value());
             (scraped != Some(value)).then(|| (format!("{name}{labels:?}"), value, scraped))
         })
         .collect()
 }
 
-fn check(got: &Received, scrape_text: &str) {
+fn check(got: &Received, scrape: &Scrape) {
     let missing = missing(got);
     assert!(missing.is_empty(), "missing: {missing:#?}");
-    let scrape = parse_scrape(scrape_text);
 
     // Resource: every span, log record and data point says which service, release and
     // environment it came from.
@@ -350,18 +304,18 @@ fn check(got: &Received, scrape_text: &str) {
         let spec = CATALOG.metric(name).expect("checked above");
         let expected = scrape_name(spec);
         assert!(
-            scrape.iter().any(|s| s.name == expected),
+            scrape.named(&expected).next().is_some(),
             "{name} arrived over OTLP, but the scrape has no {expected}"
         );
     }
-    let differ = disagreements(got, &scrape);
+    let differ = disagreements(got, scrape);
     assert!(
         differ.is_empty(),
         "OTLP and the scrape disagree (series, OTLP, scrape): {differ:#?}"
     );
     for surface in Surface::ALL {
         assert!(
-            !surface.moved(scrape_text).is_empty(),
+            !surface.moved(scrape).is_empty(),
             "{surface}: nothing moved on the scrape"
         );
     }
@@ -406,14 +360,13 @@ fn launch_day(name: &str, grpc: bool) {
             ("DATAFACE_LOG_STDERR", "false".into()),
         ],
     );
-    let scrape_text = scrape_of(&output);
-    let scrape = parse_scrape(&scrape_text);
+    let scrape = parse_scrape(&scrape_of(&output));
     // The child has shut down (everything flushed to rotel); wait for rotel to forward it all.
     let got = rx.wait(Duration::from_secs(30), |r| {
         missing(r).is_empty() && disagreements(r, &scrape).is_empty()
     });
     drop(rotel);
-    check(&got, &scrape_text);
+    check(&got, &scrape);
 }
 
 #[test]

@@ -9,6 +9,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 use support::{free_port, is_child, run_child};
+use telemetry_testing::scrape::{MetricType, Scrape};
 
 fn get(addr: SocketAddr, request: &str) -> String {
     let mut stream = TcpStream::connect(addr).expect("connect to the scrape endpoint");
@@ -86,21 +87,63 @@ fn scrape_serves_self_metrics_and_build_info_and_passes_promtool() {
     assert!(head.starts_with("HTTP/1.1 200 OK"), "{head}");
     assert!(head.contains("text/plain; version=0.0.4"), "{head}");
 
-    for expected in [
-        r#"dataface_build_info{service="scrape-test",version="2.0.0",commit="unknown"} 1"#,
-        r#"dataface_telemetry_dropped_total{signal="traces",reason="queue_full"} 0"#,
-        r#"dataface_telemetry_config_warnings_total{variable="OTEL_BSP_SCHEDULE_DELAY"} 1"#,
-        "# TYPE dataface_query_duration_seconds histogram",
-        r#"dataface_query_duration_seconds_bucket{adapter="duckdb",le="+Inf"} 1"#,
-        r#"dataface_query_duration_seconds_count{adapter="duckdb"} 1"#,
+    let scrape = Scrape::parse(body).unwrap_or_else(|e| panic!("{e}\n{body}"));
+    for (name, labels, value) in [
+        (
+            "dataface_build_info",
+            &[
+                ("service", "scrape-test"),
+                ("version", "2.0.0"),
+                ("commit", "unknown"),
+            ][..],
+            1.0,
+        ),
+        (
+            "dataface_telemetry_dropped_total",
+            &[("signal", "traces"), ("reason", "queue_full")],
+            0.0,
+        ),
+        (
+            "dataface_telemetry_config_warnings_total",
+            &[("variable", "OTEL_BSP_SCHEDULE_DELAY")],
+            1.0,
+        ),
+        (
+            "dataface_query_duration_seconds_bucket",
+            &[("adapter", "duckdb"), ("le", "+Inf")],
+            1.0,
+        ),
+        (
+            "dataface_query_duration_seconds_count",
+            &[("adapter", "duckdb")],
+            1.0,
+        ),
     ] {
-        assert!(
-            body.contains(expected),
-            "missing {expected:?} in the scrape:\n{body}"
+        assert_eq!(
+            scrape.value(name, labels),
+            Some(value),
+            "{name}{labels:?} in the scrape:\n{body}"
         );
     }
+    assert_eq!(
+        scrape.metric_type("dataface_query_duration_seconds"),
+        Some(MetricType::Histogram),
+        "{body}"
+    );
+    let duration = scrape
+        .histogram("dataface_query_duration_seconds", &[("adapter", "duckdb")])
+        .expect("the query duration histogram");
+    assert_eq!(duration.count, 1.0);
+    assert!((duration.sum - 0.3).abs() < 1e-9, "{duration:?}");
     assert!(
-        !body.contains("quantile="),
+        duration.buckets.len() > 1 && duration.buckets.last() == Some(&(f64::INFINITY, 1.0)),
+        "buckets, not quantiles: {duration:?}"
+    );
+    assert!(
+        scrape
+            .samples()
+            .iter()
+            .all(|s| s.kind() != MetricType::Summary && s.label("quantile").is_none()),
         "histograms must not render as summaries:\n{body}"
     );
 

@@ -4,6 +4,7 @@
 
 use dataface_telemetry::core::TelemetryGuard;
 use std::time::Duration;
+use telemetry_testing::scrape::Scrape;
 
 /// Initialises from the environment over the no-collector defaults.
 pub(crate) fn start(service: &str) -> TelemetryGuard {
@@ -27,14 +28,15 @@ pub(crate) fn moved(guard: &TelemetryGuard, prefixes: &[&str]) -> Vec<(String, f
     let Some(text) = guard.prometheus_text() else {
         return Vec::new();
     };
-    text.lines()
-        .filter(|l| !l.starts_with('#') && !l.contains("_bucket{") && !l.contains("_sum"))
-        .filter(|l| prefixes.iter().any(|p| l.starts_with(p)))
-        .filter_map(|l| {
-            let (series, value) = l.rsplit_once(' ')?;
-            let value: f64 = value.parse().ok()?;
-            (value != 0.0).then(|| (series.to_owned(), value))
-        })
+    let scrape = Scrape::parse(&text).unwrap_or_else(|e| {
+        eprintln!("the scrape could not be read: {e}");
+        std::process::exit(2);
+    });
+    scrape
+        .headline()
+        .filter(|s| prefixes.iter().any(|p| s.name().starts_with(p)))
+        .filter(|s| s.value() != 0.0)
+        .map(|s| (s.series(), s.value()))
         .collect()
 }
 

@@ -207,8 +207,7 @@ impl Sample {
 
     /// Whether the sample's labels are exactly `labels`, in any order.
     pub fn has_labels(&self, labels: &[(&str, &str)]) -> bool {
-        self.labels.len() == labels.len()
-            && labels.iter().all(|(k, v)| self.label(k) == Some(*v))
+        self.labels.len() == labels.len() && labels.iter().all(|(k, v)| self.label(k) == Some(*v))
     }
 
     /// The value (`NaN`, `+Inf` and `-Inf` included).
@@ -461,7 +460,9 @@ impl Scrape {
                             .any(|suffix| s.name.strip_suffix(suffix) == Some(name))
                 };
                 if self.samples.iter().any(owns) {
-                    return Err(error(&format!("the type of {name} comes after its samples")));
+                    return Err(error(&format!(
+                        "the type of {name} comes after its samples"
+                    )));
                 }
                 self.family_mut(name).kind = Some(kind);
             }
@@ -507,7 +508,9 @@ impl Scrape {
             return Err(format!("{name} has no value"));
         }
         if !rest.starts_with([' ', '\t']) {
-            return Err(format!("no blank between the series and the value {value:?}"));
+            return Err(format!(
+                "no blank between the series and the value {value:?}"
+            ));
         }
         if !after.is_empty() {
             return Err(format!("text after the value and timestamp: {after:?}"));
@@ -635,7 +638,9 @@ fn parse_labels<'a>(
         } else if rest.is_empty() {
             return Err("the labels have no closing `}`".to_owned());
         } else if !rest.starts_with('}') {
-            return Err(format!("expected `,` or `}}` after the value of label {key}"));
+            return Err(format!(
+                "expected `,` or `}}` after the value of label {key}"
+            ));
         }
     }
 }
@@ -663,10 +668,7 @@ fn is_label_char(c: char, first: bool) -> bool {
 }
 
 fn is_metric_name(name: &str) -> bool {
-    !name.is_empty()
-        && name
-            .char_indices()
-            .all(|(i, c)| is_name_char(c, i == 0))
+    !name.is_empty() && name.char_indices().all(|(i, c)| is_name_char(c, i == 0))
 }
 
 /// A help text with `\\` and `\n` unescaped.
@@ -727,7 +729,11 @@ mod tests {
         let c = scrape.get("c", &[]).expect("c");
         assert_eq!(c.timestamp_ms(), Some(1_700_000_000_000));
         assert_eq!(c.series(), "c");
-        assert_eq!(scrape.value("a", &[("x", "1")]), None, "labels match exactly");
+        assert_eq!(
+            scrape.value("a", &[("x", "1")]),
+            None,
+            "labels match exactly"
+        );
     }
 
     #[test]
@@ -909,8 +915,16 @@ mod tests {
             ("# TYPE x countr\n", 1, "unknown type \"countr\""),
             ("# TYPE\n", 1, "no valid metric name"),
             ("# TYPE x gauge extra\n", 1, "text after the type"),
-            ("# TYPE x gauge\n# TYPE x counter\n", 2, "a second type for x"),
-            ("x_total 1\n# TYPE x counter\n", 2, "comes after its samples"),
+            (
+                "# TYPE x gauge\n# TYPE x counter\n",
+                2,
+                "a second type for x",
+            ),
+            (
+                "x_total 1\n# TYPE x counter\n",
+                2,
+                "comes after its samples",
+            ),
             ("# TYPE 9x gauge\n", 1, "no valid metric name"),
         ];
         for (text, line, needle) in cases {
