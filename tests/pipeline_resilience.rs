@@ -127,7 +127,7 @@ fn shutdown_is_bounded_when_the_collector_never_answers() {
         "shutdown overran: {took:?}"
     );
     assert!(
-        err.timed_out
+        err.timed_out()
             .contains(&telemetry_core::config::Signal::Traces),
         "{err:?}"
     );

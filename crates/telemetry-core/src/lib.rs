@@ -46,8 +46,8 @@ pub mod self_metrics;
 
 pub use pipeline::log_bridge::explicit_parent;
 pub use pipeline::{
-    enable_on_this_thread, enabled, init, init_with, InitError, LocalEnableGuard, ShutdownError,
-    StatsHandle, TelemetryGuard, DROP_SHUTDOWN_TIMEOUT, INTERNAL_TARGET,
+    enable_on_this_thread, enabled, init, init_with, FlushError, InitError, LocalEnableGuard,
+    ShutdownError, StatsHandle, TelemetryGuard, DROP_SHUTDOWN_TIMEOUT, INTERNAL_TARGET,
 };
 
 /// The README's example compiles as a doc test.

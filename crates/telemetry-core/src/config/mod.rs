@@ -258,7 +258,7 @@ impl fmt::Debug for OtlpSettings {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("OtlpSettings")
             .field("protocol", &self.protocol)
-            .field("endpoint", &crate::pipeline::redact_url(&self.endpoint))
+            .field("endpoint", &crate::redact::redact_url(&self.endpoint))
             .field("headers", &self.headers)
             .field("timeout", &self.timeout)
             .field("compression", &self.compression)
@@ -313,9 +313,9 @@ pub struct TelemetryConfig {
     pub log_stderr: bool,
     /// `DATAFACE_REDACT_KEYS`: key patterns redacted in addition to the defaults.
     pub redact_keys: Vec<String>,
-    /// The signal catalog the pipeline enforces (units, buckets, label bounds, names);
-    /// telemetry-core's own section is always added.
-    pub catalog: &'static crate::catalog::Catalog,
+    /// The signal catalog the pipeline enforces (units, buckets, label bounds, names), if
+    /// one was given; telemetry-core's own section is always enforced as well.
+    pub catalog: Option<&'static crate::catalog::Catalog>,
     problems: Vec<ConfigProblem>,
 }
 
@@ -775,7 +775,7 @@ impl TelemetryConfigBuilder {
             strict,
             log_filter,
             log_stderr,
-            catalog: self.catalog.unwrap_or(&crate::catalog::CORE_CATALOG),
+            catalog: self.catalog,
             problems: std::mem::take(&mut r.problems),
         }
     }
