@@ -29,7 +29,7 @@
 use std::borrow::Cow;
 
 /// What replaces a secret value.
-pub const REDACTED: &str = "[REDACTED]";
+pub(crate) const REDACTED: &str = "[REDACTED]";
 
 const DEFAULT_KEY_PATTERNS: &[&str] = &[
     "token",
@@ -85,7 +85,7 @@ fn normalize(key: &str) -> String {
 
 impl Redactor {
     /// The default rules plus extra key patterns (matched like the defaults).
-    pub fn with_extra_keys(extra: &[String]) -> Self {
+    pub(crate) fn with_extra_keys(extra: &[String]) -> Self {
         let mut key_patterns: Vec<String> = DEFAULT_KEY_PATTERNS
             .iter()
             .map(|p| (*p).to_owned())
@@ -95,7 +95,7 @@ impl Redactor {
     }
 
     /// Whether every value under `key` is secret.
-    pub fn secret_key(&self, key: &str) -> bool {
+    pub(crate) fn secret_key(&self, key: &str) -> bool {
         let key = normalize(key);
         self.key_patterns.iter().any(|p| key.contains(p.as_str()))
     }
@@ -110,7 +110,7 @@ impl Redactor {
 }
 
 /// Applies the value rules (URLs, bearer tokens, JWTs, card numbers, emails) to `text`.
-pub fn redact_text(text: &str) -> Cow<'_, str> {
+pub(crate) fn redact_text(text: &str) -> Cow<'_, str> {
     if !needs_scan(text) {
         return Cow::Borrowed(text);
     }
@@ -211,7 +211,7 @@ fn flush_digits(out: &mut String, pending: &mut Vec<&str>) {
 }
 
 /// The Luhn checksum used by payment card numbers.
-pub fn luhn(digits: &str) -> bool {
+pub(crate) fn luhn(digits: &str) -> bool {
     let mut sum = 0u32;
     for (i, c) in digits.chars().rev().enumerate() {
         let Some(mut d) = c.to_digit(10) else {

@@ -24,7 +24,6 @@ mod traces;
 
 pub use error::{FlushError, InitError, ShutdownError};
 pub use guard::{StatsHandle, TelemetryGuard, DROP_SHUTDOWN_TIMEOUT};
-pub use subscriber::INTERNAL_TARGET;
 
 use crate::config::{TelemetryConfig, TelemetryConfigBuilder};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -18,7 +18,7 @@ use tracing_subscriber::Layer;
 
 /// The target of the pipeline's own events; kept out of the OTel layers so an export
 /// failure cannot feed the pipeline that failed.
-pub const INTERNAL_TARGET: &str = "dataface_telemetry::internal";
+pub(crate) const INTERNAL_TARGET: &str = "dataface_telemetry::internal";
 
 /// Crates whose internal events go to stderr (at `warn`) but never into OTLP: they run
 /// inside the export path.
