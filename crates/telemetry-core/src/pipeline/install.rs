@@ -76,13 +76,11 @@ pub(super) fn install(
     let traces = traces::build(&cx)?;
     let logs = logs::build(&cx)?;
     let meter = meter::build(&cx)?;
-    let scrape = match config.exporters.metrics.prometheus {
-        true => Some(prometheus::start(config.prometheus_addr, &cx.specs())?),
-        false => None,
-    };
-    let (scrape_recorder, scrape) = match scrape {
-        Some((recorder, endpoint)) => (Some(recorder), Some(endpoint)),
-        None => (None, None),
+    let (scrape_recorder, scrape) = if config.exporters.metrics.prometheus {
+        let (recorder, endpoint) = prometheus::start(config.prometheus_addr, &cx.specs())?;
+        (Some(recorder), Some(endpoint))
+    } else {
+        (None, None)
     };
     let recorder = recorder::build(&cx, scrape_recorder, meter.get());
     let subscriber = subscriber::build(&cx, traces.get(), logs.get());
