@@ -44,7 +44,7 @@
 /// Emits one of the pipeline's own events, on a target kept out of the OTel layers.
 macro_rules! internal_event {
     ($level:ident, $($arg:tt)+) => {
-        tracing::$level!(target: "dataface_telemetry::internal", $($arg)+)
+        tracing::$level!(target: $crate::pipeline::INTERNAL_TARGET, $($arg)+)
     };
 }
 pub(crate) use internal_event;

@@ -24,6 +24,7 @@ mod traces;
 
 pub use error::{FlushError, InitError, ShutdownError};
 pub use guard::{StatsHandle, TelemetryGuard, DROP_SHUTDOWN_TIMEOUT};
+pub(crate) use subscriber::INTERNAL_TARGET;
 
 use crate::config::{TelemetryConfig, TelemetryConfigBuilder};
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -6,7 +6,9 @@
 //! shutdown, releasing the port. tiny_http reads each connection's request on a thread of
 //! its own and hands complete requests to a fixed pool of [`WORKERS`] threads that render
 //! and answer: a client that connects and sends nothing, or half a request, never holds a
-//! worker, so it delays no scrape.
+//! worker, so it delays no scrape. (Such a client keeps its own tiny_http connection thread
+//! until it goes away: tiny_http sets no read timeout. A client that asks and then never
+//! reads holds a worker only while its answer does not fit the socket's send buffer.)
 
 use super::metric_layers::{PrometheusNames, Specs};
 use super::InitError;
