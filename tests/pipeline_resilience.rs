@@ -54,8 +54,11 @@ fn collector_absent_costs_the_host_nothing_but_counted_drops() {
     let stats = guard.stats().traces;
     assert_eq!(stats.attempted, 10_000);
     assert_eq!(stats.exported, 0);
+    // The queue holds 2048; the rest is dropped and counted: as `queue_full` while the
+    // queue is full, as `export_error` once an export against the absent collector gave up
+    // (on a slow machine the first one can, while the host is still recording).
     assert!(
-        stats.dropped_queue_full >= 10_000 - 2048,
+        stats.dropped() >= 10_000 - 2048 && stats.dropped_queue_full > 0,
         "the queue holds 2048; the rest is dropped and counted: {stats:?}"
     );
     let text = guard.prometheus_text().expect("prometheus selected");
@@ -127,7 +130,7 @@ fn shutdown_is_bounded_when_the_collector_never_answers() {
         "shutdown overran: {took:?}"
     );
     assert!(
-        err.timed_out
+        err.timed_out()
             .contains(&telemetry_core::config::Signal::Traces),
         "{err:?}"
     );

@@ -16,6 +16,9 @@ fn get(addr: SocketAddr, request: &str) -> String {
     stream
         .set_read_timeout(Some(Duration::from_secs(5)))
         .unwrap();
+    // Ask for the connection to close after the answer: the endpoint keeps HTTP/1.1
+    // connections alive otherwise, and this reads the answer to the end of the stream.
+    let request = request.replacen("\r\n", "\r\nConnection: close\r\n", 1);
     stream.write_all(request.as_bytes()).unwrap();
     let mut response = String::new();
     stream.read_to_string(&mut response).unwrap();

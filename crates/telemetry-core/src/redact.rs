@@ -29,7 +29,7 @@
 use std::borrow::Cow;
 
 /// What replaces a secret value.
-pub const REDACTED: &str = "[REDACTED]";
+pub(crate) const REDACTED: &str = "[REDACTED]";
 
 const DEFAULT_KEY_PATTERNS: &[&str] = &[
     "token",
@@ -85,7 +85,7 @@ fn normalize(key: &str) -> String {
 
 impl Redactor {
     /// The default rules plus extra key patterns (matched like the defaults).
-    pub fn with_extra_keys(extra: &[String]) -> Self {
+    pub(crate) fn with_extra_keys(extra: &[String]) -> Self {
         let mut key_patterns: Vec<String> = DEFAULT_KEY_PATTERNS
             .iter()
             .map(|p| (*p).to_owned())
@@ -95,7 +95,7 @@ impl Redactor {
     }
 
     /// Whether every value under `key` is secret.
-    pub fn secret_key(&self, key: &str) -> bool {
+    pub(crate) fn secret_key(&self, key: &str) -> bool {
         let key = normalize(key);
         self.key_patterns.iter().any(|p| key.contains(p.as_str()))
     }
@@ -110,7 +110,7 @@ impl Redactor {
 }
 
 /// Applies the value rules (URLs, bearer tokens, JWTs, card numbers, emails) to `text`.
-pub fn redact_text(text: &str) -> Cow<'_, str> {
+pub(crate) fn redact_text(text: &str) -> Cow<'_, str> {
     if !needs_scan(text) {
         return Cow::Borrowed(text);
     }
@@ -211,7 +211,7 @@ fn flush_digits(out: &mut String, pending: &mut Vec<&str>) {
 }
 
 /// The Luhn checksum used by payment card numbers.
-pub fn luhn(digits: &str) -> bool {
+pub(crate) fn luhn(digits: &str) -> bool {
     let mut sum = 0u32;
     for (i, c) in digits.chars().rev().enumerate() {
         let Some(mut d) = c.to_digit(10) else {
@@ -243,7 +243,7 @@ fn redact_word(word: &str) -> Cow<'_, str> {
         return Cow::Borrowed(word);
     }
     let replaced: Cow<'_, str> = if core.contains("://") {
-        redact_url(core)
+        redact_url_in_text(core)
     } else if is_jwt(core) {
         Cow::Borrowed("[REDACTED:jwt]")
     } else if is_email(core) {
@@ -296,7 +296,7 @@ fn is_email(s: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
 }
 
-fn redact_url(url: &str) -> Cow<'_, str> {
+fn redact_url_in_text(url: &str) -> Cow<'_, str> {
     let Some(scheme_end) = url.find("://") else {
         return Cow::Borrowed(url);
     };
@@ -365,9 +365,32 @@ fn redact_query(original: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// An endpoint URL reduced to what is safe to print: scheme, host, port and path, without
+/// userinfo, query or fragment. Used wherever the pipeline names its destination (errors,
+/// `Debug` of the configuration, export failure events).
+pub(crate) fn redact_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let rest = rest.split(['?', '#']).next().unwrap_or("");
+    let (authority, path) = match rest.find('/') {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let host = authority.rsplit('@').next().unwrap_or("");
+    format!("{scheme}://{host}{path}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn endpoint_without_userinfo_query_or_fragment() {
+        assert_eq!(
+            redact_url("https://bob:pw@collector.example:4318/v1/traces?token=abc#x"),
+            "https://collector.example:4318/v1/traces"
+        );
+        assert_eq!(redact_url("http://127.0.0.1:4317"), "http://127.0.0.1:4317");
+    }
 
     #[test]
     fn quoted_grouped_card() {

@@ -31,7 +31,7 @@ pub const BUILD_INFO_SPEC: MetricSpec = MetricSpec {
 };
 
 /// The label value for a release or commit nobody configured.
-pub const UNKNOWN: &str = "unknown";
+pub(crate) const UNKNOWN: &str = "unknown";
 
 /// Applies the calling crate's version (and the `DATAFACE_COMMIT` seen when it was
 /// compiled, if any) to a [`TelemetryConfigBuilder`](crate::config::TelemetryConfigBuilder).

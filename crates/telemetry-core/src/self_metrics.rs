@@ -103,7 +103,7 @@ pub const CONFIG_WARNINGS: &str = "dataface.telemetry.config.warnings";
 
 /// Why an item was dropped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DropReason {
+pub(crate) enum DropReason {
     /// The processor queue was full: the host produced faster than the exporter sends.
     QueueFull,
     /// The exporter failed (collector down, rejecting, timing out) after its retries.
@@ -114,14 +114,14 @@ pub enum DropReason {
 
 impl DropReason {
     /// Every reason, in label order.
-    pub const ALL: [DropReason; 3] = [
+    pub(crate) const ALL: [DropReason; 3] = [
         DropReason::QueueFull,
         DropReason::ExportError,
         DropReason::AfterShutdown,
     ];
 
     /// The `reason` label value.
-    pub const fn as_str(self) -> &'static str {
+    pub(crate) const fn as_str(self) -> &'static str {
         match self {
             DropReason::QueueFull => "queue_full",
             DropReason::ExportError => "export_error",

@@ -33,15 +33,42 @@ impl ProblemKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigProblem {
     /// The environment variable (or code setting) that holds the value.
-    pub variable: &'static str,
+    pub(crate) variable: &'static str,
     /// Which rule it broke.
-    pub kind: ProblemKind,
+    pub(crate) kind: ProblemKind,
     /// The expected form, e.g. "a whole number of milliseconds between 1 and 2147483647".
-    pub expected: String,
+    pub(crate) expected: String,
     /// Where in a list the bad entry sits, when the value is a list (1-based).
-    pub entry: Option<usize>,
+    pub(crate) entry: Option<usize>,
     /// What happens instead when the problem is only a warning.
-    pub fallback: String,
+    pub(crate) fallback: String,
+}
+
+impl ConfigProblem {
+    /// The environment variable (or code setting) that holds the value.
+    pub fn variable(&self) -> &'static str {
+        self.variable
+    }
+
+    /// Which rule it broke.
+    pub fn kind(&self) -> ProblemKind {
+        self.kind
+    }
+
+    /// The expected form, e.g. "a whole number of milliseconds between 1 and 2147483647".
+    pub fn expected(&self) -> &str {
+        &self.expected
+    }
+
+    /// Where in a list the bad entry sits, when the value is a list (1-based).
+    pub fn entry(&self) -> Option<usize> {
+        self.entry
+    }
+
+    /// What happens instead when the problem is only a warning.
+    pub fn fallback(&self) -> &str {
+        &self.fallback
+    }
 }
 
 impl fmt::Display for ConfigProblem {
@@ -61,7 +88,14 @@ impl fmt::Display for ConfigProblem {
     .problems.len(), super::vars::DATAFACE_TELEMETRY_STRICT, list(.problems))]
 pub struct StrictConfigError {
     /// The problems, in the order the variables were read.
-    pub problems: Vec<ConfigProblem>,
+    pub(crate) problems: Vec<ConfigProblem>,
+}
+
+impl StrictConfigError {
+    /// The problems, in the order the variables were read.
+    pub fn problems(&self) -> &[ConfigProblem] {
+        &self.problems
+    }
 }
 
 fn list(problems: &[ConfigProblem]) -> String {

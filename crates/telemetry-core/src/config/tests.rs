@@ -1,7 +1,9 @@
 use super::*;
 use std::collections::{HashMap, HashSet};
-use std::net::Ipv6Addr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
 use std::sync::Mutex;
+use std::time::Duration;
 use vars::*;
 
 // ---------------------------------------------------------------------------------------

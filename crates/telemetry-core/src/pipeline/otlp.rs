@@ -7,6 +7,7 @@
 
 use super::InitError;
 use crate::config::{Compression, OtlpSettings, Protocol, Signal};
+use crate::redact::redact_url;
 use opentelemetry_otlp::{RetryPolicy, WithExportConfig, WithHttpConfig, WithTonicConfig};
 use std::collections::HashMap;
 use std::time::Duration;
@@ -58,18 +59,6 @@ fn build_error(signal: Signal, s: &OtlpSettings, e: impl std::fmt::Display) -> I
             redact_url(&s.endpoint)
         ),
     }
-}
-
-/// The endpoint without userinfo or query, safe to print.
-pub(crate) fn redact_url(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let rest = rest.split(['?', '#']).next().unwrap_or("");
-    let (authority, path) = match rest.find('/') {
-        Some(i) => rest.split_at(i),
-        None => (rest, ""),
-    };
-    let host = authority.rsplit('@').next().unwrap_or("");
-    format!("{scheme}://{host}{path}")
 }
 
 macro_rules! otlp_exporter {

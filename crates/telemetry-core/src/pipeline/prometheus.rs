@@ -1,21 +1,25 @@
-//! The Prometheus scrape endpoint.
+//! The Prometheus scrape part: the recorder and the endpoint that serves it.
 //!
-//! metrics-exporter-prometheus renders the text format; the endpoint itself is a small
-//! HTTP/1.1 responder on a thread of its own. It needs no async runtime, binds before
-//! `init` returns (so a bad address is an init error, not a lost endpoint), reports the
-//! address it bound (port 0 picks a free one), and stops at shutdown.
+//! metrics-exporter-prometheus renders the text format; `tiny_http` serves it. The
+//! endpoint binds before `init` returns (so a bad address is an init error, not a lost
+//! endpoint), reports the address it bound (port 0 picks a free one), and stops at
+//! shutdown, releasing the port. tiny_http reads each connection's request on a thread of
+//! its own and hands complete requests to a fixed pool of [`WORKERS`] threads that render
+//! and answer: a client that connects and sends nothing, or half a request, never holds a
+//! worker, so it delays no scrape. (Such a client keeps its own tiny_http connection thread
+//! until it goes away: tiny_http sets no read timeout. A client that asks and then never
+//! reads holds a worker only while its answer does not fit the socket's send buffer.)
 
 use super::metric_layers::{PrometheusNames, Specs};
 use super::InitError;
 use crate::catalog::InstrumentKind;
+use crate::config::Signal;
 use metrics_exporter_prometheus::{
     Matcher, PrometheusBuilder, PrometheusHandle, PrometheusRecorder,
 };
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// Histogram buckets applied to every histogram on the scrape; the OpenTelemetry SDK's
@@ -25,13 +29,23 @@ pub(crate) const DEFAULT_BUCKETS: &[f64] = &[
     10000.0,
 ];
 
-/// The running endpoint.
-#[derive(Debug)]
+/// Threads that answer complete requests. Scrapes are rare and short; two let one slow
+/// reader of a response not hold the next scrape.
+const WORKERS: usize = 2;
+
+/// How often an idle worker looks at the stop flag (shutdown also wakes it at once).
+const IDLE_POLL: Duration = Duration::from_millis(500);
+
+/// How often histogram samples are folded into buckets.
+const UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
+
+/// The running endpoint. Dropped, it stops (see [`ScrapeEndpoint::stop`]).
 pub(crate) struct ScrapeEndpoint {
-    pub(crate) addr: SocketAddr,
-    pub(crate) handle: PrometheusHandle,
+    addr: SocketAddr,
+    handle: PrometheusHandle,
     stop: Arc<AtomicBool>,
-    threads: Vec<JoinHandle<()>>,
+    server: Option<Arc<tiny_http::Server>>,
+    threads: Vec<std::thread::JoinHandle<()>>,
 }
 
 /// Builds the recorder (catalog buckets per histogram, derived names) and starts serving
@@ -40,9 +54,9 @@ pub(crate) fn start(
     addr: SocketAddr,
     specs: &Specs,
 ) -> Result<(PrometheusNames<PrometheusRecorder>, ScrapeEndpoint), InitError> {
-    let build_error = |e: metrics_exporter_prometheus::BuildError| InitError::Prometheus {
-        addr,
-        reason: e.to_string(),
+    let build_error = |e: metrics_exporter_prometheus::BuildError| InitError::Exporter {
+        signal: Signal::Metrics,
+        reason: format!("the Prometheus recorder rejected the catalog's buckets: {e}"),
     };
     let mut builder = PrometheusBuilder::new()
         .set_buckets(DEFAULT_BUCKETS)
@@ -54,71 +68,81 @@ pub(crate) fn start(
     }
     let recorder = builder.build_recorder();
     let handle = recorder.handle();
-    let listener = TcpListener::bind(addr).map_err(|e| InitError::Prometheus {
-        addr,
-        reason: format!("cannot listen: {e}"),
-    })?;
-    let bound = listener.local_addr().map_err(|e| InitError::Prometheus {
-        addr,
-        reason: e.to_string(),
-    })?;
-    let stop = Arc::new(AtomicBool::new(false));
 
-    let serve = {
-        let handle = handle.clone();
-        let stop = stop.clone();
-        std::thread::Builder::new()
-            .name("dataface-telemetry-scrape".into())
+    let listen_error = |source| InitError::Prometheus { addr, source };
+    let listener = TcpListener::bind(addr).map_err(listen_error)?;
+    let bound = listener.local_addr().map_err(listen_error)?;
+    let server = tiny_http::Server::from_listener(listener, None)
+        .map_err(|e| listen_error(std::io::Error::other(e)))?;
+    // From here the endpoint owns the server: an early return stops what started.
+    let mut endpoint = ScrapeEndpoint {
+        addr: bound,
+        handle: handle.clone(),
+        stop: Arc::new(AtomicBool::new(false)),
+        server: Some(Arc::new(server)),
+        threads: Vec::with_capacity(WORKERS + 1),
+    };
+    for i in 0..WORKERS {
+        let server = endpoint.server.clone();
+        let (handle, stop) = (handle.clone(), endpoint.stop.clone());
+        let worker = std::thread::Builder::new()
+            .name(format!("dataface-telemetry-scrape-{i}"))
             .spawn(move || {
-                for conn in listener.incoming() {
-                    if stop.load(Ordering::Acquire) {
-                        break;
-                    }
-                    if let Ok(stream) = conn {
-                        respond(stream, &handle);
-                    }
+                if let Some(server) = server {
+                    serve(&server, &handle, &stop);
                 }
             })
-            .map_err(|e| InitError::Prometheus {
-                addr,
-                reason: format!("cannot start the scrape thread: {e}"),
-            })?
-    };
+            .map_err(listen_error)?;
+        endpoint.threads.push(worker);
+    }
     // Histogram samples are folded into buckets by upkeep; without it they pile up
     // between scrapes.
     let upkeep = {
-        let handle = handle.clone();
-        let stop = stop.clone();
+        let (handle, stop) = (handle.clone(), endpoint.stop.clone());
         std::thread::Builder::new()
             .name("dataface-telemetry-upkeep".into())
             .spawn(move || {
                 while !stop.load(Ordering::Acquire) {
-                    std::thread::park_timeout(Duration::from_secs(5));
+                    std::thread::park_timeout(UPKEEP_INTERVAL);
                     handle.run_upkeep();
                 }
             })
-            .map_err(|e| InitError::Prometheus {
-                addr,
-                reason: format!("cannot start the upkeep thread: {e}"),
-            })?
+            .map_err(listen_error)?
     };
-    Ok((
-        PrometheusNames::new(recorder, specs),
-        ScrapeEndpoint {
-            addr: bound,
-            handle,
-            stop,
-            threads: vec![serve, upkeep],
-        },
-    ))
+    endpoint.threads.push(upkeep);
+    Ok((PrometheusNames::new(recorder, specs), endpoint))
+}
+
+impl std::fmt::Debug for ScrapeEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ScrapeEndpoint")
+            .field("addr", &self.addr)
+            .field("serving", &self.server.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl ScrapeEndpoint {
-    /// Stops both threads; returns at once.
+    /// The address the endpoint listens on.
+    pub(crate) fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The text a scrape would get now.
+    pub(crate) fn render(&self) -> String {
+        self.handle.render()
+    }
+
+    /// Stops serving and releases the port; returns at once. A response being written
+    /// finishes on its worker, which then exits; the listener closes when the last worker
+    /// has let go of the server.
     pub(crate) fn stop(&mut self) {
         self.stop.store(true, Ordering::Release);
-        // Wake the accept loop with one connection of our own.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_millis(200));
+        if let Some(server) = self.server.take() {
+            for _ in 0..WORKERS {
+                server.unblock();
+            }
+        }
         for t in self.threads.drain(..) {
             t.thread().unpark();
             // Not joined: shutdown must not wait on a scrape in progress.
@@ -126,48 +150,55 @@ impl ScrapeEndpoint {
     }
 }
 
-fn respond(mut stream: TcpStream, handle: &PrometheusHandle) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(2)));
-    let _ = stream.set_write_timeout(Some(Duration::from_secs(5)));
-    let mut buf = [0u8; 4096];
-    let mut len = 0;
-    // Read the request head (bounded): only the request line matters.
-    while len < buf.len() {
-        match stream.read(&mut buf[len..]) {
-            Ok(0) => break,
-            Ok(n) => {
-                len += n;
-                if buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
-                    break;
-                }
-            }
+impl Drop for ScrapeEndpoint {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// One worker: answers complete requests until the endpoint stops.
+fn serve(server: &tiny_http::Server, handle: &PrometheusHandle, stop: &AtomicBool) {
+    while !stop.load(Ordering::Acquire) {
+        match server.recv_timeout(IDLE_POLL) {
+            Ok(Some(request)) if !stop.load(Ordering::Acquire) => respond(request, handle),
+            // Stopping, woken to stop, or idle.
+            Ok(_) => {}
+            // The listener failed: nothing more will arrive.
             Err(_) => return,
         }
     }
-    let head = String::from_utf8_lossy(&buf[..len]);
-    let mut parts = head.split_whitespace();
-    let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    let path = path.split('?').next().unwrap_or("");
-    let (status, content_type, body) = match (method, path) {
-        ("GET", "/metrics") | ("GET", "/") => (
-            "200 OK",
+}
+
+fn respond(request: tiny_http::Request, handle: &PrometheusHandle) {
+    let path = request.url().split('?').next().unwrap_or("");
+    let (status, content_type, body) = match (request.method(), path) {
+        (tiny_http::Method::Get, "/metrics" | "/") => (
+            200,
             "text/plain; version=0.0.4; charset=utf-8",
             handle.render(),
         ),
-        ("GET", _) => (
-            "404 Not Found",
+        (tiny_http::Method::Get, _) => (
+            404,
             "text/plain; charset=utf-8",
             "not found: the scrape endpoint is /metrics\n".to_owned(),
         ),
         _ => (
-            "405 Method Not Allowed",
+            405,
             "text/plain; charset=utf-8",
             "only GET is served\n".to_owned(),
         ),
     };
-    let _ = write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
+    let headers = tiny_http::Header::from_bytes("Content-Type", content_type)
+        .into_iter()
+        .collect();
+    let length = body.len();
+    let response = tiny_http::Response::new(
+        tiny_http::StatusCode(status),
+        headers,
+        std::io::Cursor::new(body.into_bytes()),
+        Some(length),
+        None,
     );
+    // A client that went away is not an error of ours.
+    let _ = request.respond(response);
 }

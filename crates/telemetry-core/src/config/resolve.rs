@@ -1,0 +1,441 @@
+//! Resolution: each setting from code, else the per-signal variable, else the general
+//! variable, else the default, read with the OpenTelemetry rules (see `parse`); strict
+//! mode is applied by [`TelemetryConfigBuilder::build`](super::TelemetryConfigBuilder::build).
+
+use super::builder::{idx, Lookup, TelemetryConfigBuilder};
+use super::parse::Reader;
+use super::problem::ProblemKind;
+use super::types::{
+    BatchSettings, Compression, Exporters, Headers, OtlpSettings, PerSignal, Propagator, Protocol,
+    Sampler, Signal, SpanLimits, TelemetryConfig, Temporality,
+};
+use super::vars;
+use super::StrictConfigError;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ExporterName {
+    Otlp,
+    Console,
+    Prometheus,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SamplerName {
+    AlwaysOn,
+    AlwaysOff,
+    TraceIdRatio,
+    ParentBasedAlwaysOn,
+    ParentBasedAlwaysOff,
+    ParentBasedTraceIdRatio,
+}
+
+impl TelemetryConfigBuilder {
+    /// Reads the environment (or the lookup) and applies the overrides.
+    ///
+    /// # Errors
+    /// In strict mode, every problem met is returned in one [`StrictConfigError`].
+    pub fn build(self) -> Result<TelemetryConfig, StrictConfigError> {
+        let lookup: Lookup = self
+            .lookup
+            .clone()
+            .unwrap_or_else(|| Arc::new(|k: &str| std::env::var(k).ok()));
+        let mut r = Reader::new(&*lookup);
+        let config = self.resolve(&mut r);
+        if config.strict && !config.problems.is_empty() {
+            return Err(StrictConfigError {
+                problems: config.problems,
+            });
+        }
+        Ok(config)
+    }
+
+    pub(super) fn resolve(self, r: &mut Reader<'_>) -> TelemetryConfig {
+        use vars::*;
+        let strict = self
+            .strict
+            .or_else(|| r.bool(DATAFACE_TELEMETRY_STRICT))
+            .unwrap_or(false);
+        let disabled = self
+            .disabled
+            .or_else(|| r.bool(OTEL_SDK_DISABLED))
+            .unwrap_or(false);
+        let otlp = self.otlp(r);
+        let service_name = self.service_name.or_else(|| r.string(OTEL_SERVICE_NAME));
+
+        let mut resource_attributes = match r.key_values(OTEL_RESOURCE_ATTRIBUTES) {
+            // The specification: a malformed list is discarded whole.
+            Some((_, true)) | None => Vec::new(),
+            Some((kvs, false)) => kvs,
+        };
+        resource_attributes.extend(self.resource_attributes.iter().cloned());
+
+        let exporter_names: &[(&str, ExporterName)] = &[
+            ("otlp", ExporterName::Otlp),
+            ("console", ExporterName::Console),
+            ("none", ExporterName::None),
+        ];
+        let metric_exporter_names: &[(&str, ExporterName)] = &[
+            ("otlp", ExporterName::Otlp),
+            ("prometheus", ExporterName::Prometheus),
+            ("console", ExporterName::Console),
+            ("none", ExporterName::None),
+        ];
+        let mut exporters_for = |signal: Signal, var: &'static str, names| {
+            self.exporters[idx(signal)].unwrap_or_else(|| {
+                r.choice_list(var, names)
+                    .map(|list| to_exporters(&list))
+                    .unwrap_or(Exporters::OTLP)
+            })
+        };
+        let exporters = PerSignal {
+            traces: exporters_for(Signal::Traces, OTEL_TRACES_EXPORTER, exporter_names),
+            metrics: exporters_for(
+                Signal::Metrics,
+                OTEL_METRICS_EXPORTER,
+                metric_exporter_names,
+            ),
+            logs: exporters_for(Signal::Logs, OTEL_LOGS_EXPORTER, exporter_names),
+        };
+
+        let propagators = r
+            .choice_list(
+                OTEL_PROPAGATORS,
+                &[
+                    ("tracecontext", Some(Propagator::TraceContext)),
+                    ("baggage", Some(Propagator::Baggage)),
+                    ("none", None),
+                ],
+            )
+            .map(|list| list.into_iter().flatten().collect())
+            .unwrap_or_else(|| vec![Propagator::TraceContext, Propagator::Baggage]);
+
+        let sampler = self.sampler.unwrap_or_else(|| {
+            let name = r
+                .choice(
+                    OTEL_TRACES_SAMPLER,
+                    &[
+                        ("always_on", SamplerName::AlwaysOn),
+                        ("always_off", SamplerName::AlwaysOff),
+                        ("traceidratio", SamplerName::TraceIdRatio),
+                        ("parentbased_always_on", SamplerName::ParentBasedAlwaysOn),
+                        ("parentbased_always_off", SamplerName::ParentBasedAlwaysOff),
+                        (
+                            "parentbased_traceidratio",
+                            SamplerName::ParentBasedTraceIdRatio,
+                        ),
+                    ],
+                )
+                .unwrap_or(SamplerName::ParentBasedAlwaysOn);
+            let mut ratio = || r.ratio(OTEL_TRACES_SAMPLER_ARG).unwrap_or(1.0);
+            match name {
+                SamplerName::AlwaysOn => Sampler::AlwaysOn,
+                SamplerName::AlwaysOff => Sampler::AlwaysOff,
+                SamplerName::TraceIdRatio => Sampler::TraceIdRatio(ratio()),
+                SamplerName::ParentBasedAlwaysOn => Sampler::ParentBasedAlwaysOn,
+                SamplerName::ParentBasedAlwaysOff => Sampler::ParentBasedAlwaysOff,
+                SamplerName::ParentBasedTraceIdRatio => Sampler::ParentBasedTraceIdRatio(ratio()),
+            }
+        });
+
+        let span_batch = self.span_batch.unwrap_or_else(|| {
+            batch(
+                r,
+                [
+                    OTEL_BSP_SCHEDULE_DELAY,
+                    OTEL_BSP_EXPORT_TIMEOUT,
+                    OTEL_BSP_MAX_QUEUE_SIZE,
+                    OTEL_BSP_MAX_EXPORT_BATCH_SIZE,
+                ],
+                Duration::from_millis(5000),
+            )
+        });
+        let log_batch = self.log_batch.unwrap_or_else(|| {
+            batch(
+                r,
+                [
+                    OTEL_BLRP_SCHEDULE_DELAY,
+                    OTEL_BLRP_EXPORT_TIMEOUT,
+                    OTEL_BLRP_MAX_QUEUE_SIZE,
+                    OTEL_BLRP_MAX_EXPORT_BATCH_SIZE,
+                ],
+                Duration::from_millis(1000),
+            )
+        });
+        let metric_export_interval = self
+            .metric_export_interval
+            .or_else(|| r.millis(OTEL_METRIC_EXPORT_INTERVAL))
+            .unwrap_or(Duration::from_millis(60_000));
+        let metric_export_timeout = r
+            .millis(OTEL_METRIC_EXPORT_TIMEOUT)
+            .unwrap_or(Duration::from_millis(30_000));
+
+        let general_len = r.integer(OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT, 0, u64::from(u32::MAX));
+        let general_count = r.integer(OTEL_ATTRIBUTE_COUNT_LIMIT, 0, u64::from(u32::MAX));
+        let mut count = |var, general: Option<u64>| {
+            r.integer(var, 0, u64::from(u32::MAX))
+                .or(general)
+                .map(|n| n as u32)
+                .unwrap_or(128)
+        };
+        let span_limits = SpanLimits {
+            attribute_count: count(OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT, general_count),
+            event_count: count(OTEL_SPAN_EVENT_COUNT_LIMIT, None),
+            link_count: count(OTEL_SPAN_LINK_COUNT_LIMIT, None),
+            event_attribute_count: count(OTEL_EVENT_ATTRIBUTE_COUNT_LIMIT, None),
+            link_attribute_count: count(OTEL_LINK_ATTRIBUTE_COUNT_LIMIT, None),
+            attribute_value_length: r
+                .integer(
+                    OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT,
+                    0,
+                    u64::from(u32::MAX),
+                )
+                .or(general_len)
+                .map(|n| n as usize),
+        };
+
+        let temporality = r
+            .choice(
+                OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE,
+                &[
+                    ("cumulative", Temporality::Cumulative),
+                    ("delta", Temporality::Delta),
+                    ("lowmemory", Temporality::LowMemory),
+                ],
+            )
+            .unwrap_or(Temporality::Cumulative);
+
+        let prometheus_addr = self.prometheus_addr.unwrap_or_else(|| {
+            let host = r
+                .host(OTEL_EXPORTER_PROMETHEUS_HOST)
+                .unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+            let port = r
+                .integer(OTEL_EXPORTER_PROMETHEUS_PORT, 0, 65535)
+                .unwrap_or(9464) as u16;
+            SocketAddr::new(host, port)
+        });
+
+        let release = self
+            .release
+            .or_else(|| r.string(DATAFACE_RELEASE))
+            .or_else(|| {
+                resource_attributes
+                    .iter()
+                    .find(|(k, _)| k == "service.version")
+                    .map(|(_, v)| v.clone())
+            });
+        let commit = self.commit.or_else(|| r.string(DATAFACE_COMMIT));
+        let environment = self
+            .environment
+            .or_else(|| r.string(DATAFACE_ENVIRONMENT))
+            .or_else(|| {
+                resource_attributes
+                    .iter()
+                    .find(|(k, _)| k == "deployment.environment.name")
+                    .map(|(_, v)| v.clone())
+            });
+
+        let log_filter = match self.log_filter {
+            Some(filter) => filter,
+            None => match r.string(DATAFACE_LOG) {
+                Some(f) if f.parse::<tracing_subscriber::filter::Targets>().is_ok() => f,
+                Some(_) => {
+                    r.problem(
+                        DATAFACE_LOG,
+                        ProblemKind::Unparsable,
+                        "a level (`error`, `warn`, `info`, `debug`, `trace`) or `target=level` pairs separated by commas",
+                        None,
+                        "info",
+                    );
+                    "info".to_owned()
+                }
+                None => "info".to_owned(),
+            },
+        };
+        let log_stderr = self
+            .log_stderr
+            .or_else(|| r.bool(DATAFACE_LOG_STDERR))
+            .unwrap_or(true);
+
+        let mut redact_keys: Vec<String> = r
+            .string(DATAFACE_REDACT_KEYS)
+            .map(|v| {
+                v.split(',')
+                    .map(|p| p.trim().to_owned())
+                    .filter(|p| !p.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        redact_keys.extend(self.redact_keys.iter().cloned());
+
+        TelemetryConfig {
+            redact_keys,
+            disabled,
+            service_name,
+            resource_attributes,
+            exporters,
+            propagators,
+            sampler,
+            span_batch,
+            log_batch,
+            metric_export_interval,
+            metric_export_timeout,
+            span_limits,
+            otlp,
+            temporality,
+            prometheus_addr,
+            release,
+            commit,
+            environment,
+            strict,
+            log_filter,
+            log_stderr,
+            catalog: self.catalog,
+            problems: std::mem::take(&mut r.problems),
+        }
+    }
+
+    fn otlp(&self, r: &mut Reader<'_>) -> PerSignal<OtlpSettings> {
+        use vars::*;
+        let protocols: &[(&str, Protocol)] = &[
+            ("grpc", Protocol::Grpc),
+            ("http/protobuf", Protocol::HttpProtobuf),
+        ];
+        let compressions: &[(&str, Compression)] =
+            &[("gzip", Compression::Gzip), ("none", Compression::None)];
+        let g_endpoint = r.endpoint(OTEL_EXPORTER_OTLP_ENDPOINT);
+        let g_headers = r.key_values(OTEL_EXPORTER_OTLP_HEADERS).map(|(kv, _)| kv);
+        let g_timeout = r.millis(OTEL_EXPORTER_OTLP_TIMEOUT);
+        let g_compression = r.choice(OTEL_EXPORTER_OTLP_COMPRESSION, compressions);
+        let g_protocol = r.choice(OTEL_EXPORTER_OTLP_PROTOCOL, protocols);
+        let g_insecure = r.bool(OTEL_EXPORTER_OTLP_INSECURE);
+
+        let mut one = |signal: Signal, names: [&'static str; 6]| {
+            let [endpoint_var, headers_var, timeout_var, compression_var, protocol_var, insecure_var] =
+                names;
+            let i = idx(signal);
+            let protocol = self.protocol[i]
+                .or(self.general_protocol)
+                .or_else(|| r.choice(protocol_var, protocols))
+                .or(g_protocol)
+                .unwrap_or(Protocol::Grpc);
+            let signal_path = format!("/v1/{}", signal.as_str());
+            let from_base = |base: &str| match protocol {
+                Protocol::Grpc => base.to_owned(),
+                Protocol::HttpProtobuf => format!("{}{}", base.trim_end_matches('/'), signal_path),
+            };
+            let endpoint = if let Some(e) = &self.endpoint[i] {
+                e.clone()
+            } else if let Some(base) = &self.general_endpoint {
+                from_base(base)
+            } else if let Some(e) = r.endpoint(endpoint_var) {
+                e
+            } else if let Some(base) = &g_endpoint {
+                from_base(base)
+            } else {
+                match protocol {
+                    Protocol::Grpc => "http://localhost:4317".to_owned(),
+                    Protocol::HttpProtobuf => format!("http://localhost:4318{signal_path}"),
+                }
+            };
+            let headers = self
+                .headers
+                .clone()
+                .or_else(|| r.key_values(headers_var).map(|(kv, _)| kv))
+                .or_else(|| g_headers.clone())
+                .unwrap_or_default();
+            let timeout = self
+                .timeout
+                .or_else(|| r.millis(timeout_var))
+                .or(g_timeout)
+                .unwrap_or(Duration::from_secs(10));
+            let compression = self
+                .compression
+                .or_else(|| r.choice(compression_var, compressions))
+                .or(g_compression)
+                .unwrap_or(Compression::None);
+            let insecure = r.bool(insecure_var).or(g_insecure).unwrap_or(false);
+            OtlpSettings {
+                protocol,
+                endpoint,
+                headers: Headers(headers),
+                timeout,
+                compression,
+                insecure,
+            }
+        };
+        PerSignal {
+            traces: one(
+                Signal::Traces,
+                [
+                    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+                    OTEL_EXPORTER_OTLP_TRACES_HEADERS,
+                    OTEL_EXPORTER_OTLP_TRACES_TIMEOUT,
+                    OTEL_EXPORTER_OTLP_TRACES_COMPRESSION,
+                    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL,
+                    OTEL_EXPORTER_OTLP_TRACES_INSECURE,
+                ],
+            ),
+            metrics: one(
+                Signal::Metrics,
+                [
+                    OTEL_EXPORTER_OTLP_METRICS_ENDPOINT,
+                    OTEL_EXPORTER_OTLP_METRICS_HEADERS,
+                    OTEL_EXPORTER_OTLP_METRICS_TIMEOUT,
+                    OTEL_EXPORTER_OTLP_METRICS_COMPRESSION,
+                    OTEL_EXPORTER_OTLP_METRICS_PROTOCOL,
+                    OTEL_EXPORTER_OTLP_METRICS_INSECURE,
+                ],
+            ),
+            logs: one(
+                Signal::Logs,
+                [
+                    OTEL_EXPORTER_OTLP_LOGS_ENDPOINT,
+                    OTEL_EXPORTER_OTLP_LOGS_HEADERS,
+                    OTEL_EXPORTER_OTLP_LOGS_TIMEOUT,
+                    OTEL_EXPORTER_OTLP_LOGS_COMPRESSION,
+                    OTEL_EXPORTER_OTLP_LOGS_PROTOCOL,
+                    OTEL_EXPORTER_OTLP_LOGS_INSECURE,
+                ],
+            ),
+        }
+    }
+}
+
+fn to_exporters(list: &[ExporterName]) -> Exporters {
+    let mut e = Exporters::NONE;
+    for name in list {
+        match name {
+            ExporterName::Otlp => e.otlp = true,
+            ExporterName::Console => e.console = true,
+            ExporterName::Prometheus => e.prometheus = true,
+            ExporterName::None => {}
+        }
+    }
+    e
+}
+
+fn batch(r: &mut Reader<'_>, vars: [&'static str; 4], default_delay: Duration) -> BatchSettings {
+    let [delay, timeout, queue, batch] = vars;
+    let max_queue_size = r.integer(queue, 1, 1_000_000).unwrap_or(2048) as usize;
+    let mut max_export_batch_size = r.integer(batch, 1, 1_000_000).unwrap_or(512) as usize;
+    if max_export_batch_size > max_queue_size {
+        r.problem(
+            batch,
+            ProblemKind::Inconsistent,
+            format!("a batch size no larger than the queue size ({max_queue_size})"),
+            None,
+            "the queue size",
+        );
+        max_export_batch_size = max_queue_size;
+    }
+    BatchSettings {
+        schedule_delay: r.millis(delay).unwrap_or(default_delay),
+        export_timeout: r.millis(timeout).unwrap_or(Duration::from_millis(30_000)),
+        max_queue_size,
+        max_export_batch_size,
+    }
+}
