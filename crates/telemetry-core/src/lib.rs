@@ -43,6 +43,7 @@ pub mod probe;
 pub mod redact;
 pub mod release;
 pub mod self_metrics;
+pub mod signals;
 
 pub use pipeline::log_bridge::explicit_parent;
 pub use pipeline::{

@@ -2,12 +2,14 @@
 //! semantic-convention registry (the YAML model the registry tooling reads).
 
 use crate::yaml::{map, Yaml};
+use crate::Product;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use telemetry_core::catalog::{Catalog, InstrumentKind, LabelValues, Requirement};
+use telemetry_core::catalog::{Catalog, InstrumentKind, LabelValues, Requirement, Section};
 
 /// The whole catalog as markdown: per surface, its signal table and its alerts.
-pub fn markdown(catalog: &Catalog) -> String {
+pub fn markdown(product: &Product) -> String {
+    let catalog = product.catalog;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -15,18 +17,14 @@ pub fn markdown(catalog: &Catalog) -> String {
         catalog.version
     );
     for section in catalog.sections {
-        let _ = writeln!(
-            out,
-            "## {}\n\n{}",
-            section.surface,
-            section.markdown_table()
-        );
-        if !section.alerts.is_empty() {
+        let _ = writeln!(out, "## {}\n\n{}", section.surface, markdown_table(section));
+        let alerts = product.alerts_of(section);
+        if !alerts.is_empty() {
             let _ = writeln!(
                 out,
                 "\n| alert | objective | severity | owner | summary |\n|---|---|---|---|---|"
             );
-            for a in section.alerts {
+            for a in alerts {
                 let _ = writeln!(
                     out,
                     "| `{}` | {} | {} | {} | {} |",
@@ -39,6 +37,68 @@ pub fn markdown(catalog: &Catalog) -> String {
             }
         }
         out.push('\n');
+    }
+    out
+}
+
+/// A section's signals as a markdown table: metrics with their Prometheus names, spans,
+/// error codes.
+fn markdown_table(section: &Section) -> String {
+    let mut out = String::from(
+        "| signal | kind | unit | labels / attributes | owner | description |\n|---|---|---|---|---|---|\n",
+    );
+    for m in section.metrics {
+        let labels: Vec<String> = m
+            .labels
+            .iter()
+            .map(|l| match l.values {
+                LabelValues::Enumerated(v) if v.len() <= 8 => {
+                    format!("`{}` ({})", l.key, v.join(", "))
+                }
+                LabelValues::Enumerated(v) => format!("`{}` ({} values)", l.key, v.len()),
+                LabelValues::Bounded(n) => format!("`{}` (≤ {n})", l.key),
+            })
+            .collect();
+        out.push_str(&format!(
+            "| `{}`<br>`{}` | {} | `{}` | {} | {} | {} |\n",
+            m.name,
+            m.prometheus_name(),
+            match m.kind {
+                InstrumentKind::Counter => "counter",
+                InstrumentKind::Gauge => "gauge",
+                InstrumentKind::Histogram => "histogram",
+            },
+            m.unit,
+            labels.join(", "),
+            m.owner.id,
+            m.description
+        ));
+    }
+    for sp in section.spans {
+        let attrs: Vec<String> = sp
+            .attributes
+            .iter()
+            .map(|a| format!("`{}`", a.key))
+            .collect();
+        out.push_str(&format!(
+            "| `{}` | span | | {} | {} | {} |\n",
+            sp.name,
+            attrs.join(", "),
+            sp.owner.id,
+            sp.description
+        ));
+    }
+    for e in section.error_codes {
+        out.push_str(&format!(
+            "| `{}` | error code | | {:?}, {}retryable, {:?} | {} | {} Next: {} |\n",
+            e.code,
+            e.class,
+            if e.retryable { "" } else { "not " },
+            e.severity,
+            e.owner.id,
+            e.summary,
+            e.remedy
+        ));
     }
     out
 }

@@ -15,8 +15,9 @@
 //! deployed, so no endpoint or secret is ever written here.
 
 use crate::yaml::{map, Yaml};
+use crate::Product;
 use std::collections::BTreeSet;
-use telemetry_core::catalog::{owners, Catalog};
+use telemetry_core::catalog::owners;
 
 /// One owner's receivers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,13 +75,13 @@ pub enum OwnersError {
 }
 
 impl OwnersFile {
-    /// Parses the owners file text and checks it against `catalog`: every owner known, none
-    /// twice, and every owner of an alert routed.
+    /// Parses the owners file text and checks it against `product`: every owner one its
+    /// catalog's sections declare, none twice, and every owner of an alert routed.
     ///
     /// # Errors
     /// The first problem found, naming the line and what to write instead.
-    pub fn parse(text: &str, catalog: &Catalog) -> Result<Self, OwnersError> {
-        let known: Vec<&str> = owners::ALL.iter().map(|o| o.id).collect();
+    pub fn parse(text: &str, product: &Product) -> Result<Self, OwnersError> {
+        let known: Vec<&str> = product.catalog.owners().iter().map(|o| o.id).collect();
         let mut routes: Vec<OwnerRoute> = Vec::new();
         for (i, raw) in text.lines().enumerate() {
             let line = raw.split('#').next().unwrap_or("").trim();
@@ -113,7 +114,7 @@ impl OwnersFile {
                 ticket: cols[2].to_owned(),
             });
         }
-        let alert_owners: BTreeSet<&str> = catalog.alerts().map(|a| a.owner.id).collect();
+        let alert_owners: BTreeSet<&str> = product.alerts().map(|a| a.owner.id).collect();
         for owner in alert_owners {
             if !routes.iter().any(|r| r.owner == owner) {
                 return Err(OwnersError::Missing {

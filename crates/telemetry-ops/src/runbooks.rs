@@ -1,25 +1,28 @@
 //! A markdown runbook per alert: what fired and what it means for users, the queries to
 //! check first, mitigation, rollback, escalation to the owner, and a user message.
 
+use crate::alert::AlertSpec;
+use crate::objective::Alerting;
 use crate::promql;
 use crate::routing::OwnersFile;
 use std::fmt::Write as _;
-use telemetry_core::catalog::{prometheus_label, AlertSpec, Objective, Section};
+use telemetry_core::catalog::{prometheus_label, Section};
 
 fn queries(alert: &AlertSpec) -> Vec<(String, String)> {
     let mut out = Vec::new();
     let o = &alert.objective;
-    if o.is_burn_rate() {
-        out.push((
+    match o.alerting() {
+        Alerting::BurnRate { .. } => out.push((
             "Bad-event ratio now (5 minutes) and over the last hour".to_owned(),
             format!(
                 "{}\n{}",
                 promql::ratio_record(alert, "5m"),
                 promql::ratio_record(alert, "1h")
             ),
-        ));
-    } else if let Some(expr) = promql::simple_expr(o) {
-        out.push(("The alert's own expression".to_owned(), expr));
+        )),
+        Alerting::Direct { expr, .. } => {
+            out.push(("The alert's own expression".to_owned(), expr));
+        }
     }
     for (metric, matchers) in o.selectors() {
         let series = promql::event_series(metric);
@@ -37,72 +40,6 @@ fn queries(alert: &AlertSpec) -> Vec<(String, String)> {
     }
     out.dedup();
     out
-}
-
-fn objective_line(o: &Objective) -> String {
-    match o {
-        Objective::ErrorRatio { bad, total, target } => format!(
-            "{}% of `{}` events are good; bad events are `{}{}`.",
-            promql::trim_float(target * 100.0),
-            promql::event_series(total.metric),
-            promql::event_series(bad.metric),
-            promql::selector(bad.matchers, &[])
-        ),
-        Objective::Latency {
-            histogram,
-            threshold,
-            target,
-            ..
-        } => format!(
-            "{}% of `{}` samples at or under {} ({}).",
-            promql::trim_float(target * 100.0),
-            histogram.prometheus_name(),
-            promql::format_bound(*threshold),
-            histogram.unit
-        ),
-        Objective::Freshness {
-            timestamp, max_age, ..
-        } => format!(
-            "`time() - {}` stays under {} (a 0 value, nothing recorded yet, is not judged).",
-            timestamp.prometheus_name(),
-            promql::duration(*max_age)
-        ),
-        Objective::Expiry {
-            timestamp,
-            min_remaining,
-            ..
-        } => format!(
-            "`{} - time()` stays above {}.",
-            timestamp.prometheus_name(),
-            promql::duration(*min_remaining)
-        ),
-        Objective::BrokenState { events, window } => format!(
-            "`{}{}` never increases (look-back {}).",
-            promql::event_series(events.metric),
-            promql::selector(events.matchers, &[]),
-            promql::duration(*window)
-        ),
-        Objective::Absence {
-            metric,
-            for_seconds,
-            ..
-        } => format!(
-            "`{}` is present (absent for {} fires).",
-            metric.prometheus_name(),
-            promql::duration(*for_seconds)
-        ),
-        Objective::Threshold {
-            gauge,
-            max,
-            for_seconds,
-            ..
-        } => format!(
-            "`{}` stays at or under {} (above it for {} fires).",
-            gauge.prometheus_name(),
-            promql::trim_float(*max),
-            promql::duration(*for_seconds)
-        ),
-    }
 }
 
 fn list(out: &mut String, items: &[&str], empty: &str) {
@@ -137,7 +74,11 @@ pub fn runbook(section: &Section, alert: &AlertSpec, owners: &OwnersFile) -> Str
         alert.objective.kind()
     );
     let _ = writeln!(out, "## What fired\n\n{}\n", alert.summary);
-    let _ = writeln!(out, "Objective: {}\n", objective_line(&alert.objective));
+    let _ = writeln!(
+        out,
+        "Objective: {}\n",
+        alert.objective.as_kind().runbook_line()
+    );
     let _ = writeln!(out, "## What it means for users\n\n{}\n", r.meaning);
     let _ = writeln!(out, "## Check first\n");
     list(&mut out, r.first_checks, "");

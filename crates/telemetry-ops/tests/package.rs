@@ -42,7 +42,7 @@ fn names_in(text: &str) -> BTreeSet<String> {
 /// The series names the catalog makes available on Prometheus.
 fn derived_names() -> BTreeSet<String> {
     let mut names = BTreeSet::new();
-    for m in dataface_telemetry::CATALOG.metrics() {
+    for m in telemetry_ops::PRODUCT.metrics() {
         let base = m.prometheus_name();
         if m.kind == telemetry_core::catalog::InstrumentKind::Histogram {
             for suffix in ["_bucket", "_count", "_sum"] {
@@ -62,8 +62,10 @@ fn every_metric_a_rule_or_dashboard_queries_exists_under_its_derived_name() {
     };
     let mut records = BTreeSet::new();
     let mut referenced = BTreeSet::new();
-    for section in dataface_telemetry::CATALOG.sections {
-        for rule in telemetry_ops::rules::recording_rules(section) {
+    let product = &telemetry_ops::OPERATIONS;
+    for section in product.catalog.sections {
+        let alerts = product.alerts_of(section);
+        for rule in telemetry_ops::rules::recording_rules(alerts) {
             let telemetry_ops::yaml::Yaml::Map(entries) = rule else {
                 panic!()
             };
@@ -77,15 +79,15 @@ fn every_metric_a_rule_or_dashboard_queries_exists_under_its_derived_name() {
                 }
             }
         }
-        if let Some(text) = telemetry_ops::rules::rule_file(section, &links) {
+        if let Some(text) = telemetry_ops::rules::rule_file(section, alerts, &links) {
             for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
                 if !line.contains("record:") && !line.contains("runbook_url") {
                     referenced.extend(names_in(line));
                 }
             }
         }
-        let dashboard = telemetry_ops::dashboards::dashboard(section).to_string();
-        for panel in telemetry_ops::dashboards::dashboard(section)["panels"]
+        let dashboard = telemetry_ops::dashboards::dashboard(section, alerts).to_string();
+        for panel in telemetry_ops::dashboards::dashboard(section, alerts)["panels"]
             .as_array()
             .unwrap()
         {
@@ -105,8 +107,8 @@ fn every_metric_a_rule_or_dashboard_queries_exists_under_its_derived_name() {
         "queried but not in the catalog: {unknown:?}"
     );
     // And every recording rule an alert uses is defined.
-    for section in dataface_telemetry::CATALOG.sections {
-        for record in telemetry_ops::dashboards::ratio_records(section) {
+    for section in product.catalog.sections {
+        for record in telemetry_ops::dashboards::ratio_records(product.alerts_of(section)) {
             assert!(
                 records.contains(&record),
                 "{record} is used but not recorded"
@@ -118,7 +120,7 @@ fn every_metric_a_rule_or_dashboard_queries_exists_under_its_derived_name() {
 #[test]
 fn the_committed_catalog_json_is_the_codes_catalog() {
     let committed = include_str!("../../../ops/catalog.json");
-    let current = dataface_telemetry::CATALOG.to_json() + "\n";
+    let current = telemetry_ops::json::catalog_json(&telemetry_ops::OPERATIONS) + "\n";
     assert!(
         committed == current,
         "ops/catalog.json differs from the code's catalog: review the change with \
@@ -157,7 +159,9 @@ fn generate_writes_the_whole_package() {
     ] {
         assert!(dir.join(file).is_file(), "{file} missing: {out}");
     }
-    for section in dataface_telemetry::CATALOG.sections {
+    let product = &telemetry_ops::OPERATIONS;
+    for section in product.catalog.sections {
+        let alerts = product.alerts_of(section);
         let dashboard: PathBuf = dir.join(format!("dashboards/{}.json", section.surface));
         let json: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&dashboard).unwrap()).unwrap();
@@ -165,7 +169,7 @@ fn generate_writes_the_whole_package() {
             json["panels"].as_array().unwrap().len(),
             section.metrics.len()
         );
-        for alert in section.alerts {
+        for alert in alerts {
             let runbook = std::fs::read_to_string(
                 dir.join(format!("runbooks/{}/{}.md", section.surface, alert.name)),
             )
@@ -183,11 +187,11 @@ fn generate_writes_the_whole_package() {
             }
             assert!(runbook.contains(alert.runbook.user_message));
         }
-        if !section.alerts.is_empty() {
+        if !alerts.is_empty() {
             let rules =
                 std::fs::read_to_string(dir.join(format!("alerts/{}.rules.yml", section.surface)))
                     .unwrap();
-            for alert in section.alerts {
+            for alert in alerts {
                 assert!(rules.contains(&format!(
                     "runbook_url: \"runbooks/{}/{}.md\"",
                     section.surface, alert.name

@@ -53,8 +53,9 @@ fn links() -> RunbookLinks {
 fn every_product_rule_file_passes_promtool_check_rules() {
     let dir = temp_dir("check");
     let mut checked = 0;
-    for section in dataface_telemetry::CATALOG.sections {
-        if let Some(text) = rules::rule_file(section, &links()) {
+    let product = &telemetry_ops::OPERATIONS;
+    for section in product.catalog.sections {
+        if let Some(text) = rules::rule_file(section, product.alerts_of(section), &links()) {
             let path = dir.join(format!("{}.rules.yml", section.surface));
             std::fs::write(&path, text).unwrap();
             let (ok, out) = run("promtool", &["check", "rules", path.to_str().unwrap()]);
@@ -69,7 +70,7 @@ fn every_product_rule_file_passes_promtool_check_rules() {
 fn the_routing_passes_amtool_check_config() {
     let owners = telemetry_ops::routing::OwnersFile::parse(
         include_str!("../../../ops/owners.txt"),
-        &dataface_telemetry::CATALOG,
+        &telemetry_ops::OPERATIONS,
     )
     .expect("ops/owners.txt routes every owner");
     let dir = temp_dir("routing");
@@ -90,7 +91,7 @@ fn the_routing_passes_amtool_check_config() {
 /// The annotations the generator writes for an alert, with the `{{ $value ... }}` template
 /// replaced by the value a human expects.
 fn annotations(name: &str, burn: Option<&str>, value: &str) -> Yaml {
-    let generated = rules::alert_rules(&fixture::SECTION, &links());
+    let generated = rules::alert_rules("fixture", fixture::ALERTS, &links());
     for rule in generated {
         let Yaml::Map(entries) = rule else { continue };
         let get = |k: &str| {
@@ -186,7 +187,7 @@ fn promtool_test(name: &str, cases: Vec<Yaml>) {
     let rules_path = dir.join("fixture.rules.yml");
     std::fs::write(
         &rules_path,
-        rules::rule_file(&fixture::SECTION, &links()).unwrap(),
+        rules::rule_file(&fixture::SECTION, fixture::ALERTS, &links()).unwrap(),
     )
     .unwrap();
     let test = map([
@@ -213,7 +214,7 @@ fn promtool_test(name: &str, cases: Vec<Yaml>) {
 
 #[test]
 fn the_fixture_catalog_is_valid() {
-    fixture::CATALOG.validate().unwrap();
+    fixture::PRODUCT.validate().unwrap();
 }
 
 #[test]

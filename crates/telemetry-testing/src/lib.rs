@@ -29,6 +29,7 @@ mod capture;
 mod conformance;
 mod coverage;
 mod query;
+mod readme;
 mod record;
 mod recorder;
 mod section;
@@ -37,6 +38,7 @@ pub use capture::{Capture, CaptureGuard, Instrumented};
 pub use conformance::{ConformanceError, Violation};
 pub use coverage::{Coverage, CoverageReport};
 pub use query::Query;
+pub use readme::{check_readme_table, markdown_table};
 pub use record::{
     AttrValue, Captured, LogRecord, MetricRecord, MetricValue, SpanRecord, SpanStatus,
 };

@@ -775,7 +775,7 @@ impl TelemetryConfigBuilder {
             strict,
             log_filter,
             log_stderr,
-            catalog: self.catalog.unwrap_or(&crate::catalog::CORE_CATALOG),
+            catalog: self.catalog.unwrap_or(&crate::signals::CORE_CATALOG),
             problems: std::mem::take(&mut r.problems),
         }
     }

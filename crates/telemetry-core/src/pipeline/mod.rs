@@ -435,7 +435,7 @@ fn install(service_name: &str, config: TelemetryConfig) -> Result<TelemetryGuard
     }
     let config = &guard.config;
     let resource = resource(&guard.service_name, config);
-    let specs = || metric_layers::Specs::new(&[&crate::catalog::CORE_CATALOG, config.catalog]);
+    let specs = || metric_layers::Specs::new(&[&crate::signals::CORE_CATALOG, config.catalog]);
     let redactor = Arc::new(crate::redact::Redactor::with_extra_keys(
         &config.redact_keys,
     ));
