@@ -34,7 +34,7 @@ pub mod promql;
 pub mod routing;
 pub mod rules;
 pub mod runbooks;
-pub mod yaml;
+mod templates;
 
 use alert::AlertSpec;
 use std::path::{Path, PathBuf};
@@ -170,6 +170,16 @@ pub fn generate(
         written.push(path);
     }
     Ok(written)
+}
+
+/// A YAML document of `value` (written by `yaml_serde`) under a `#` comment header.
+pub(crate) fn yaml_document(header: &str, value: &impl serde::Serialize) -> String {
+    let mut out: String = header.lines().map(|l| format!("# {l}\n")).collect();
+    out.push_str(
+        &yaml_serde::to_string(value)
+            .expect("the package's YAML documents hold only strings, lists and maps"),
+    );
+    out
 }
 
 /// Writes `contents` to `path`, creating its directory.

@@ -247,8 +247,8 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             } else {
                 eprintln!(
-                    "dataface-ops: breaking change(s) without a major version bump: raise the catalog version to {}.0.0 (or undo the breaking change)",
-                    diff.old_version.split('.').next().and_then(|m| m.parse::<u64>().ok()).map(|m| m + 1).unwrap_or(1)
+                    "dataface-ops: breaking change(s) without a major version bump: raise the catalog version to {} (or undo the breaking change)",
+                    diff.next_major()
                 );
                 ExitCode::from(1)
             }
