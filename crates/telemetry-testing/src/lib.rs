@@ -24,6 +24,8 @@
 //!   terminals (`one`, `exactly(n)`, `none`, `only`, `value`, `gauge`, `histogram_count`).
 //! - [`Captured::assert_conforms`]: every signal checked against the catalog.
 //! - [`Coverage`]: which declared signals a suite never emitted.
+//! - [`assert_section_ready`]: a probe crate's section validates inside its catalog and its
+//!   README carries the section's signal table ([`markdown_table`], [`check_readme_table`]).
 
 mod capture;
 mod conformance;
