@@ -8,6 +8,19 @@ use telemetry_core::catalog::{
     AttributeSpec, InstrumentKind, LabelSpec, MetricSpec, Owner, Requirement, Section, SpanSpec,
 };
 
+/// The hosted Cloud Suite.
+pub const CLOUD_SUITE: Owner = Owner {
+    id: "cloud-suite",
+    description: "Accounts, project provisioning and lifecycle, quotas",
+};
+
+/// Billing: the owner of the payment error codes raised while provisioning (declared the
+/// same way by integrations-probes; the catalog rejects two different declarations).
+pub const BILLING: Owner = Owner {
+    id: "billing",
+    description: "Billing events and charges that must never be lost",
+};
+
 /// The `state` label values of `dataface.cloud.project.transitional_since`: the
 /// transitional states ([`crate::TRANSITIONAL_STATES`]).
 pub const TRANSITIONAL_VALUES: &[&str] = &["requested", "provisioning", "deleting"];
@@ -260,18 +273,6 @@ pub const SPANS: &[SpanSpec] = &[
         owner: CLOUD_SUITE,
     },
 ];
-
-/// The hosted Cloud Suite.
-pub const CLOUD_SUITE: Owner = Owner {
-    id: "cloud-suite",
-    description: "Accounts, project provisioning and lifecycle, quotas",
-};
-
-/// Billing: the owner of the payment error codes raised while provisioning (declared the same way by integrations-probes).
-pub const BILLING: Owner = Owner {
-    id: "billing",
-    description: "Billing events and charges that must never be lost",
-};
 
 /// The Cloud Suite's section of the catalog.
 pub static SECTION: Section = Section {

@@ -5,6 +5,13 @@ use telemetry_core::catalog::{
     AttributeSpec, InstrumentKind, LabelSpec, MetricSpec, Owner, Requirement, Section, SpanSpec,
 };
 
+/// YAML contract, compiler, execution adapters, rendering, releases.
+pub const CORE_COMPILER: Owner = Owner {
+    id: "core-compiler",
+    description:
+        "YAML contract, compiler and normalizer, execution adapters, rendering, core releases",
+};
+
 /// Most compiler releases a process reports at once (old and new during a rollout).
 pub const MAX_COMPILER_VERSIONS: usize = 16;
 
@@ -279,13 +286,6 @@ pub const SPANS: &[SpanSpec] = &[
         owner: CORE_COMPILER,
     },
 ];
-
-/// YAML contract, compiler, execution adapters, rendering, releases.
-pub const CORE_COMPILER: Owner = Owner {
-    id: "core-compiler",
-    description:
-        "YAML contract, compiler and normalizer, execution adapters, rendering, core releases",
-};
 
 /// The compiler's section of the catalog.
 pub static SECTION: Section = Section {

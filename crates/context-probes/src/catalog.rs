@@ -8,6 +8,12 @@ use telemetry_core::catalog::{
     AttributeSpec, InstrumentKind, LabelSpec, MetricSpec, Owner, Requirement, Section, SpanSpec,
 };
 
+/// The context catalog and what it serves to dashboards, MCP and the IDE.
+pub const CONTEXT_CATALOG: Owner = Owner {
+    id: "context-catalog",
+    description: "Context catalog: schema resolution, freshness, AI context payloads, enrichment",
+};
+
 const CONSUMER: LabelSpec = LabelSpec::enumerated(
     "consumer",
     "The surface the catalog served (dashboards, the MCP server, the IDE extension).",
@@ -339,12 +345,6 @@ pub const SPANS: &[SpanSpec] = &[
         owner: CONTEXT_CATALOG,
     },
 ];
-
-/// The context catalog and what it serves to dashboards, MCP and the IDE.
-pub const CONTEXT_CATALOG: Owner = Owner {
-    id: "context-catalog",
-    description: "Context catalog: schema resolution, freshness, AI context payloads, enrichment",
-};
 
 /// The context catalog's section of the catalog.
 pub static SECTION: Section = Section {

@@ -10,6 +10,18 @@ use telemetry_core::catalog::{
     Section, SpanSpec,
 };
 
+/// Deployments, webhooks and custom domains.
+pub const INTEGRATIONS_PLATFORM: Owner = Owner {
+    id: "integrations-platform",
+    description: "GCP deployments, Fivetran webhooks, custom domains and TLS",
+};
+
+/// Charges that fail to record.
+pub const BILLING: Owner = Owner {
+    id: "billing",
+    description: "Billing events and charges that must never be lost",
+};
+
 const ENVIRONMENT: LabelSpec = LabelSpec::enumerated(
     "environment",
     "Deployment environment (declared environments, else `other`).",
@@ -348,18 +360,6 @@ pub static ERROR_CODES: [ErrorCodeSpec; CODES] = concat(&[
     BillingError::SPECS,
     DomainError::SPECS,
 ]);
-
-/// Deployments, webhooks and custom domains.
-pub const INTEGRATIONS_PLATFORM: Owner = Owner {
-    id: "integrations-platform",
-    description: "GCP deployments, Fivetran webhooks, custom domains and TLS",
-};
-
-/// Charges that fail to record.
-pub const BILLING: Owner = Owner {
-    id: "billing",
-    description: "Billing events and charges that must never be lost",
-};
 
 /// The integrations platform's section of the catalog.
 pub static SECTION: Section = Section {

@@ -5,6 +5,12 @@ use telemetry_core::catalog::{
     AttributeSpec, InstrumentKind, LabelSpec, MetricSpec, Owner, Requirement, Section, SpanSpec,
 };
 
+/// The warehouse profiler and inspector reports.
+pub const INSPECT_PROFILER: Owner = Owner {
+    id: "inspect-profiler",
+    description: "Warehouse profiling, semantic type detection, inspector reports",
+};
+
 const WAREHOUSE_TYPE: LabelSpec = LabelSpec::enumerated(
     "warehouse_type",
     "Kind of warehouse profiled (declared kinds, else `other`).",
@@ -231,12 +237,6 @@ pub const SPANS: &[SpanSpec] = &[
         owner: INSPECT_PROFILER,
     },
 ];
-
-/// The warehouse profiler and inspector reports.
-pub const INSPECT_PROFILER: Owner = Owner {
-    id: "inspect-profiler",
-    description: "Warehouse profiling, semantic type detection, inspector reports",
-};
 
 /// The profiler's section of the catalog.
 pub static SECTION: Section = Section {

@@ -174,6 +174,12 @@ fn main() -> ExitCode {
     let default_links = RunbookLinks {
         base: "runbooks".into(),
     };
+    // Nothing is generated from a catalog or alerts that break a rule.
+    if !matches!(cli.command, Command::Diff { .. }) {
+        if let Err(e) = product.validate() {
+            return fail(e);
+        }
+    }
     match cli.command {
         Command::Catalog { format, out } => {
             let (name, text) = match format {
