@@ -307,6 +307,26 @@ pub fn diff(old: &Value, new: &Value) -> Result<Diff, DiffError> {
             push(Impact::Additive, format!("owner {id} added"));
         }
     }
+    let (old_sections, new_sections) = (section_owners(old), section_owners(new));
+    for (surface, ids) in &new_sections {
+        let before = old_sections
+            .iter()
+            .find(|(s, _)| s == surface)
+            .map(|(_, ids)| ids.as_slice())
+            .unwrap_or_default();
+        for id in ids.iter().filter(|id| !before.contains(id)) {
+            push(
+                Impact::Additive,
+                format!("section {surface}: declares owner {id}"),
+            );
+        }
+        for id in before.iter().filter(|id| !ids.contains(id)) {
+            push(
+                Impact::Additive,
+                format!("section {surface}: no longer declares owner {id}"),
+            );
+        }
+    }
 
     changes.sort_by_key(|c| std::cmp::Reverse(c.impact));
     Ok(Diff {
@@ -314,6 +334,27 @@ pub fn diff(old: &Value, new: &Value) -> Result<Diff, DiffError> {
         new_version,
         changes,
     })
+}
+
+/// Each section's surface and the owner ids it declares (none in catalogs written before
+/// sections listed their owners).
+fn section_owners(catalog: &Value) -> Vec<(String, Vec<String>)> {
+    catalog["sections"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| {
+            let ids = s["owners"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|o| o.as_str().map(str::to_owned))
+                .collect();
+            s["surface"]
+                .as_str()
+                .map(|surface| (surface.to_owned(), ids))
+        })
+        .collect()
 }
 
 fn labels(metric: &Value) -> Vec<(String, Value)> {
@@ -416,6 +457,33 @@ mod tests {
         )
         .unwrap();
         assert!(d.major_bumped() && d.acceptable());
+    }
+
+    #[test]
+    fn owners_declared_by_a_section_are_reported() {
+        let with = |owners: &[&str]| {
+            json!({
+                "version": "1.0.0",
+                "sections": [{"surface": "compiler", "owners": owners}],
+            })
+        };
+        let d = diff(
+            &with(&["core-compiler"]),
+            &with(&["core-compiler", "billing"]),
+        )
+        .unwrap();
+        let lines: Vec<String> = d.changes.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            ["additive: section compiler: declares owner billing"]
+        );
+        let d = diff(&with(&["core-compiler", "billing"]), &with(&["billing"])).unwrap();
+        let lines: Vec<String> = d.changes.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            ["additive: section compiler: no longer declares owner core-compiler"]
+        );
+        assert!(d.acceptable());
     }
 
     #[test]
