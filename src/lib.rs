@@ -29,8 +29,9 @@ pub use profiler_probes as profiler;
 pub use telemetry_core as core;
 
 use std::time::Duration;
-use telemetry_core::catalog::{Catalog, CORE_SECTION};
+use telemetry_core::catalog::Catalog;
 use telemetry_core::config::{Exporters, Signal, TelemetryConfig, TelemetryConfigBuilder};
+use telemetry_core::signals::CORE_SECTION;
 use telemetry_core::{InitError, TelemetryGuard};
 
 /// The whole product's signal catalog: telemetry-core's section and every surface's.

@@ -20,6 +20,15 @@ const ERROR_TYPE: LabelSpec = LabelSpec::enumerated(
 );
 const STAGE: LabelSpec = LabelSpec::enumerated("stage", "Compile stage.", &["parse", "resolve"]);
 
+const CORE_COMPILER: Owner = Owner {
+    id: "core-compiler",
+    description: "The compiler.",
+};
+const CONTEXT_CATALOG: Owner = Owner {
+    id: "context-catalog",
+    description: "The context catalog.",
+};
+
 static SECTION: Section = Section {
     surface: "test",
     metrics: &[
@@ -30,7 +39,7 @@ static SECTION: Section = Section {
             description: "Compile errors by code and stage.",
             labels: &[ERROR_TYPE, STAGE],
             buckets: &[],
-            owner: owners::CORE_COMPILER,
+            owner: CORE_COMPILER,
         },
         MetricSpec {
             name: "dataface.test.refresh.last_success",
@@ -39,7 +48,7 @@ static SECTION: Section = Section {
             description: "Unix time of the last successful refresh.",
             labels: &[LabelSpec::bounded("source", "Catalog source kind.", 4)],
             buckets: &[],
-            owner: owners::CONTEXT_CATALOG,
+            owner: CONTEXT_CATALOG,
         },
         MetricSpec {
             name: "dataface.test.payload.size",
@@ -52,12 +61,12 @@ static SECTION: Section = Section {
                 &["mcp", "ide"],
             )],
             buckets: &[1024.0, 65536.0, 1048576.0],
-            owner: owners::CONTEXT_CATALOG,
+            owner: CONTEXT_CATALOG,
         },
     ],
     spans: &[],
     error_codes: &[UNKNOWN_QUERY],
-    alerts: &[],
+    owners: &[CORE_COMPILER, CONTEXT_CATALOG],
 };
 static CATALOG: Catalog = Catalog {
     version: "1.0.0",
@@ -70,7 +79,7 @@ const UNKNOWN_QUERY: ErrorCodeSpec = ErrorCodeSpec {
     class: ErrorClass::User,
     retryable: false,
     severity: Severity::Error,
-    owner: owners::CORE_COMPILER,
+    owner: CORE_COMPILER,
     summary: "A chart references a query the contract does not define.",
     remedy: "Define the query or fix the chart's query name.",
 };

@@ -213,7 +213,7 @@ telemetry_core::label_enum! {
     }
 }
 
-use telemetry_core::catalog::owners::{BILLING, CLOUD_SUITE};
+use crate::catalog::{BILLING, CLOUD_SUITE};
 telemetry_core::error_codes! {
     /// The Cloud Suite's error codes (owner: cloud-suite; payment: billing).
     pub enum CloudError for "cloud" {

@@ -149,7 +149,7 @@ telemetry_core::label_enum! {
     }
 }
 
-use telemetry_core::catalog::owners::CORE_COMPILER;
+use crate::catalog::CORE_COMPILER;
 telemetry_core::error_codes! {
     /// The compiler surface's error codes (owner: core-compiler).
     pub enum CompileError for "compiler" {

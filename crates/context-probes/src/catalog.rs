@@ -5,8 +5,13 @@ use crate::{
     RefreshOutcome, ResolutionOutcome, Source,
 };
 use telemetry_core::catalog::{
-    owners, AlertSeverity, AlertSpec, AttributeSpec, Events, InstrumentKind, LabelSpec, Matcher,
-    MetricSpec, Objective, Requirement, Runbook, Section, SpanSpec,
+    AttributeSpec, InstrumentKind, LabelSpec, MetricSpec, Owner, Requirement, Section, SpanSpec,
+};
+
+/// The context catalog and what it serves to dashboards, MCP and the IDE.
+pub const CONTEXT_CATALOG: Owner = Owner {
+    id: "context-catalog",
+    description: "Context catalog: schema resolution, freshness, AI context payloads, enrichment",
 };
 
 const CONSUMER: LabelSpec = LabelSpec::enumerated(
@@ -68,7 +73,7 @@ pub const RESOLUTION_DURATION: MetricSpec = MetricSpec {
         ),
     ],
     buckets: RESOLUTION_SECONDS,
-    owner: owners::CONTEXT_CATALOG,
+    owner: CONTEXT_CATALOG,
 };
 /// `dataface.catalog.resolution.errors`: failed (and stale) resolutions by consumer and code.
 pub const RESOLUTION_ERRORS: MetricSpec = MetricSpec {
@@ -79,7 +84,7 @@ pub const RESOLUTION_ERRORS: MetricSpec = MetricSpec {
         "Schema resolutions that failed or served stale profile data, by consumer and error code.",
     labels: &[CONSUMER, ERROR_TYPE],
     buckets: &[],
-    owner: owners::CONTEXT_CATALOG,
+    owner: CONTEXT_CATALOG,
 };
 /// `dataface.catalog.refresh.duration`: one sample per source refresh.
 pub const REFRESH_DURATION: MetricSpec = MetricSpec {
@@ -96,7 +101,7 @@ pub const REFRESH_DURATION: MetricSpec = MetricSpec {
         ),
     ],
     buckets: REFRESH_SECONDS,
-    owner: owners::CONTEXT_CATALOG,
+    owner: CONTEXT_CATALOG,
 };
 /// `dataface.catalog.refresh.errors`: failed refreshes by source kind and code.
 pub const REFRESH_ERRORS: MetricSpec = MetricSpec {
@@ -106,7 +111,7 @@ pub const REFRESH_ERRORS: MetricSpec = MetricSpec {
     description: "Catalog refreshes that failed, by source kind and error code.",
     labels: &[SOURCE, ERROR_TYPE],
     buckets: &[],
-    owner: owners::CONTEXT_CATALOG,
+    owner: CONTEXT_CATALOG,
 };
 /// `dataface.catalog.refresh.last_success`: Unix time of the last successful refresh per
 /// source kind; staleness is `time() - dataface_catalog_refresh_last_success_seconds`.
@@ -117,7 +122,7 @@ pub const LAST_SUCCESS: MetricSpec = MetricSpec {
     description: "Unix time of the last successful refresh from each source kind; staleness is time() minus this value.",
     labels: &[SOURCE],
     buckets: &[],
-    owner: owners::CONTEXT_CATALOG,
+    owner: CONTEXT_CATALOG,
 };
 /// `dataface.catalog.context.duration`: one sample per AI context build.
 pub const CONTEXT_DURATION: MetricSpec = MetricSpec {
@@ -134,7 +139,7 @@ pub const CONTEXT_DURATION: MetricSpec = MetricSpec {
         ),
     ],
     buckets: CONTEXT_SECONDS,
-    owner: owners::CONTEXT_CATALOG,
+    owner: CONTEXT_CATALOG,
 };
 /// `dataface.catalog.context.size`: AI context payload sizes.
 pub const CONTEXT_SIZE: MetricSpec = MetricSpec {
@@ -144,7 +149,7 @@ pub const CONTEXT_SIZE: MetricSpec = MetricSpec {
     description: "Size of each AI context payload as built (before any truncation), by consumer.",
     labels: &[CONSUMER],
     buckets: PAYLOAD_BYTES,
-    owner: owners::CONTEXT_CATALOG,
+    owner: CONTEXT_CATALOG,
 };
 /// `dataface.catalog.context.limit`: the configured payload limit per consumer.
 pub const CONTEXT_LIMIT: MetricSpec = MetricSpec {
@@ -155,7 +160,7 @@ pub const CONTEXT_LIMIT: MetricSpec = MetricSpec {
         "The AI context payload size limit configured for each consumer, as last checked against.",
     labels: &[CONSUMER],
     buckets: &[],
-    owner: owners::CONTEXT_CATALOG,
+    owner: CONTEXT_CATALOG,
 };
 /// `dataface.catalog.context.breaches`: payloads over the limit, by consumer and action.
 pub const CONTEXT_BREACHES: MetricSpec = MetricSpec {
@@ -173,7 +178,7 @@ pub const CONTEXT_BREACHES: MetricSpec = MetricSpec {
         ),
     ],
     buckets: &[],
-    owner: owners::CONTEXT_CATALOG,
+    owner: CONTEXT_CATALOG,
 };
 /// `dataface.catalog.contract.changes`: contract changes the catalog saw, by kind.
 pub const CONTRACT_CHANGES: MetricSpec = MetricSpec {
@@ -187,7 +192,7 @@ pub const CONTRACT_CHANGES: MetricSpec = MetricSpec {
         ContractChange::VALUES,
     )],
     buckets: &[],
-    owner: owners::CONTEXT_CATALOG,
+    owner: CONTEXT_CATALOG,
 };
 /// `dataface.catalog.enrichment.duration`: one sample per enrichment run.
 pub const ENRICHMENT_DURATION: MetricSpec = MetricSpec {
@@ -201,7 +206,7 @@ pub const ENRICHMENT_DURATION: MetricSpec = MetricSpec {
         EnrichmentOutcome::VALUES,
     )],
     buckets: ENRICHMENT_SECONDS,
-    owner: owners::CONTEXT_CATALOG,
+    owner: CONTEXT_CATALOG,
 };
 
 const ERROR_ATTR: AttributeSpec = AttributeSpec {
@@ -243,7 +248,7 @@ pub const SPANS: &[SpanSpec] = &[
             ERROR_ATTR,
             ABANDONED_ATTR,
         ],
-        owner: owners::CONTEXT_CATALOG,
+        owner: CONTEXT_CATALOG,
     },
     SpanSpec {
         name: "dataface.catalog.refresh",
@@ -268,7 +273,7 @@ pub const SPANS: &[SpanSpec] = &[
             ERROR_ATTR,
             ABANDONED_ATTR,
         ],
-        owner: owners::CONTEXT_CATALOG,
+        owner: CONTEXT_CATALOG,
     },
     SpanSpec {
         name: "dataface.catalog.context.build",
@@ -295,7 +300,7 @@ pub const SPANS: &[SpanSpec] = &[
             ERROR_ATTR,
             ABANDONED_ATTR,
         ],
-        owner: owners::CONTEXT_CATALOG,
+        owner: CONTEXT_CATALOG,
     },
     SpanSpec {
         name: "dataface.catalog.contract.change",
@@ -317,7 +322,7 @@ pub const SPANS: &[SpanSpec] = &[
                 description: "breaking_contract_change, when breaking (the status stays unset).",
             },
         ],
-        owner: owners::CONTEXT_CATALOG,
+        owner: CONTEXT_CATALOG,
     },
     SpanSpec {
         name: "dataface.catalog.enrichment",
@@ -337,302 +342,7 @@ pub const SPANS: &[SpanSpec] = &[
             ERROR_ATTR,
             ABANDONED_ATTR,
         ],
-        owner: owners::CONTEXT_CATALOG,
-    },
-];
-
-const ESCALATION: &str = "context-catalog on-call, then the context-catalog engineering lead, then the incident commander (declare an incident when dashboards, MCP and IDE are all affected).";
-
-/// The context catalog's objectives and alerts (task card 001: silent catalog regressions
-/// across dashboards, the MCP server and the IDE extension), owned by context-catalog.
-pub const ALERTS: &[AlertSpec] = &[
-    AlertSpec {
-        name: "CatalogResolutionErrorBudgetBurn",
-        objective: Objective::ErrorRatio {
-            bad: Events {
-                metric: &RESOLUTION_DURATION,
-                matchers: &[Matcher::eq("outcome", "failed")],
-            },
-            total: Events {
-                metric: &RESOLUTION_DURATION,
-                matchers: &[],
-            },
-            target: 0.99,
-        },
-        severity: AlertSeverity::Page,
-        owner: owners::CONTEXT_CATALOG,
-        summary: "Schema resolutions are failing faster than the 99% objective allows.",
-        runbook: Runbook {
-            meaning: "Dashboards, the MCP server or the IDE cannot look up tables and models: charts break and AI suggestions lose their context.",
-            first_checks: &[
-                "Which consumer carries the failures: dashboards, mcp or ide?",
-                "Which error.type leads dataface.catalog.resolution.errors: schema_not_found, schema_resolution_timeout?",
-                "Did a catalog release, a contract change or a failed refresh happen just before?",
-            ],
-            mitigation: &[
-                "If a catalog release started it, roll it back.",
-                "If a refresh dropped schemas, re-run the refresh for that source.",
-                "If resolutions time out, scale out the catalog service.",
-            ],
-            rollback: &[
-                "Redeploy the previous catalog service release.",
-                "Restore the last good catalog snapshot for the affected source if a refresh corrupted it.",
-            ],
-            escalation: ESCALATION,
-            user_message: "Some dashboards and AI assistants cannot load table information right now. We are working on it; your data is safe.",
-        },
-    },
-    AlertSpec {
-        name: "CatalogResolutionLatency",
-        objective: Objective::Latency {
-            histogram: &RESOLUTION_DURATION,
-            matchers: &[Matcher::eq("outcome", "resolved")],
-            threshold: 0.5,
-            target: 0.95,
-        },
-        severity: AlertSeverity::Ticket,
-        owner: owners::CONTEXT_CATALOG,
-        summary: "More than 5% of schema resolutions take longer than 500 ms.",
-        runbook: Runbook {
-            meaning: "Dashboards open slowly and the IDE and MCP answer late.",
-            first_checks: &[
-                "Which consumer sees the slow resolutions?",
-                "Is the catalog store or the service saturated?",
-            ],
-            mitigation: &[
-                "Scale out the catalog service.",
-                "If a release made it slower, roll it back.",
-            ],
-            rollback: &["Redeploy the previous catalog service release."],
-            escalation: ESCALATION,
-            user_message: "Dashboards and AI assistants are responding more slowly than usual. We are working on it.",
-        },
-    },
-    AlertSpec {
-        name: "CatalogServingStaleProfiles",
-        objective: Objective::ErrorRatio {
-            bad: Events {
-                metric: &RESOLUTION_DURATION,
-                matchers: &[Matcher::eq("outcome", "stale")],
-            },
-            total: Events {
-                metric: &RESOLUTION_DURATION,
-                matchers: &[],
-            },
-            target: 0.95,
-        },
-        severity: AlertSeverity::Ticket,
-        owner: owners::CONTEXT_CATALOG,
-        summary: "More than 5% of resolutions serve profile data past its freshness budget.",
-        runbook: Runbook {
-            meaning: "Consumers get outdated column statistics: AI suggestions and data quality hints may be wrong.",
-            first_checks: &[
-                "Is the profiles source refresh failing (dataface.catalog.refresh.errors, source profiles)?",
-                "Is the profiler itself stale (ProfilerProfilesStale)?",
-            ],
-            mitigation: &[
-                "Re-run the profiles refresh once its source is healthy.",
-                "If the profiler is behind, hand over to inspect-profiler.",
-            ],
-            rollback: &[],
-            escalation: ESCALATION,
-            user_message: "Column statistics shown in dashboards and AI assistants may be out of date. We are refreshing them.",
-        },
-    },
-    AlertSpec {
-        name: "CatalogRefreshStale",
-        objective: Objective::Freshness {
-            timestamp: &LAST_SUCCESS,
-            matchers: &[],
-            max_age: 3600,
-        },
-        severity: AlertSeverity::Page,
-        owner: owners::CONTEXT_CATALOG,
-        summary: "A catalog source has not refreshed successfully for an hour.",
-        runbook: Runbook {
-            meaning: "The catalog serves outdated schemas: new tables and columns are missing and removed ones still appear. (A source that never succeeded since start reads 0 and is watched by CatalogRefreshErrorBudgetBurn.)",
-            first_checks: &[
-                "Which source kind is stale: warehouse_schema, profiles, dbt_manifest or contracts?",
-                "What do its recent refreshes say (dataface.catalog.refresh.errors by error.type)?",
-                "Is the source itself reachable (warehouse, dbt artifacts bucket)?",
-            ],
-            mitigation: &[
-                "Fix the source's credentials or connectivity, then trigger a refresh.",
-                "If refreshes time out, raise the refresh timeout for that source or refresh it in parts.",
-            ],
-            rollback: &["If a catalog release broke refreshes, redeploy the previous release."],
-            escalation: ESCALATION,
-            user_message: "Recently added tables or columns may not appear in dashboards and AI assistants yet. We are refreshing the catalog.",
-        },
-    },
-    AlertSpec {
-        name: "CatalogRefreshErrorBudgetBurn",
-        objective: Objective::ErrorRatio {
-            bad: Events {
-                metric: &REFRESH_DURATION,
-                matchers: &[Matcher::eq("outcome", "failed")],
-            },
-            total: Events {
-                metric: &REFRESH_DURATION,
-                matchers: &[],
-            },
-            target: 0.95,
-        },
-        severity: AlertSeverity::Page,
-        owner: owners::CONTEXT_CATALOG,
-        summary: "Catalog refreshes are failing faster than the 95% objective allows.",
-        runbook: Runbook {
-            meaning: "Metadata stops updating; after a restart nothing may have refreshed at all, which the freshness alert does not judge.",
-            first_checks: &[
-                "Which source kind fails, and with which error.type (catalog_source_unavailable, catalog_refresh_timeout)?",
-                "Did the service restart recently and has any refresh succeeded since?",
-            ],
-            mitigation: &[
-                "Restore the failing source's access, then trigger a refresh.",
-                "If a release broke refreshes, roll it back.",
-            ],
-            rollback: &["Redeploy the previous catalog service release."],
-            escalation: ESCALATION,
-            user_message: "Table information in dashboards and AI assistants may be out of date. We are working on it.",
-        },
-    },
-    AlertSpec {
-        name: "CatalogRefreshNotReporting",
-        objective: Objective::Absence {
-            metric: &LAST_SUCCESS,
-            matchers: &[],
-            for_seconds: 900,
-        },
-        severity: AlertSeverity::Page,
-        owner: owners::CONTEXT_CATALOG,
-        summary: "The catalog has reported no refresh timestamps for 15 minutes.",
-        runbook: Runbook {
-            meaning: "The catalog service is down or its telemetry is lost; staleness cannot be judged.",
-            first_checks: &[
-                "Are catalog instances running and healthy?",
-                "Do other catalog series still arrive? If none do, check the telemetry pipeline.",
-            ],
-            mitigation: &[
-                "Restart or redeploy the catalog service.",
-                "If only telemetry is missing, hand over to observability-platform.",
-            ],
-            rollback: &["If a new release started without reporting, redeploy the previous catalog release."],
-            escalation: ESCALATION,
-            user_message: "Dashboards and AI assistants may be unable to load table information. We are investigating and will update within 30 minutes.",
-        },
-    },
-    AlertSpec {
-        name: "CatalogContextBuildErrorBudgetBurn",
-        objective: Objective::ErrorRatio {
-            bad: Events {
-                metric: &CONTEXT_DURATION,
-                matchers: &[Matcher::eq("outcome", "failed")],
-            },
-            total: Events {
-                metric: &CONTEXT_DURATION,
-                matchers: &[],
-            },
-            target: 0.99,
-        },
-        severity: AlertSeverity::Ticket,
-        owner: owners::CONTEXT_CATALOG,
-        summary: "AI context payload builds are failing faster than the 99% objective allows.",
-        runbook: Runbook {
-            meaning: "The MCP server and the IDE extension answer without catalog context: AI suggestions get worse.",
-            first_checks: &[
-                "Which consumer fails?",
-                "Do resolutions fail too (CatalogResolutionErrorBudgetBurn)?",
-            ],
-            mitigation: &["If a release started it, roll it back."],
-            rollback: &["Redeploy the previous catalog service release."],
-            escalation: ESCALATION,
-            user_message: "AI suggestions may be less accurate while we fix a problem loading table context.",
-        },
-    },
-    AlertSpec {
-        name: "CatalogContextPayloadRejected",
-        objective: Objective::BrokenState {
-            events: Events {
-                metric: &CONTEXT_BREACHES,
-                matchers: &[Matcher::eq("action", "rejected")],
-            },
-            window: 900,
-        },
-        severity: AlertSeverity::Ticket,
-        owner: owners::CONTEXT_CATALOG,
-        summary: "An AI context payload over its consumer's size limit was rejected.",
-        runbook: Runbook {
-            meaning: "An MCP or IDE request got no catalog context at all because the payload was too large.",
-            first_checks: &[
-                "Which consumer rejected it, and what is its limit (dataface.catalog.context.limit)?",
-                "How large are payloads now (dataface.catalog.context.size)? Did a large schema or a limit change arrive?",
-            ],
-            mitigation: &[
-                "Switch the consumer's breach action to truncate, or raise its limit if the model allows.",
-                "Trim the context built for very large schemas.",
-            ],
-            rollback: &["Restore the consumer's previous payload limit if a configuration change lowered it."],
-            escalation: ESCALATION,
-            user_message: "AI assistants may answer without table context for very large schemas. We are working on it.",
-        },
-    },
-    AlertSpec {
-        name: "CatalogBreakingContractChange",
-        objective: Objective::BrokenState {
-            events: Events {
-                metric: &CONTRACT_CHANGES,
-                matchers: &[Matcher::eq("kind", "breaking")],
-            },
-            window: 3600,
-        },
-        severity: AlertSeverity::Ticket,
-        owner: owners::CONTEXT_CATALOG,
-        summary: "The catalog saw a breaking contract change (fields removed or renamed).",
-        runbook: Runbook {
-            meaning: "Dashboards, MCP tools or IDE users that rely on the removed fields will break.",
-            first_checks: &[
-                "Which contract changed (dataface.catalog.contract.change span) and who changed it?",
-                "Do resolution errors rise for any consumer since the change?",
-            ],
-            mitigation: &[
-                "Ask the contract owner to restore the removed fields, or version the contract.",
-                "Migrate the dependent dashboards, MCP tools and IDE users before removing fields again.",
-            ],
-            rollback: &["Revert the contract to its previous version."],
-            escalation: ESCALATION,
-            user_message: "A data model change may affect some dashboards and AI answers. We are restoring compatibility.",
-        },
-    },
-    AlertSpec {
-        name: "CatalogEnrichmentErrorBudgetBurn",
-        objective: Objective::ErrorRatio {
-            bad: Events {
-                metric: &ENRICHMENT_DURATION,
-                matchers: &[Matcher::eq("outcome", "failed")],
-            },
-            total: Events {
-                metric: &ENRICHMENT_DURATION,
-                matchers: &[],
-            },
-            target: 0.9,
-        },
-        severity: AlertSeverity::Ticket,
-        owner: owners::CONTEXT_CATALOG,
-        summary: "Enrichment runs are failing faster than the 90% objective allows.",
-        runbook: Runbook {
-            meaning: "Catalog descriptions and tags stop improving; existing enrichment stays served.",
-            first_checks: &[
-                "Which error.type leads (enrichment_failed)? Is the model provider degraded?",
-                "Are runs partial rather than failed (outcome partial)?",
-            ],
-            mitigation: &[
-                "Pause enrichment until the model provider recovers, then re-run.",
-                "If a prompt or release change broke it, roll it back.",
-            ],
-            rollback: &["Redeploy the previous enrichment release or prompt version."],
-            escalation: ESCALATION,
-            user_message: "Automatic table descriptions are delayed. Existing descriptions are unaffected.",
-        },
+        owner: CONTEXT_CATALOG,
     },
 ];
 
@@ -654,11 +364,11 @@ pub static SECTION: Section = Section {
     ],
     spans: SPANS,
     error_codes: ContextError::SPECS,
-    alerts: ALERTS,
+    owners: &[CONTEXT_CATALOG],
 };
 
 /// The catalog section alone, with telemetry-core's, as a catalog (for tests and tools).
 pub static CATALOG: telemetry_core::catalog::Catalog = telemetry_core::catalog::Catalog {
     version: "1.0.0",
-    sections: &[&telemetry_core::catalog::CORE_SECTION, &SECTION],
+    sections: &[&telemetry_core::signals::CORE_SECTION, &SECTION],
 };

@@ -138,7 +138,7 @@ telemetry_core::label_enum! {
     }
 }
 
-use telemetry_core::catalog::owners::CONTEXT_CATALOG;
+use crate::catalog::CONTEXT_CATALOG;
 telemetry_core::error_codes! {
     /// The context catalog's error codes (owner: context-catalog).
     pub enum ContextError for "context" {

@@ -223,7 +223,7 @@ pub const EXPIRY_WARNING: Duration = Duration::from_secs(14 * 86_400);
 // Error codes
 // ---------------------------------------------------------------------------------------------
 
-use telemetry_core::catalog::owners::{BILLING, INTEGRATIONS_PLATFORM};
+use crate::catalog::{BILLING, INTEGRATIONS_PLATFORM};
 
 telemetry_core::error_codes! {
     /// Why a deployment failed or was rolled back (owner: integrations-platform).

@@ -2,8 +2,13 @@
 
 use crate::{Outcome, ProfileError, ReportOutcome, SemanticType, Verdict, WarehouseType};
 use telemetry_core::catalog::{
-    owners, AlertSeverity, AlertSpec, AttributeSpec, Events, InstrumentKind, LabelSpec, Matcher,
-    MetricSpec, Objective, Requirement, Runbook, Section, SpanSpec,
+    AttributeSpec, InstrumentKind, LabelSpec, MetricSpec, Owner, Requirement, Section, SpanSpec,
+};
+
+/// The warehouse profiler and inspector reports.
+pub const INSPECT_PROFILER: Owner = Owner {
+    id: "inspect-profiler",
+    description: "Warehouse profiling, semantic type detection, inspector reports",
 };
 
 const WAREHOUSE_TYPE: LabelSpec = LabelSpec::enumerated(
@@ -42,7 +47,7 @@ pub const RUN_DURATION: MetricSpec = MetricSpec {
     description: "Time to profile one table, by warehouse type and outcome (success, failure, timeout, cancelled, abandoned); its count is the run rate.",
     labels: &[WAREHOUSE_TYPE, RUN_OUTCOME],
     buckets: RUN_SECONDS,
-    owner: owners::INSPECT_PROFILER,
+    owner: INSPECT_PROFILER,
 };
 /// `dataface.profiler.run.errors`: failed and timed-out runs by warehouse type and code.
 pub const RUN_ERRORS: MetricSpec = MetricSpec {
@@ -52,7 +57,7 @@ pub const RUN_ERRORS: MetricSpec = MetricSpec {
     description: "Profiling runs that failed or timed out (`profile_warehouse_timeout`), by warehouse type and error code.",
     labels: &[WAREHOUSE_TYPE, ERROR_TYPE],
     buckets: &[],
-    owner: owners::INSPECT_PROFILER,
+    owner: INSPECT_PROFILER,
 };
 /// `dataface.profiler.runs.active`: runs in flight per warehouse type.
 pub const RUNS_ACTIVE: MetricSpec = MetricSpec {
@@ -62,7 +67,7 @@ pub const RUNS_ACTIVE: MetricSpec = MetricSpec {
     description: "Profiling runs in flight, by warehouse type: a run hung on a warehouse stays here after its deadline.",
     labels: &[WAREHOUSE_TYPE],
     buckets: &[],
-    owner: owners::INSPECT_PROFILER,
+    owner: INSPECT_PROFILER,
 };
 /// `dataface.profiler.columns`: columns profiled.
 pub const COLUMNS: MetricSpec = MetricSpec {
@@ -72,7 +77,7 @@ pub const COLUMNS: MetricSpec = MetricSpec {
     description: "Columns profiled, by warehouse type.",
     labels: &[WAREHOUSE_TYPE],
     buckets: &[],
-    owner: owners::INSPECT_PROFILER,
+    owner: INSPECT_PROFILER,
 };
 /// `dataface.profiler.columns.skipped`: columns a run skipped, by code.
 pub const COLUMNS_SKIPPED: MetricSpec = MetricSpec {
@@ -82,7 +87,7 @@ pub const COLUMNS_SKIPPED: MetricSpec = MetricSpec {
     description: "Columns a run skipped (unsupported type, sampling failed) while profiling the rest of the table, by warehouse type and error code.",
     labels: &[WAREHOUSE_TYPE, ERROR_TYPE],
     buckets: &[],
-    owner: owners::INSPECT_PROFILER,
+    owner: INSPECT_PROFILER,
 };
 /// `dataface.profiler.rows`: rows profiled.
 pub const ROWS: MetricSpec = MetricSpec {
@@ -92,7 +97,7 @@ pub const ROWS: MetricSpec = MetricSpec {
     description: "Rows profiled (scanned or sampled), by warehouse type.",
     labels: &[WAREHOUSE_TYPE],
     buckets: &[],
-    owner: owners::INSPECT_PROFILER,
+    owner: INSPECT_PROFILER,
 };
 /// `dataface.profiler.last_success`: time of the last successful profile, Unix seconds.
 pub const LAST_SUCCESS: MetricSpec = MetricSpec {
@@ -102,7 +107,7 @@ pub const LAST_SUCCESS: MetricSpec = MetricSpec {
     description: "Time of the last successful profiling run per warehouse type, in Unix seconds: staleness is `time() - this` at query time.",
     labels: &[WAREHOUSE_TYPE],
     buckets: &[],
-    owner: owners::INSPECT_PROFILER,
+    owner: INSPECT_PROFILER,
 };
 /// `dataface.profiler.semantic.confidence`: one sample per semantic type detection.
 pub const SEMANTIC_CONFIDENCE: MetricSpec = MetricSpec {
@@ -112,7 +117,7 @@ pub const SEMANTIC_CONFIDENCE: MetricSpec = MetricSpec {
     description: "Confidence (0 to 1) of each semantic type detection, by detected type; its count is the detection rate.",
     labels: &[SEMANTIC_TYPE],
     buckets: CONFIDENCE,
-    owner: owners::INSPECT_PROFILER,
+    owner: INSPECT_PROFILER,
 };
 /// `dataface.profiler.semantic.feedback`: analysts' verdicts on detected types.
 pub const SEMANTIC_FEEDBACK: MetricSpec = MetricSpec {
@@ -129,7 +134,7 @@ pub const SEMANTIC_FEEDBACK: MetricSpec = MetricSpec {
         ),
     ],
     buckets: &[],
-    owner: owners::INSPECT_PROFILER,
+    owner: INSPECT_PROFILER,
 };
 /// `dataface.profiler.report.duration`: inspector report generation time by outcome.
 pub const REPORT_DURATION: MetricSpec = MetricSpec {
@@ -143,7 +148,7 @@ pub const REPORT_DURATION: MetricSpec = MetricSpec {
         ReportOutcome::VALUES,
     )],
     buckets: REPORT_SECONDS,
-    owner: owners::INSPECT_PROFILER,
+    owner: INSPECT_PROFILER,
 };
 /// `dataface.profiler.report.errors`: failed report generations by code.
 pub const REPORT_ERRORS: MetricSpec = MetricSpec {
@@ -153,7 +158,7 @@ pub const REPORT_ERRORS: MetricSpec = MetricSpec {
     description: "Inspector report generations that failed, by error code.",
     labels: &[ERROR_TYPE],
     buckets: &[],
-    owner: owners::INSPECT_PROFILER,
+    owner: INSPECT_PROFILER,
 };
 
 const ERROR_ATTR: AttributeSpec = AttributeSpec {
@@ -223,220 +228,13 @@ pub const SPANS: &[SpanSpec] = &[
             ERROR_ATTR,
             ABANDONED_ATTR,
         ],
-        owner: owners::INSPECT_PROFILER,
+        owner: INSPECT_PROFILER,
     },
     SpanSpec {
         name: "dataface.profiler.report",
         description: "Generating one inspector report from a table's profile.",
         attributes: &[WAREHOUSE_ATTR, TABLE_ATTR, ERROR_ATTR, ABANDONED_ATTR],
-        owner: owners::INSPECT_PROFILER,
-    },
-];
-
-const ESCALATION: &str = "inspect-profiler on-call, then the inspect-profiler engineering lead, then the incident commander (declare an incident when several warehouse types are affected).";
-
-/// The profiler's objectives and alerts (task card 004: missing or misleading data quality
-/// insights), owned by inspect-profiler.
-pub const ALERTS: &[AlertSpec] = &[
-    AlertSpec {
-        name: "ProfilerRunTimeoutBudgetBurn",
-        objective: Objective::ErrorRatio {
-            bad: Events {
-                metric: &RUN_DURATION,
-                matchers: &[Matcher::eq("outcome", "timeout")],
-            },
-            total: Events {
-                metric: &RUN_DURATION,
-                matchers: &[],
-            },
-            target: 0.95,
-        },
-        severity: AlertSeverity::Ticket,
-        owner: owners::INSPECT_PROFILER,
-        summary: "Profiling runs are timing out faster than the 95% objective allows.",
-        runbook: Runbook {
-            meaning: "Tables go unprofiled: analysts see missing or old data quality insights.",
-            first_checks: &[
-                "Which warehouse_type times out? Large Snowflake or BigQuery tables are the usual suspects.",
-                "Is the warehouse queueing (vendor console) or running on a smaller size than usual?",
-                "How many runs are still in flight (dataface.profiler.runs.active)?",
-            ],
-            mitigation: &[
-                "Profile with a smaller sample, or ask the customer for a larger warehouse size.",
-                "Raise the deadline only for tables known to be large.",
-            ],
-            rollback: &["If a profiler release made runs slower, redeploy the previous release."],
-            escalation: ESCALATION,
-            user_message: "Data profiles for some large tables are delayed. Existing profiles remain available.",
-        },
-    },
-    AlertSpec {
-        name: "ProfilerRunFailureBudgetBurn",
-        objective: Objective::ErrorRatio {
-            bad: Events {
-                metric: &RUN_DURATION,
-                matchers: &[Matcher::eq("outcome", "failure")],
-            },
-            total: Events {
-                metric: &RUN_DURATION,
-                matchers: &[],
-            },
-            target: 0.95,
-        },
-        severity: AlertSeverity::Ticket,
-        owner: owners::INSPECT_PROFILER,
-        summary: "Profiling runs are failing faster than the 95% objective allows.",
-        runbook: Runbook {
-            meaning: "Tables go unprofiled: analysts see missing data quality insights.",
-            first_checks: &[
-                "Which warehouse_type fails, and with which error.type (profile_permission_denied, profile_warehouse_unavailable, profile_sampling_failed)?",
-                "Did a profiler release ship just before?",
-            ],
-            mitigation: &[
-                "For permission errors, ask the customer to grant read access to the profiler role.",
-                "For an unavailable warehouse, wait for the vendor and re-run.",
-                "If a release started it, roll it back.",
-            ],
-            rollback: &["Redeploy the previous profiler release."],
-            escalation: ESCALATION,
-            user_message: "Profiling is failing for some warehouses. Existing profiles remain available while we fix it.",
-        },
-    },
-    AlertSpec {
-        name: "ProfilerProfilesStale",
-        objective: Objective::Freshness {
-            timestamp: &LAST_SUCCESS,
-            matchers: &[],
-            max_age: 86_400,
-        },
-        severity: AlertSeverity::Ticket,
-        owner: owners::INSPECT_PROFILER,
-        summary: "No profiling run has succeeded on a warehouse type for 24 hours.",
-        runbook: Runbook {
-            meaning: "Analysts see profiles older than a day for that warehouse type; the catalog serves stale statistics.",
-            first_checks: &[
-                "Which warehouse_type is stale?",
-                "Are its runs failing or timing out, or are none scheduled at all?",
-            ],
-            mitigation: &[
-                "Fix the failing runs (see the timeout and failure alerts), then re-run the profiles.",
-                "If the scheduler stopped, restart it.",
-            ],
-            rollback: &[],
-            escalation: ESCALATION,
-            user_message: "Data profiles for some warehouses are more than a day old. We are refreshing them.",
-        },
-    },
-    AlertSpec {
-        name: "ProfilerSemanticTypeAccuracy",
-        objective: Objective::ErrorRatio {
-            bad: Events {
-                metric: &SEMANTIC_FEEDBACK,
-                matchers: &[Matcher::eq("verdict", "corrected")],
-            },
-            total: Events {
-                metric: &SEMANTIC_FEEDBACK,
-                matchers: &[],
-            },
-            target: 0.9,
-        },
-        severity: AlertSeverity::Ticket,
-        owner: owners::INSPECT_PROFILER,
-        summary: "Analysts correct more than 10% of detected semantic types.",
-        runbook: Runbook {
-            meaning: "Semantic types are misleading: wrong column types feed charts, suggestions and data quality checks.",
-            first_checks: &[
-                "Which semantic_type gets corrected most?",
-                "Did a detector release or a threshold change ship just before?",
-                "Do confidences for that type drop (dataface.profiler.semantic.confidence)?",
-            ],
-            mitigation: &[
-                "Raise the confidence threshold for the type analysts keep correcting.",
-                "If a detector release caused it, roll it back.",
-            ],
-            rollback: &["Redeploy the previous semantic type detector release."],
-            escalation: ESCALATION,
-            user_message: "Some detected column types may be wrong. You can correct them in the inspector; we are improving detection.",
-        },
-    },
-    AlertSpec {
-        name: "ProfilerReportErrorBudgetBurn",
-        objective: Objective::ErrorRatio {
-            bad: Events {
-                metric: &REPORT_DURATION,
-                matchers: &[Matcher::eq("outcome", "failure")],
-            },
-            total: Events {
-                metric: &REPORT_DURATION,
-                matchers: &[],
-            },
-            target: 0.99,
-        },
-        severity: AlertSeverity::Page,
-        owner: owners::INSPECT_PROFILER,
-        summary: "Inspector reports are failing faster than the 99% objective allows.",
-        runbook: Runbook {
-            meaning: "Analysts open the inspector and get an error instead of a report.",
-            first_checks: &[
-                "Which error.type leads dataface.profiler.report.errors (inspector_report_render_failed)?",
-                "Did a profiler or report template release ship just before?",
-            ],
-            mitigation: &["If a release started it, roll it back."],
-            rollback: &["Redeploy the previous profiler release."],
-            escalation: ESCALATION,
-            user_message: "Inspector reports are failing to open. We are working on a fix; your data is unaffected.",
-        },
-    },
-    AlertSpec {
-        name: "ProfilerReportLatency",
-        objective: Objective::Latency {
-            histogram: &REPORT_DURATION,
-            matchers: &[Matcher::eq("outcome", "success")],
-            threshold: 5.0,
-            target: 0.95,
-        },
-        severity: AlertSeverity::Ticket,
-        owner: owners::INSPECT_PROFILER,
-        summary: "More than 5% of inspector reports take longer than 5 seconds.",
-        runbook: Runbook {
-            meaning: "Analysts wait for inspector reports.",
-            first_checks: &[
-                "Is the profiler service saturated?",
-                "Are reports for very wide tables dominating?",
-            ],
-            mitigation: &[
-                "Scale out the profiler service.",
-                "If a release made reports slower, roll it back.",
-            ],
-            rollback: &["Redeploy the previous profiler release."],
-            escalation: ESCALATION,
-            user_message: "Inspector reports are loading slowly. We are working on it.",
-        },
-    },
-    AlertSpec {
-        name: "ProfilerNotReporting",
-        objective: Objective::Absence {
-            metric: &RUNS_ACTIVE,
-            matchers: &[],
-            for_seconds: 1800,
-        },
-        severity: AlertSeverity::Ticket,
-        owner: owners::INSPECT_PROFILER,
-        summary: "The profiler has reported no in-flight run gauge for 30 minutes.",
-        runbook: Runbook {
-            meaning: "The profiler is down or its telemetry is lost: profiles go stale unseen.",
-            first_checks: &[
-                "Are profiler workers running?",
-                "Do other profiler series still arrive? If none do, check the telemetry pipeline.",
-            ],
-            mitigation: &[
-                "Restart or redeploy the profiler workers.",
-                "If only telemetry is missing, hand over to observability-platform.",
-            ],
-            rollback: &["If a new release started without reporting, redeploy the previous profiler release."],
-            escalation: ESCALATION,
-            user_message: "Data profiling is paused. Existing profiles remain available; we are restarting it.",
-        },
+        owner: INSPECT_PROFILER,
     },
 ];
 
@@ -458,11 +256,11 @@ pub static SECTION: Section = Section {
     ],
     spans: SPANS,
     error_codes: ProfileError::SPECS,
-    alerts: ALERTS,
+    owners: &[INSPECT_PROFILER],
 };
 
 /// The profiler section alone, with telemetry-core's, as a catalog (for tests and tools).
 pub static CATALOG: telemetry_core::catalog::Catalog = telemetry_core::catalog::Catalog {
     version: "1.0.0",
-    sections: &[&telemetry_core::catalog::CORE_SECTION, &SECTION],
+    sections: &[&telemetry_core::signals::CORE_SECTION, &SECTION],
 };

@@ -206,7 +206,7 @@ pub enum Feedback {
     },
 }
 
-use telemetry_core::catalog::owners::INSPECT_PROFILER;
+use crate::catalog::INSPECT_PROFILER;
 telemetry_core::error_codes! {
     /// The profiler surface's error codes (owner: inspect-profiler).
     pub enum ProfileError for "profiler" {

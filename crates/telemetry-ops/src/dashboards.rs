@@ -1,6 +1,7 @@
 //! A Grafana dashboard per surface: one panel per metric, querying its derived Prometheus
 //! name, broken down by its labels.
 
+use crate::alert::AlertSpec;
 use crate::promql;
 use serde_json::{json, Value};
 use telemetry_core::catalog::{prometheus_label, InstrumentKind, MetricSpec, Section};
@@ -61,8 +62,8 @@ fn unit(m: &MetricSpec) -> &'static str {
     }
 }
 
-/// The dashboard JSON of a section.
-pub fn dashboard(section: &Section) -> Value {
+/// The dashboard JSON of a section, naming the alerts on it.
+pub fn dashboard(section: &Section, alerts: &[AlertSpec]) -> Value {
     let mut panels = Vec::new();
     for (i, m) in section.metrics.iter().enumerate() {
         let targets: Vec<Value> = panel_queries(m)
@@ -89,7 +90,7 @@ pub fn dashboard(section: &Section) -> Value {
             "targets": targets,
         }));
     }
-    let alerts: Vec<String> = section.alerts.iter().map(|a| a.name.to_owned()).collect();
+    let alerts: Vec<String> = alerts.iter().map(|a| a.name.to_owned()).collect();
     json!({
         "uid": format!("dataface-{}", section.surface),
         "title": format!("Dataface · {}", section.surface),
@@ -112,9 +113,8 @@ pub fn dashboard(section: &Section) -> Value {
 }
 
 /// Every burn-rate recording rule a dashboard could chart, for cross-checks.
-pub fn ratio_records(section: &Section) -> Vec<String> {
-    section
-        .alerts
+pub fn ratio_records(alerts: &[AlertSpec]) -> Vec<String> {
+    alerts
         .iter()
         .filter(|a| a.objective.is_burn_rate())
         .flat_map(|a| {

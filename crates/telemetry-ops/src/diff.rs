@@ -1,7 +1,9 @@
 //! `diff OLD NEW`: what changed between two catalog JSON files, each change classified as
 //! breaking (a metric, label, label value, unit, instrument kind, bucket layout, span,
-//! span attribute or error code removed or changed) or additive.
+//! span attribute, error code or owner removed or changed) or additive. Versions are read
+//! with `semver`: a breaking change needs a higher major.
 
+use semver::Version;
 use serde_json::Value;
 use std::fmt;
 
@@ -50,15 +52,11 @@ pub enum DiffError {
 #[derive(Debug, Clone)]
 pub struct Diff {
     /// Version of the old catalog.
-    pub old_version: String,
+    pub old_version: Version,
     /// Version of the new catalog.
-    pub new_version: String,
+    pub new_version: Version,
     /// Every change, breaking first.
     pub changes: Vec<Change>,
-}
-
-fn major(v: &str) -> Option<u64> {
-    v.split('.').next()?.parse().ok()
 }
 
 impl Diff {
@@ -69,7 +67,12 @@ impl Diff {
 
     /// Whether the new version's major is above the old one's.
     pub fn major_bumped(&self) -> bool {
-        matches!((major(&self.old_version), major(&self.new_version)), (Some(o), Some(n)) if n > o)
+        self.new_version.major > self.old_version.major
+    }
+
+    /// The version a breaking change needs: the next major after the old version.
+    pub fn next_major(&self) -> Version {
+        Version::new(self.old_version.major + 1, 0, 0)
     }
 
     /// Whether the change may land: nothing breaking, or a major version bump.
@@ -92,20 +95,24 @@ fn find<'a>(list: &'a [(String, &'a Value)], key: &str) -> Option<&'a Value> {
     list.iter().find(|(k, _)| k == key).map(|(_, v)| *v)
 }
 
-fn check(which: &'static str, v: &Value) -> Result<String, DiffError> {
-    let version = v["version"]
+fn check(which: &'static str, v: &Value) -> Result<Version, DiffError> {
+    let text = v["version"]
         .as_str()
         .ok_or_else(|| DiffError::NotACatalog {
             which,
             reason: "no `version` string".into(),
         })?;
+    let version = Version::parse(text).map_err(|e| DiffError::NotACatalog {
+        which,
+        reason: format!("version {text:?} is not a semantic version ({e})"),
+    })?;
     if !v["sections"].is_array() {
         return Err(DiffError::NotACatalog {
             which,
             reason: "no `sections` list".into(),
         });
     }
-    Ok(version.to_owned())
+    Ok(version)
 }
 
 /// Compares two catalogs in their JSON form.
@@ -278,12 +285,76 @@ pub fn diff(old: &Value, new: &Value) -> Result<Diff, DiffError> {
         }
     }
 
+    let owner_ids = |catalog: &Value| -> Vec<String> {
+        catalog["owners"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o["id"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let (oo, no) = (owner_ids(old), owner_ids(new));
+    for id in &oo {
+        if !no.contains(id) {
+            push(
+                Impact::Breaking,
+                format!("owner {id} removed (its routes in the owners file no longer validate)"),
+            );
+        }
+    }
+    for id in &no {
+        if !oo.contains(id) {
+            push(Impact::Additive, format!("owner {id} added"));
+        }
+    }
+    let (old_sections, new_sections) = (section_owners(old), section_owners(new));
+    for (surface, ids) in &new_sections {
+        let before = old_sections
+            .iter()
+            .find(|(s, _)| s == surface)
+            .map(|(_, ids)| ids.as_slice())
+            .unwrap_or_default();
+        for id in ids.iter().filter(|id| !before.contains(id)) {
+            push(
+                Impact::Additive,
+                format!("section {surface}: declares owner {id}"),
+            );
+        }
+        for id in before.iter().filter(|id| !ids.contains(id)) {
+            push(
+                Impact::Additive,
+                format!("section {surface}: no longer declares owner {id}"),
+            );
+        }
+    }
+
     changes.sort_by_key(|c| std::cmp::Reverse(c.impact));
     Ok(Diff {
         old_version,
         new_version,
         changes,
     })
+}
+
+/// Each section's surface and the owner ids it declares (none in catalogs written before
+/// sections listed their owners).
+fn section_owners(catalog: &Value) -> Vec<(String, Vec<String>)> {
+    catalog["sections"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|s| {
+            let ids = s["owners"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|o| o.as_str().map(str::to_owned))
+                .collect();
+            s["surface"]
+                .as_str()
+                .map(|surface| (surface.to_owned(), ids))
+        })
+        .collect()
 }
 
 fn labels(metric: &Value) -> Vec<(String, Value)> {
@@ -347,5 +418,82 @@ fn compare_values(
                 format!("metric {metric}: label {key} value set changed from {old} to {new}"),
             ),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn catalog(version: &str, owners: &[&str]) -> Value {
+        json!({
+            "version": version,
+            "owners": owners.iter().map(|id| json!({"id": id, "description": "x"})).collect::<Vec<_>>(),
+            "sections": [],
+        })
+    }
+
+    #[test]
+    fn versions_are_semantic_and_a_major_bump_lets_a_breaking_change_through() {
+        let d = diff(
+            &catalog("1.4.2", &["a", "b"]),
+            &catalog("1.5.0", &["a", "c"]),
+        )
+        .unwrap();
+        let lines: Vec<String> = d.changes.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            [
+                "BREAKING: owner b removed (its routes in the owners file no longer validate)",
+                "additive: owner c added"
+            ]
+        );
+        assert!(!d.major_bumped() && !d.acceptable());
+        assert_eq!(d.next_major().to_string(), "2.0.0");
+        let d = diff(
+            &catalog("1.4.2", &["a", "b"]),
+            &catalog("2.0.0-rc.1", &["a"]),
+        )
+        .unwrap();
+        assert!(d.major_bumped() && d.acceptable());
+    }
+
+    #[test]
+    fn owners_declared_by_a_section_are_reported() {
+        let with = |owners: &[&str]| {
+            json!({
+                "version": "1.0.0",
+                "sections": [{"surface": "compiler", "owners": owners}],
+            })
+        };
+        let d = diff(
+            &with(&["core-compiler"]),
+            &with(&["core-compiler", "billing"]),
+        )
+        .unwrap();
+        let lines: Vec<String> = d.changes.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            ["additive: section compiler: declares owner billing"]
+        );
+        let d = diff(&with(&["core-compiler", "billing"]), &with(&["billing"])).unwrap();
+        let lines: Vec<String> = d.changes.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            lines,
+            ["additive: section compiler: no longer declares owner core-compiler"]
+        );
+        assert!(d.acceptable());
+    }
+
+    #[test]
+    fn a_version_that_is_not_semantic_is_not_a_catalog() {
+        for bad in ["1.4", "v1.4.0", "01.4.0"] {
+            let err = diff(&catalog("1.4.0", &[]), &catalog(bad, &[])).unwrap_err();
+            assert!(
+                err.to_string().contains("new catalog: version") && err.to_string().contains(bad),
+                "{err}"
+            );
+        }
     }
 }

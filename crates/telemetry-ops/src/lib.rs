@@ -8,39 +8,118 @@
 //! JSON, markdown and an OpenTelemetry semantic-convention registry, and a catalog diff that
 //! tells breaking from additive changes. The `dataface-ops` binary drives it.
 //!
+//! The objectives and alerts live here, not in what a service links: one module per
+//! surface under [`alerts`], each kind of objective in one file under [`objective`].
+//!
 //! ```no_run
+//! let product = &telemetry_ops::OPERATIONS;
 //! let owners = telemetry_ops::routing::OwnersFile::parse(
 //!     &std::fs::read_to_string("ops/owners.txt")?,
-//!     &dataface_telemetry::CATALOG,
+//!     product,
 //! )?;
 //! let links = telemetry_ops::rules::RunbookLinks { base: "runbooks".into() };
-//! let written = telemetry_ops::generate(
-//!     &dataface_telemetry::CATALOG, &owners, &links, std::path::Path::new("ops/generated"))?;
+//! let written = telemetry_ops::generate(product, &owners, &links, std::path::Path::new("ops/generated"))?;
 //! println!("{} files", written.len());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub mod alert;
+pub mod alerts;
 pub mod dashboards;
 pub mod diff;
 pub mod export;
+pub mod json;
+pub mod objective;
 pub mod promql;
 pub mod routing;
 pub mod rules;
 pub mod runbooks;
-pub mod yaml;
+mod templates;
 
+use alert::AlertSpec;
 use std::path::{Path, PathBuf};
-use telemetry_core::catalog::Catalog;
+use telemetry_core::catalog::{Catalog, Section};
+
+/// The product's signal catalog: telemetry-core's section and every surface's, under the
+/// product's catalog version. The facade's `CATALOG` is the same list (a test there keeps
+/// them equal).
+pub static PRODUCT: Catalog = Catalog {
+    version: "2.0.0",
+    sections: &[
+        &telemetry_core::signals::CORE_SECTION,
+        &compiler_probes::catalog::SECTION,
+        &context_probes::catalog::SECTION,
+        &profiler_probes::catalog::SECTION,
+        &cloud_probes::catalog::SECTION,
+        &integrations_probes::catalog::SECTION,
+    ],
+};
+
+/// The product catalog with every surface's alerts: what the package is generated from.
+pub static OPERATIONS: Product = Product {
+    catalog: &PRODUCT,
+    surfaces: alerts::SURFACES,
+};
+
+/// A catalog and the alerts on its surfaces.
+#[derive(Debug, Clone, Copy)]
+pub struct Product {
+    /// The signal catalog.
+    pub catalog: &'static Catalog,
+    /// The alerts, per section.
+    pub surfaces: &'static [alerts::Surface],
+}
+
+impl Product {
+    /// The alerts declared on `section` (none when no surface names it).
+    pub fn alerts_of(&self, section: &Section) -> &'static [AlertSpec] {
+        self.surfaces
+            .iter()
+            .find(|s| s.section == section)
+            .map_or(&[], |s| s.alerts)
+    }
+
+    /// Every alert, in surface order.
+    pub fn alerts(&self) -> impl Iterator<Item = &'static AlertSpec> + '_ {
+        self.surfaces.iter().flat_map(|s| s.alerts.iter())
+    }
+
+    /// Checks the catalog ([`Catalog::validate`]) and every alert against it
+    /// ([`alerts::validate`]).
+    ///
+    /// # Errors
+    /// [`ProductError`] with every violation of the first check that fails.
+    pub fn validate(&self) -> Result<(), ProductError> {
+        self.catalog.validate()?;
+        alerts::validate(self.catalog, self.surfaces)?;
+        Ok(())
+    }
+}
+
+/// Why a product's catalog or alerts are not ready to generate from.
+#[derive(Debug, thiserror::Error)]
+pub enum ProductError {
+    /// The catalog breaks a rule.
+    #[error(transparent)]
+    Catalog(#[from] telemetry_core::catalog::CatalogViolations),
+    /// An alert breaks a rule.
+    #[error(transparent)]
+    Alerts(#[from] alerts::AlertViolations),
+}
 
 /// The files of the package, as `(relative path, contents)`.
 pub fn package(
-    catalog: &Catalog,
+    product: &Product,
     owners: &routing::OwnersFile,
     links: &rules::RunbookLinks,
 ) -> Vec<(PathBuf, String)> {
+    let catalog = product.catalog;
     let mut files = vec![
-        (PathBuf::from("catalog.json"), catalog.to_json() + "\n"),
-        (PathBuf::from("catalog.md"), export::markdown(catalog)),
+        (
+            PathBuf::from("catalog.json"),
+            json::catalog_json(product) + "\n",
+        ),
+        (PathBuf::from("catalog.md"), export::markdown(product)),
         (
             PathBuf::from("semconv/registry.yaml"),
             export::semconv(catalog),
@@ -51,7 +130,8 @@ pub fn package(
         ),
     ];
     for section in catalog.sections {
-        if let Some(rules) = rules::rule_file(section, links) {
+        let alerts = product.alerts_of(section);
+        if let Some(rules) = rules::rule_file(section, alerts, links) {
             files.push((
                 PathBuf::from(format!("alerts/{}.rules.yml", section.surface)),
                 rules,
@@ -59,11 +139,11 @@ pub fn package(
         }
         files.push((
             PathBuf::from(format!("dashboards/{}.json", section.surface)),
-            serde_json::to_string_pretty(&dashboards::dashboard(section))
+            serde_json::to_string_pretty(&dashboards::dashboard(section, alerts))
                 .expect("dashboard JSON serialises")
                 + "\n",
         ));
-        for alert in section.alerts {
+        for alert in alerts {
             files.push((
                 PathBuf::from(format!("runbooks/{}/{}.md", section.surface, alert.name)),
                 runbooks::runbook(section, alert, owners),
@@ -78,18 +158,28 @@ pub fn package(
 /// # Errors
 /// The first I/O error, with the path it concerns.
 pub fn generate(
-    catalog: &Catalog,
+    product: &Product,
     owners: &routing::OwnersFile,
     links: &rules::RunbookLinks,
     out: &Path,
 ) -> Result<Vec<PathBuf>, WriteError> {
     let mut written = Vec::new();
-    for (rel, contents) in package(catalog, owners, links) {
+    for (rel, contents) in package(product, owners, links) {
         let path = out.join(&rel);
         write(&path, &contents)?;
         written.push(path);
     }
     Ok(written)
+}
+
+/// A YAML document of `value` (written by `yaml_serde`) under a `#` comment header.
+pub(crate) fn yaml_document(header: &str, value: &impl serde::Serialize) -> String {
+    let mut out: String = header.lines().map(|l| format!("# {l}\n")).collect();
+    out.push_str(
+        &yaml_serde::to_string(value)
+            .expect("the package's YAML documents hold only strings, lists and maps"),
+    );
+    out
 }
 
 /// Writes `contents` to `path`, creating its directory.

@@ -111,7 +111,7 @@ fn owners(path: &Path) -> Result<OwnersFile, String> {
             path.display()
         )
     })?;
-    OwnersFile::parse(&text, &dataface_telemetry::CATALOG).map_err(|e| e.to_string())
+    OwnersFile::parse(&text, &telemetry_ops::OPERATIONS).map_err(|e| e.to_string())
 }
 
 /// Writes `files` under `out`, or prints them (with a header line each) to stdout.
@@ -156,7 +156,7 @@ fn subset(
             &fallback
         }
     };
-    telemetry_ops::package(&dataface_telemetry::CATALOG, owners, links)
+    telemetry_ops::package(&telemetry_ops::OPERATIONS, owners, links)
         .into_iter()
         .filter(|(p, _)| p.starts_with(prefix))
         .map(|(p, c)| {
@@ -170,16 +170,28 @@ fn subset(
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let catalog = &dataface_telemetry::CATALOG;
+    let product = &telemetry_ops::OPERATIONS;
     let default_links = RunbookLinks {
         base: "runbooks".into(),
     };
+    // Nothing is generated from a catalog or alerts that break a rule.
+    if !matches!(cli.command, Command::Diff { .. }) {
+        if let Err(e) = product.validate() {
+            return fail(e);
+        }
+    }
     match cli.command {
         Command::Catalog { format, out } => {
             let (name, text) = match format {
-                Format::Json => ("catalog.json", catalog.to_json() + "\n"),
-                Format::Markdown => ("catalog.md", telemetry_ops::export::markdown(catalog)),
-                Format::Semconv => ("registry.yaml", telemetry_ops::export::semconv(catalog)),
+                Format::Json => (
+                    "catalog.json",
+                    telemetry_ops::json::catalog_json(product) + "\n",
+                ),
+                Format::Markdown => ("catalog.md", telemetry_ops::export::markdown(product)),
+                Format::Semconv => (
+                    "registry.yaml",
+                    telemetry_ops::export::semconv(product.catalog),
+                ),
             };
             emit(vec![(PathBuf::from(name), text)], &out.out, true)
         }
@@ -241,8 +253,8 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             } else {
                 eprintln!(
-                    "dataface-ops: breaking change(s) without a major version bump: raise the catalog version to {}.0.0 (or undo the breaking change)",
-                    diff.old_version.split('.').next().and_then(|m| m.parse::<u64>().ok()).map(|m| m + 1).unwrap_or(1)
+                    "dataface-ops: breaking change(s) without a major version bump: raise the catalog version to {} (or undo the breaking change)",
+                    diff.next_major()
                 );
                 ExitCode::from(1)
             }
@@ -259,7 +271,7 @@ fn main() -> ExitCode {
             let links = RunbookLinks {
                 base: links.runbook_base_url,
             };
-            match telemetry_ops::generate(catalog, &owners, &links, &out) {
+            match telemetry_ops::generate(product, &owners, &links, &out) {
                 Ok(written) => {
                     println!("wrote {} files under {}", written.len(), out.display());
                     ExitCode::SUCCESS

@@ -1,8 +1,8 @@
 //! PromQL for the catalog's objectives, always on derived Prometheus names.
 
-use telemetry_core::catalog::{
-    prometheus_label, AlertSpec, Events, InstrumentKind, MatchOp, Matcher, MetricSpec, Objective,
-};
+use crate::alert::AlertSpec;
+use crate::objective::{Alerting, Events, MatchOp, Matcher};
+use telemetry_core::catalog::{prometheus_label, InstrumentKind, MetricSpec};
 
 /// The windows of the multi-window, multi-burn-rate alerts.
 pub const WINDOWS: &[&str] = &["5m", "30m", "1h", "2h", "6h", "1d", "3d"];
@@ -54,51 +54,19 @@ pub fn ratio_record(alert: &AlertSpec, window: &str) -> String {
     format!("dataface:{}:bad_ratio_rate{window}", snake(alert.name))
 }
 
-/// The bad-event ratio of a burn-rate objective over `window`.
-pub fn bad_ratio(objective: &Objective, window: &str) -> Option<String> {
-    match objective {
-        Objective::ErrorRatio { bad, total, .. } => Some(format!(
-            "{}\n/\n{}",
-            events_rate(bad, window),
-            events_rate(total, window)
-        )),
-        Objective::Latency {
-            histogram,
-            matchers,
-            threshold,
-            ..
-        } => {
-            let name = histogram.prometheus_name();
-            let le = format_bound(*threshold);
-            Some(format!(
-                "1 - (\n  sum(rate({name}_bucket{}[{window}]))\n  /\n  sum(rate({name}_count{}[{window}]))\n)",
-                selector(matchers, &[("le", le)]),
-                selector(matchers, &[]),
-            ))
-        }
-        _ => None,
-    }
-}
-
-/// The error budget (`1 - target`) of a burn-rate objective.
-pub fn budget(objective: &Objective) -> Option<f64> {
-    match objective {
-        Objective::ErrorRatio { target, .. } | Objective::Latency { target, .. } => {
-            Some(1.0 - target)
-        }
-        _ => None,
-    }
-}
-
 /// How the scrape writes a bucket bound in `le` (metrics-exporter-prometheus prints the
 /// bound with Rust's float formatting: `0.5`, `1`, `2.5`, `1000000`).
 pub fn format_bound(b: f64) -> String {
     format!("{b}")
 }
 
-/// The burn-rate alert expression for `burns` (pairs of windows and a factor).
+/// The burn-rate alert expression for `burns` (pairs of windows and a factor); the error
+/// budget is `1 - target` of a burn-rate objective.
 pub fn burn_expr(alert: &AlertSpec, burns: &[(&str, &str, f64)]) -> String {
-    let budget = budget(&alert.objective).unwrap_or(0.0);
+    let budget = match alert.objective.alerting() {
+        Alerting::BurnRate { target, .. } => 1.0 - target,
+        Alerting::Direct { .. } => 0.0,
+    };
     burns
         .iter()
         .map(|(long, short, factor)| {
@@ -121,66 +89,6 @@ pub fn trim_float(x: f64) -> String {
         "0".into()
     } else {
         s.to_owned()
-    }
-}
-
-/// The alert expression of a non-burn-rate objective.
-pub fn simple_expr(objective: &Objective) -> Option<String> {
-    Some(match objective {
-        Objective::Freshness {
-            timestamp,
-            matchers,
-            max_age,
-        } => {
-            let s = format!("{}{}", timestamp.prometheus_name(), selector(matchers, &[]));
-            format!("(time() - {s}) > {max_age}\nand\n{s} > 0")
-        }
-        Objective::Expiry {
-            timestamp,
-            matchers,
-            min_remaining,
-        } => {
-            let s = format!("{}{}", timestamp.prometheus_name(), selector(matchers, &[]));
-            format!("({s} - time()) < {min_remaining}")
-        }
-        Objective::BrokenState { events, window } => format!(
-            "sum without (instance, job) (increase({}{}[{}])) > 0",
-            event_series(events.metric),
-            selector(events.matchers, &[]),
-            duration(*window)
-        ),
-        Objective::Absence {
-            metric, matchers, ..
-        } => {
-            let series = match metric.kind {
-                InstrumentKind::Histogram => format!("{}_count", metric.prometheus_name()),
-                _ => metric.prometheus_name(),
-            };
-            format!("absent({series}{})", selector(matchers, &[]))
-        }
-        Objective::Threshold {
-            gauge,
-            matchers,
-            max,
-            ..
-        } => format!(
-            "max without (instance, job) ({}{}) > {}",
-            gauge.prometheus_name(),
-            selector(matchers, &[]),
-            trim_float(*max)
-        ),
-        Objective::ErrorRatio { .. } | Objective::Latency { .. } => return None,
-    })
-}
-
-/// `for:` duration of a non-burn-rate alert.
-pub fn simple_for(objective: &Objective) -> &'static str {
-    match objective {
-        Objective::Freshness { .. } => "5m",
-        Objective::Expiry { .. } => "10m",
-        Objective::BrokenState { .. } => "0s",
-        Objective::Absence { .. } | Objective::Threshold { .. } => "",
-        Objective::ErrorRatio { .. } | Objective::Latency { .. } => "2m",
     }
 }
 

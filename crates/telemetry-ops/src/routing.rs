@@ -14,9 +14,10 @@
 //! (a paging service, a chat channel, a ticket queue) is attached where Alertmanager is
 //! deployed, so no endpoint or secret is ever written here.
 
-use crate::yaml::{map, Yaml};
+use crate::Product;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
-use telemetry_core::catalog::{owners, Catalog};
+use telemetry_core::catalog::owners;
 
 /// One owner's receivers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,13 +75,13 @@ pub enum OwnersError {
 }
 
 impl OwnersFile {
-    /// Parses the owners file text and checks it against `catalog`: every owner known, none
-    /// twice, and every owner of an alert routed.
+    /// Parses the owners file text and checks it against `product`: every owner one its
+    /// catalog's sections declare, none twice, and every owner of an alert routed.
     ///
     /// # Errors
     /// The first problem found, naming the line and what to write instead.
-    pub fn parse(text: &str, catalog: &Catalog) -> Result<Self, OwnersError> {
-        let known: Vec<&str> = owners::ALL.iter().map(|o| o.id).collect();
+    pub fn parse(text: &str, product: &Product) -> Result<Self, OwnersError> {
+        let known: Vec<&str> = product.catalog.owners().iter().map(|o| o.id).collect();
         let mut routes: Vec<OwnerRoute> = Vec::new();
         for (i, raw) in text.lines().enumerate() {
             let line = raw.split('#').next().unwrap_or("").trim();
@@ -113,7 +114,7 @@ impl OwnersFile {
                 ticket: cols[2].to_owned(),
             });
         }
-        let alert_owners: BTreeSet<&str> = catalog.alerts().map(|a| a.owner.id).collect();
+        let alert_owners: BTreeSet<&str> = product.alerts().map(|a| a.owner.id).collect();
         for owner in alert_owners {
             if !routes.iter().any(|r| r.owner == owner) {
                 return Err(OwnersError::Missing {
@@ -130,92 +131,123 @@ impl OwnersFile {
     }
 }
 
+/// An Alertmanager configuration: the routing tree, inhibitions and receivers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AlertmanagerConfig {
+    /// The routing tree.
+    pub route: Route,
+    /// Alerts that silence others.
+    pub inhibit_rules: Vec<InhibitRule>,
+    /// Receivers, by name only.
+    pub receivers: Vec<Receiver>,
+}
+
+/// A node of the routing tree.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Route {
+    /// Which alerts the node takes (`owner="billing"`); none on the root.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub matchers: Vec<String>,
+    /// Where they go.
+    pub receiver: String,
+    /// Labels that group alerts into one notification.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub group_by: Vec<String>,
+    /// How long to wait before the first notification of a group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_wait: Option<String>,
+    /// How long to wait before notifying about new alerts of a group.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_interval: Option<String>,
+    /// How often a firing alert is sent again.
+    pub repeat_interval: String,
+    /// Child routes, first match wins.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<Route>,
+}
+
+/// An alert matching `source_matchers` silences those matching `target_matchers` with the
+/// same `equal` labels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InhibitRule {
+    /// The silencing alerts.
+    pub source_matchers: Vec<String>,
+    /// The silenced alerts.
+    pub target_matchers: Vec<String>,
+    /// Labels both must share.
+    pub equal: Vec<String>,
+}
+
+/// A receiver, declared by name; its integration is attached where Alertmanager runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Receiver {
+    /// The receiver's name.
+    pub name: String,
+}
+
 /// The Alertmanager configuration: a route per owner and severity, pages repeating hourly,
 /// tickets every 12 hours, a page silencing the ticket of the same alert, and alerts of an
 /// unknown owner landing with the observability platform's tickets.
-pub fn alertmanager_config(owners: &OwnersFile) -> String {
+pub fn alertmanager(owners: &OwnersFile) -> AlertmanagerConfig {
     let fallback = owners
         .route(owners::OBSERVABILITY_PLATFORM.id)
         .or_else(|| owners.routes.first())
         .map(|r| r.ticket.clone())
         .unwrap_or_else(|| "unrouted".to_owned());
+    let child = |matchers: Vec<String>, receiver: &str, repeat: &str| Route {
+        matchers,
+        receiver: receiver.to_owned(),
+        group_by: Vec::new(),
+        group_wait: None,
+        group_interval: None,
+        repeat_interval: repeat.to_owned(),
+        routes: Vec::new(),
+    };
     let mut routes = Vec::new();
     for r in &owners.routes {
-        routes.push(map([
-            (
-                "matchers",
-                Yaml::List(vec![
-                    Yaml::from(format!("owner=\"{}\"", r.owner)),
-                    Yaml::from("severity=\"page\""),
-                ]),
-            ),
-            ("receiver", Yaml::from(r.page.clone())),
-            ("repeat_interval", Yaml::from("1h")),
-        ]));
-        routes.push(map([
-            (
-                "matchers",
-                Yaml::List(vec![Yaml::from(format!("owner=\"{}\"", r.owner))]),
-            ),
-            ("receiver", Yaml::from(r.ticket.clone())),
-            ("repeat_interval", Yaml::from("12h")),
-        ]));
+        let owner = format!("owner=\"{}\"", r.owner);
+        routes.push(child(
+            vec![owner.clone(), "severity=\"page\"".to_owned()],
+            &r.page,
+            "1h",
+        ));
+        routes.push(child(vec![owner], &r.ticket, "12h"));
     }
-    let mut receivers: Vec<String> = Vec::new();
+    let mut receivers: Vec<Receiver> = Vec::new();
     for name in owners
         .routes
         .iter()
         .flat_map(|r| [r.page.clone(), r.ticket.clone()])
         .chain([fallback.clone()])
     {
-        if !receivers.contains(&name) {
-            receivers.push(name);
+        if !receivers.iter().any(|r| r.name == name) {
+            receivers.push(Receiver { name });
         }
     }
-    let doc = map([
-        (
-            "route",
-            map([
-                ("receiver", Yaml::from(fallback)),
-                (
-                    "group_by",
-                    Yaml::List(vec!["alertname".into(), "owner".into(), "surface".into()]),
-                ),
-                ("group_wait", Yaml::from("30s")),
-                ("group_interval", Yaml::from("5m")),
-                ("repeat_interval", Yaml::from("12h")),
-                ("routes", Yaml::List(routes)),
-            ]),
-        ),
-        (
-            "inhibit_rules",
-            Yaml::List(vec![map([
-                (
-                    "source_matchers",
-                    Yaml::List(vec!["severity=\"page\"".into()]),
-                ),
-                (
-                    "target_matchers",
-                    Yaml::List(vec!["severity=\"ticket\"".into()]),
-                ),
-                (
-                    "equal",
-                    Yaml::List(vec!["alertname".into(), "owner".into()]),
-                ),
-            ])]),
-        ),
-        (
-            "receivers",
-            Yaml::List(
-                receivers
-                    .into_iter()
-                    .map(|name| map([("name", Yaml::from(name))]))
-                    .collect(),
-            ),
-        ),
-    ]);
-    crate::yaml::document(
+    let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    AlertmanagerConfig {
+        route: Route {
+            matchers: Vec::new(),
+            receiver: fallback,
+            group_by: strings(&["alertname", "owner", "surface"]),
+            group_wait: Some("30s".into()),
+            group_interval: Some("5m".into()),
+            repeat_interval: "12h".into(),
+            routes,
+        },
+        inhibit_rules: vec![InhibitRule {
+            source_matchers: strings(&["severity=\"page\""]),
+            target_matchers: strings(&["severity=\"ticket\""]),
+            equal: strings(&["alertname", "owner"]),
+        }],
+        receivers,
+    }
+}
+
+/// The Alertmanager configuration as YAML (see [`alertmanager`]).
+pub fn alertmanager_config(owners: &OwnersFile) -> String {
+    crate::yaml_document(
         "Alertmanager routing by owner.\nGENERATED by `dataface-telemetry routing` from the catalog and ops/owners.txt: DO NOT EDIT.\nReceivers are declared by name only: attach each one's integration where Alertmanager is deployed.",
-        &doc,
+        &alertmanager(owners),
     )
 }

@@ -1,9 +1,94 @@
 //! Prometheus rule files: recording rules for the burn-rate ratios and the alerts, labelled
 //! with severity, owner and surface, annotated with summary, description and runbook URL.
+//! The file is a typed [`RuleFile`], written (and read back by the tests) with `yaml_serde`.
 
+use crate::alert::{AlertSeverity, AlertSpec};
+use crate::objective::Alerting;
 use crate::promql::{self, PAGE_BURNS, TICKET_BURNS, WINDOWS};
-use crate::yaml::{map, Yaml};
-use telemetry_core::catalog::{AlertSeverity, AlertSpec, Objective, Section};
+use serde::{Deserialize, Serialize};
+use telemetry_core::catalog::Section;
+
+/// A Prometheus rule file (`rule_files:` of the Prometheus configuration).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleFile {
+    /// Rule groups, evaluated in order.
+    pub groups: Vec<RuleGroup>,
+}
+
+/// A named group of rules.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RuleGroup {
+    /// The group name (`dataface-compiler-alerts`).
+    pub name: String,
+    /// Its rules.
+    pub rules: Vec<Rule>,
+}
+
+/// A recording or an alerting rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Rule {
+    /// A recording rule.
+    Recording(RecordingRule),
+    /// An alerting rule.
+    Alerting(Box<AlertingRule>),
+}
+
+/// A recording rule: a series computed from an expression.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RecordingRule {
+    /// The recorded series' name (`dataface:<alert>:bad_ratio_rate5m`).
+    pub record: String,
+    /// The PromQL it records.
+    pub expr: String,
+}
+
+/// An alerting rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertingRule {
+    /// The alert name.
+    pub alert: String,
+    /// The PromQL that fires it.
+    pub expr: String,
+    /// How long the expression must hold before the alert fires (`5m`, `0s`).
+    #[serde(rename = "for", default, skip_serializing_if = "Option::is_none")]
+    pub hold: Option<String>,
+    /// Routing labels.
+    pub labels: AlertLabels,
+    /// What people read.
+    pub annotations: AlertAnnotations,
+}
+
+/// The labels every generated alert carries: Alertmanager routes on them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertLabels {
+    /// `page` or `ticket`.
+    pub severity: String,
+    /// The owner id paged.
+    pub owner: String,
+    /// The product surface.
+    pub surface: String,
+    /// The objective kind (`error_ratio`, `freshness` ...).
+    pub objective: String,
+    /// `fast` or `slow` on burn-rate alerts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub burn: Option<String>,
+}
+
+/// The annotations every generated alert carries.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AlertAnnotations {
+    /// One line: what is wrong.
+    pub summary: String,
+    /// What it means, the objective, the value, the owner (Prometheus templates allowed).
+    pub description: String,
+    /// Where the runbook is.
+    pub runbook_url: String,
+}
 
 /// Where runbooks live: `{base}/{surface}/{AlertName}.md`.
 #[derive(Debug, Clone)]
@@ -23,194 +108,132 @@ impl RunbookLinks {
     }
 }
 
-fn objective_text(o: &Objective) -> String {
-    match o {
-        Objective::ErrorRatio { target, .. } => format!(
-            "Objective: {}% of events are good (error budget {}%).",
-            promql::trim_float(target * 100.0),
-            promql::trim_float((1.0 - target) * 100.0)
-        ),
-        Objective::Latency {
-            threshold, target, ..
-        } => format!(
-            "Objective: {}% of samples at or under {}.",
-            promql::trim_float(target * 100.0),
-            promql::format_bound(*threshold)
-        ),
-        Objective::Freshness { max_age, .. } => format!(
-            "Objective: the watched timestamp is younger than {}.",
-            promql::duration(*max_age)
-        ),
-        Objective::Expiry { min_remaining, .. } => format!(
-            "Objective: at least {} left before expiry.",
-            promql::duration(*min_remaining)
-        ),
-        Objective::BrokenState { window, .. } => format!(
-            "Objective: this never happens (any occurrence in {} fires).",
-            promql::duration(*window)
-        ),
-        Objective::Absence { for_seconds, .. } => format!(
-            "Objective: the series exists (missing for {} fires).",
-            promql::duration(*for_seconds)
-        ),
-        Objective::Threshold {
-            max, for_seconds, ..
-        } => format!(
-            "Objective: at most {} (above it for {} fires).",
-            promql::trim_float(*max),
-            promql::duration(*for_seconds)
-        ),
-    }
-}
-
-fn value_text(o: &Objective) -> &'static str {
-    match o {
-        Objective::ErrorRatio { .. } | Objective::Latency { .. } => {
-            "Bad-event ratio over the long window: {{ $value | humanizePercentage }}."
-        }
-        Objective::Freshness { .. } => {
-            "Time since the last success: {{ $value | humanizeDuration }}."
-        }
-        Objective::Expiry { .. } => "Time left: {{ $value | humanizeDuration }}.",
-        Objective::BrokenState { .. } => "Occurrences in the window: {{ $value }}.",
-        Objective::Absence { .. } => "The series is absent.",
-        Objective::Threshold { .. } => "Current value: {{ $value }}.",
-    }
-}
-
 fn alert_rule(
     surface: &str,
     alert: &AlertSpec,
     severity: AlertSeverity,
     burn: Option<&str>,
     expr: String,
-    for_: &str,
+    hold: &str,
     links: &RunbookLinks,
-) -> Yaml {
-    let mut entries = vec![
-        ("alert".to_owned(), Yaml::from(alert.name)),
-        ("expr".to_owned(), Yaml::from(expr)),
-    ];
-    if !for_.is_empty() {
-        entries.push(("for".to_owned(), Yaml::from(for_)));
-    }
-    let mut labels = vec![
-        ("severity", severity.as_str()),
-        ("owner", alert.owner.id),
-        ("surface", surface),
-        ("objective", alert.objective.kind()),
-    ];
-    if let Some(burn) = burn {
-        labels.push(("burn", burn));
-    }
-    entries.push(("labels".to_owned(), map(labels)));
-    entries.push((
-        "annotations".to_owned(),
-        map([
-            ("summary", alert.summary.to_owned()),
-            (
-                "description",
-                format!(
-                    "{} {} {} Owner: {}.",
-                    alert.runbook.meaning,
-                    objective_text(&alert.objective),
-                    value_text(&alert.objective),
-                    alert.owner.id
-                ),
+) -> AlertingRule {
+    let kind = alert.objective.as_kind();
+    AlertingRule {
+        alert: alert.name.to_owned(),
+        expr,
+        hold: (!hold.is_empty()).then(|| hold.to_owned()),
+        labels: AlertLabels {
+            severity: severity.as_str().to_owned(),
+            owner: alert.owner.id.to_owned(),
+            surface: surface.to_owned(),
+            objective: kind.name().to_owned(),
+            burn: burn.map(str::to_owned),
+        },
+        annotations: AlertAnnotations {
+            summary: alert.summary.to_owned(),
+            description: format!(
+                "{} {} {} Owner: {}.",
+                alert.runbook.meaning,
+                kind.objective_text(),
+                kind.value_text(),
+                alert.owner.id
             ),
-            ("runbook_url", links.url(surface, alert)),
-        ]),
-    ));
-    Yaml::Map(entries)
+            runbook_url: links.url(surface, alert),
+        },
+    }
 }
 
-/// The recording rules of a section: each burn-rate alert's bad-event ratio per window.
-pub fn recording_rules(section: &Section) -> Vec<Yaml> {
+/// The recording rules of a section's alerts: each burn-rate alert's bad-event ratio per
+/// window.
+pub fn recording_rules(alerts: &[AlertSpec]) -> Vec<RecordingRule> {
     let mut rules = Vec::new();
-    for alert in section.alerts {
-        for window in WINDOWS {
-            if let Some(expr) = promql::bad_ratio(&alert.objective, window) {
-                rules.push(map([
-                    ("record", promql::ratio_record(alert, window)),
-                    ("expr", expr),
-                ]));
+    for alert in alerts {
+        if let Alerting::BurnRate { bad_ratio, .. } = alert.objective.alerting() {
+            for window in WINDOWS {
+                rules.push(RecordingRule {
+                    record: promql::ratio_record(alert, window),
+                    expr: bad_ratio(window),
+                });
             }
         }
     }
     rules
 }
 
-/// The alerting rules of a section.
-pub fn alert_rules(section: &Section, links: &RunbookLinks) -> Vec<Yaml> {
+/// The alerting rules of a section's alerts (`surface` labels them).
+pub fn alert_rules(surface: &str, alerts: &[AlertSpec], links: &RunbookLinks) -> Vec<AlertingRule> {
     let mut rules = Vec::new();
-    for alert in section.alerts {
-        if alert.objective.is_burn_rate() {
-            rules.push(alert_rule(
-                section.surface,
-                alert,
-                alert.severity,
-                Some("fast"),
-                promql::burn_expr(alert, PAGE_BURNS),
-                "2m",
-                links,
-            ));
-            rules.push(alert_rule(
-                section.surface,
-                alert,
-                AlertSeverity::Ticket,
-                Some("slow"),
-                promql::burn_expr(alert, TICKET_BURNS),
-                "15m",
-                links,
-            ));
-        } else if let Some(expr) = promql::simple_expr(&alert.objective) {
-            let for_ = match &alert.objective {
-                Objective::Absence { for_seconds, .. }
-                | Objective::Threshold { for_seconds, .. } => promql::duration(*for_seconds),
-                o => promql::simple_for(o).to_owned(),
-            };
-            rules.push(alert_rule(
-                section.surface,
-                alert,
-                alert.severity,
-                None,
-                expr,
-                &for_,
-                links,
-            ));
+    for alert in alerts {
+        match alert.objective.alerting() {
+            Alerting::BurnRate { .. } => {
+                rules.push(alert_rule(
+                    surface,
+                    alert,
+                    alert.severity,
+                    Some("fast"),
+                    promql::burn_expr(alert, PAGE_BURNS),
+                    "2m",
+                    links,
+                ));
+                rules.push(alert_rule(
+                    surface,
+                    alert,
+                    AlertSeverity::Ticket,
+                    Some("slow"),
+                    promql::burn_expr(alert, TICKET_BURNS),
+                    "15m",
+                    links,
+                ));
+            }
+            Alerting::Direct { expr, hold } => {
+                rules.push(alert_rule(
+                    surface,
+                    alert,
+                    alert.severity,
+                    None,
+                    expr,
+                    &hold,
+                    links,
+                ));
+            }
         }
     }
     rules
 }
 
-/// The rule file of a section (`None` when the section declares no alert).
-pub fn rule_file(section: &Section, links: &RunbookLinks) -> Option<String> {
-    if section.alerts.is_empty() {
+/// The rules of a section and its alerts (`None` when it has no alert): a group of
+/// recording rules when a burn-rate alert needs them, then the alerts.
+pub fn rules(section: &Section, alerts: &[AlertSpec], links: &RunbookLinks) -> Option<RuleFile> {
+    if alerts.is_empty() {
         return None;
     }
     let mut groups = Vec::new();
-    let recording = recording_rules(section);
+    let recording = recording_rules(alerts);
     if !recording.is_empty() {
-        groups.push(map([
-            (
-                "name",
-                Yaml::from(format!("dataface-{}-ratios", section.surface)),
-            ),
-            ("rules", Yaml::List(recording)),
-        ]));
+        groups.push(RuleGroup {
+            name: format!("dataface-{}-ratios", section.surface),
+            rules: recording.into_iter().map(Rule::Recording).collect(),
+        });
     }
-    groups.push(map([
-        (
-            "name",
-            Yaml::from(format!("dataface-{}-alerts", section.surface)),
-        ),
-        ("rules", Yaml::List(alert_rules(section, links))),
-    ]));
-    Some(crate::yaml::document(
-        &format!(
-            "Prometheus rules for the {} surface.\nGENERATED by `dataface-ops alerts` from the signal catalog: DO NOT EDIT.",
-            section.surface
-        ),
-        &map([("groups", Yaml::List(groups))]),
-    ))
+    groups.push(RuleGroup {
+        name: format!("dataface-{}-alerts", section.surface),
+        rules: alert_rules(section.surface, alerts, links)
+            .into_iter()
+            .map(|r| Rule::Alerting(Box::new(r)))
+            .collect(),
+    });
+    Some(RuleFile { groups })
+}
+
+/// The rule file of a section and its alerts, as YAML (`None` when it has no alert).
+pub fn rule_file(section: &Section, alerts: &[AlertSpec], links: &RunbookLinks) -> Option<String> {
+    rules(section, alerts, links).map(|file| {
+        crate::yaml_document(
+            &format!(
+                "Prometheus rules for the {} surface.\nGENERATED by `dataface-ops alerts` from the signal catalog: DO NOT EDIT.",
+                section.surface
+            ),
+            &file,
+        )
+    })
 }

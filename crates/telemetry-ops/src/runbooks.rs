@@ -1,25 +1,39 @@
 //! A markdown runbook per alert: what fired and what it means for users, the queries to
 //! check first, mitigation, rollback, escalation to the owner, and a user message.
 
+use crate::alert::AlertSpec;
+use crate::objective::Alerting;
 use crate::promql;
 use crate::routing::OwnersFile;
-use std::fmt::Write as _;
-use telemetry_core::catalog::{prometheus_label, AlertSpec, Objective, Section};
+use serde::Serialize;
+use telemetry_core::catalog::{prometheus_label, InstrumentKind, Section};
 
-fn queries(alert: &AlertSpec) -> Vec<(String, String)> {
+/// A query the runbook suggests: a title and one or more PromQL expressions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Query {
+    /// What it shows.
+    pub title: String,
+    /// The expressions, one per line of the block.
+    pub exprs: Vec<String>,
+}
+
+/// The queries a runbook suggests for `alert`: the alert's own ratio or expression, then
+/// each selected series broken down by each of its labels.
+pub fn queries(alert: &AlertSpec) -> Vec<Query> {
     let mut out = Vec::new();
     let o = &alert.objective;
-    if o.is_burn_rate() {
-        out.push((
-            "Bad-event ratio now (5 minutes) and over the last hour".to_owned(),
-            format!(
-                "{}\n{}",
+    match o.alerting() {
+        Alerting::BurnRate { .. } => out.push(Query {
+            title: "Bad-event ratio now (5 minutes) and over the last hour".to_owned(),
+            exprs: vec![
                 promql::ratio_record(alert, "5m"),
-                promql::ratio_record(alert, "1h")
-            ),
-        ));
-    } else if let Some(expr) = promql::simple_expr(o) {
-        out.push(("The alert's own expression".to_owned(), expr));
+                promql::ratio_record(alert, "1h"),
+            ],
+        }),
+        Alerting::Direct { expr, .. } => out.push(Query {
+            title: "The alert's own expression".to_owned(),
+            exprs: vec![expr],
+        }),
     }
     for (metric, matchers) in o.selectors() {
         let series = promql::event_series(metric);
@@ -27,153 +41,88 @@ fn queries(alert: &AlertSpec) -> Vec<(String, String)> {
         for label in metric.labels {
             let l = prometheus_label(label.key);
             let q = match metric.kind {
-                telemetry_core::catalog::InstrumentKind::Gauge => {
-                    format!("max by ({l}) ({series}{sel})")
-                }
+                InstrumentKind::Gauge => format!("max by ({l}) ({series}{sel})"),
                 _ => format!("sum by ({l}) (rate({series}{sel}[15m]))"),
             };
-            out.push((format!("{} by {}", metric.name, label.key), q));
+            out.push(Query {
+                title: format!("{} by {}", metric.name, label.key),
+                exprs: vec![q],
+            });
         }
     }
     out.dedup();
     out
 }
 
-fn objective_line(o: &Objective) -> String {
-    match o {
-        Objective::ErrorRatio { bad, total, target } => format!(
-            "{}% of `{}` events are good; bad events are `{}{}`.",
-            promql::trim_float(target * 100.0),
-            promql::event_series(total.metric),
-            promql::event_series(bad.metric),
-            promql::selector(bad.matchers, &[])
-        ),
-        Objective::Latency {
-            histogram,
-            threshold,
-            target,
-            ..
-        } => format!(
-            "{}% of `{}` samples at or under {} ({}).",
-            promql::trim_float(target * 100.0),
-            histogram.prometheus_name(),
-            promql::format_bound(*threshold),
-            histogram.unit
-        ),
-        Objective::Freshness {
-            timestamp, max_age, ..
-        } => format!(
-            "`time() - {}` stays under {} (a 0 value, nothing recorded yet, is not judged).",
-            timestamp.prometheus_name(),
-            promql::duration(*max_age)
-        ),
-        Objective::Expiry {
-            timestamp,
-            min_remaining,
-            ..
-        } => format!(
-            "`{} - time()` stays above {}.",
-            timestamp.prometheus_name(),
-            promql::duration(*min_remaining)
-        ),
-        Objective::BrokenState { events, window } => format!(
-            "`{}{}` never increases (look-back {}).",
-            promql::event_series(events.metric),
-            promql::selector(events.matchers, &[]),
-            promql::duration(*window)
-        ),
-        Objective::Absence {
-            metric,
-            for_seconds,
-            ..
-        } => format!(
-            "`{}` is present (absent for {} fires).",
-            metric.prometheus_name(),
-            promql::duration(*for_seconds)
-        ),
-        Objective::Threshold {
-            gauge,
-            max,
-            for_seconds,
-            ..
-        } => format!(
-            "`{}` stays at or under {} (above it for {} fires).",
-            gauge.prometheus_name(),
-            promql::trim_float(*max),
-            promql::duration(*for_seconds)
-        ),
-    }
+#[derive(Serialize)]
+struct QueryView {
+    title: String,
+    lines: Vec<String>,
 }
 
-fn list(out: &mut String, items: &[&str], empty: &str) {
-    if items.is_empty() {
-        let _ = writeln!(out, "{empty}");
-    }
-    for (i, item) in items.iter().enumerate() {
-        let _ = writeln!(out, "{}. {item}", i + 1);
-    }
+#[derive(Serialize)]
+struct RouteView<'a> {
+    page: &'a str,
+    ticket: &'a str,
 }
 
-/// The runbook of `alert` in `section`.
+#[derive(Serialize)]
+struct RunbookView<'a> {
+    name: &'a str,
+    surface: &'a str,
+    owner: &'a str,
+    severity: &'a str,
+    burn_rate: bool,
+    kind: &'a str,
+    summary: &'a str,
+    objective: String,
+    meaning: &'a str,
+    first_checks: &'a [&'a str],
+    queries: Vec<QueryView>,
+    mitigation: &'a [&'a str],
+    rollback: &'a [&'a str],
+    route: Option<RouteView<'a>>,
+    escalation: &'a str,
+    user_message: &'a str,
+}
+
+/// The runbook of `alert` in `section` (template `templates/runbook.md`).
 pub fn runbook(section: &Section, alert: &AlertSpec, owners: &OwnersFile) -> String {
     let r = &alert.runbook;
-    let mut out = String::new();
-    let _ = writeln!(out, "# {}\n", alert.name);
-    let _ = writeln!(
-        out,
-        "<!-- GENERATED by `dataface-ops runbooks` from the signal catalog: DO NOT EDIT. -->\n"
-    );
-    let _ = writeln!(
-        out,
-        "| surface | owner | severity | objective |\n|---|---|---|---|\n| {} | {} | {}{} | {} |\n",
-        section.surface,
-        alert.owner.id,
-        alert.severity.as_str(),
-        if alert.objective.is_burn_rate() {
-            " (fast burn); ticket (slow burn)"
-        } else {
-            ""
+    let kind = alert.objective.as_kind();
+    crate::templates::render(
+        crate::templates::RUNBOOK,
+        &RunbookView {
+            name: alert.name,
+            surface: section.surface,
+            owner: alert.owner.id,
+            severity: alert.severity.as_str(),
+            burn_rate: alert.objective.is_burn_rate(),
+            kind: kind.name(),
+            summary: alert.summary,
+            objective: kind.runbook_line(),
+            meaning: r.meaning,
+            first_checks: r.first_checks,
+            queries: queries(alert)
+                .into_iter()
+                .map(|q| QueryView {
+                    title: q.title,
+                    lines: q
+                        .exprs
+                        .iter()
+                        .flat_map(|e| e.lines())
+                        .map(str::to_owned)
+                        .collect(),
+                })
+                .collect(),
+            mitigation: r.mitigation,
+            rollback: r.rollback,
+            route: owners.route(alert.owner.id).map(|route| RouteView {
+                page: &route.page,
+                ticket: &route.ticket,
+            }),
+            escalation: r.escalation,
+            user_message: r.user_message,
         },
-        alert.objective.kind()
-    );
-    let _ = writeln!(out, "## What fired\n\n{}\n", alert.summary);
-    let _ = writeln!(out, "Objective: {}\n", objective_line(&alert.objective));
-    let _ = writeln!(out, "## What it means for users\n\n{}\n", r.meaning);
-    let _ = writeln!(out, "## Check first\n");
-    list(&mut out, r.first_checks, "");
-    let _ = writeln!(out, "\nQueries (Prometheus):\n");
-    for (title, q) in queries(alert) {
-        let _ = writeln!(
-            out,
-            "- {title}:\n\n  ```promql\n  {}\n  ```\n",
-            q.replace('\n', "\n  ")
-        );
-    }
-    let _ = writeln!(out, "## Mitigate\n");
-    list(&mut out, r.mitigation, "");
-    let _ = writeln!(out, "\n## Roll back\n");
-    list(
-        &mut out,
-        r.rollback,
-        "Nothing on this surface rolls back for this alert: mitigate and escalate.",
-    );
-    let _ = writeln!(out, "\n## Escalate\n");
-    match owners.route(alert.owner.id) {
-        Some(route) => {
-            let _ = writeln!(
-                out,
-                "Pages go to `{}`, tickets to `{}` (ops/owners.txt). Then: {}\n",
-                route.page, route.ticket, r.escalation
-            );
-        }
-        None => {
-            let _ = writeln!(out, "{}\n", r.escalation);
-        }
-    }
-    let _ = writeln!(out, "## Tell users\n\n> {}\n", r.user_message);
-    let _ = writeln!(
-        out,
-        "Update the status page when the alert resolves, with what happened and what was changed."
-    );
-    out
+    )
 }

@@ -1,112 +1,110 @@
-//! The package as a whole: every metric a rule, recording rule or dashboard query names
-//! exists in the catalog under that derived name; the committed catalog JSON equals the
-//! code's; the CLI writes the package and `diff` classifies changes.
+//! The package as a whole: every generated PromQL expression (rules, recording rules,
+//! dashboards, runbook queries) parses, and every series it selects exists in the catalog
+//! under its derived name with the labels it matches on; the committed catalog JSON equals
+//! the code's; the CLI writes the package and `diff` classifies changes.
 
-use std::collections::BTreeSet;
+mod promql;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::process::Command;
-use telemetry_ops::rules::RunbookLinks;
+use telemetry_core::catalog::{prometheus_label, InstrumentKind};
+use telemetry_ops::rules::{Rule, RuleFile, RunbookLinks};
 
-/// Every `dataface_*` / `dataface:*` name in a PromQL text.
-fn names_in(text: &str) -> BTreeSet<String> {
-    let mut out = BTreeSet::new();
-    let bytes: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    while i < bytes.len() {
-        let starts =
-            text[text.char_indices().nth(i).map(|(b, _)| b).unwrap_or(0)..].starts_with("dataface");
-        let boundary = i == 0
-            || !(bytes[i - 1].is_ascii_alphanumeric()
-                || bytes[i - 1] == '_'
-                || bytes[i - 1] == '.');
-        if starts && boundary {
-            let mut j = i;
-            while j < bytes.len()
-                && (bytes[j].is_ascii_alphanumeric() || bytes[j] == '_' || bytes[j] == ':')
-            {
-                j += 1;
-            }
-            let name: String = bytes[i..j].iter().collect();
-            // `dataface-...` group and file names are not series.
-            if name.len() > "dataface".len() {
-                out.insert(name);
-            }
-            i = j;
-        } else {
-            i += 1;
-        }
-    }
-    out
-}
-
-/// The series names the catalog makes available on Prometheus.
-fn derived_names() -> BTreeSet<String> {
-    let mut names = BTreeSet::new();
-    for m in dataface_telemetry::CATALOG.metrics() {
+/// The series the catalog makes available on Prometheus, with the labels each carries.
+fn derived_names() -> BTreeMap<String, BTreeSet<String>> {
+    let mut names = BTreeMap::new();
+    for m in telemetry_ops::PRODUCT.metrics() {
         let base = m.prometheus_name();
-        if m.kind == telemetry_core::catalog::InstrumentKind::Histogram {
-            for suffix in ["_bucket", "_count", "_sum"] {
-                names.insert(format!("{base}{suffix}"));
+        let labels: BTreeSet<String> = m.labels.iter().map(|l| prometheus_label(l.key)).collect();
+        if m.kind == InstrumentKind::Histogram {
+            for suffix in ["_count", "_sum"] {
+                names.insert(format!("{base}{suffix}"), labels.clone());
             }
+            let mut with_le = labels.clone();
+            with_le.insert("le".to_owned());
+            names.insert(format!("{base}_bucket"), with_le);
         }
-        names.insert(base);
+        names.insert(base, labels);
     }
     names
 }
 
 #[test]
-fn every_metric_a_rule_or_dashboard_queries_exists_under_its_derived_name() {
+fn every_metric_a_rule_dashboard_or_runbook_queries_exists_under_its_derived_name() {
     let derived = derived_names();
     let links = RunbookLinks {
         base: "runbooks".into(),
     };
+    let product = &telemetry_ops::OPERATIONS;
     let mut records = BTreeSet::new();
-    let mut referenced = BTreeSet::new();
-    for section in dataface_telemetry::CATALOG.sections {
-        for rule in telemetry_ops::rules::recording_rules(section) {
-            let telemetry_ops::yaml::Yaml::Map(entries) = rule else {
-                panic!()
-            };
-            for (k, v) in entries {
-                if let telemetry_ops::yaml::Yaml::Str(s) = v {
-                    if k == "record" {
-                        records.insert(s);
-                    } else {
-                        referenced.extend(names_in(&s));
+    // (where, expression) of every generated query.
+    let mut exprs: Vec<(String, String)> = Vec::new();
+    for section in product.catalog.sections {
+        let alerts = product.alerts_of(section);
+        if let Some(text) = telemetry_ops::rules::rule_file(section, alerts, &links) {
+            // The rules as Prometheus reads them: the YAML, parsed.
+            let file: RuleFile = yaml_serde::from_str(&text)
+                .unwrap_or_else(|e| panic!("{} rules are not a rule file: {e}", section.surface));
+            assert_eq!(
+                Some(&file),
+                telemetry_ops::rules::rules(section, alerts, &links).as_ref()
+            );
+            for rule in file.groups.iter().flat_map(|g| &g.rules) {
+                match rule {
+                    Rule::Recording(r) => {
+                        records.insert(r.record.clone());
+                        exprs.push((format!("recording rule {}", r.record), r.expr.clone()));
+                    }
+                    Rule::Alerting(r) => exprs.push((format!("alert {}", r.alert), r.expr.clone())),
+                }
+            }
+        }
+        let dashboard = telemetry_ops::dashboards::dashboard(section, alerts);
+        for panel in dashboard["panels"].as_array().unwrap() {
+            for target in panel["targets"].as_array().unwrap() {
+                exprs.push((
+                    format!("dashboard panel {}", panel["title"]),
+                    target["expr"].as_str().unwrap().to_owned(),
+                ));
+            }
+        }
+        for alert in alerts {
+            for query in telemetry_ops::runbooks::queries(alert) {
+                for expr in query.exprs {
+                    exprs.push((format!("runbook {} ({})", alert.name, query.title), expr));
+                }
+            }
+        }
+    }
+    assert!(exprs.len() > 100, "{} expressions", exprs.len());
+    let mut unknown = Vec::new();
+    for (place, expr) in &exprs {
+        for selected in promql::selectors(expr) {
+            if records.contains(&selected.name) {
+                continue;
+            }
+            match derived.get(&selected.name) {
+                None => unknown.push(format!("{place}: {}", selected.name)),
+                Some(labels) => {
+                    for label in &selected.labels {
+                        if !labels.contains(label) {
+                            unknown
+                                .push(format!("{place}: {} has no label {label}", selected.name));
+                        }
                     }
                 }
             }
         }
-        if let Some(text) = telemetry_ops::rules::rule_file(section, &links) {
-            for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
-                if !line.contains("record:") && !line.contains("runbook_url") {
-                    referenced.extend(names_in(line));
-                }
-            }
-        }
-        let dashboard = telemetry_ops::dashboards::dashboard(section).to_string();
-        for panel in telemetry_ops::dashboards::dashboard(section)["panels"]
-            .as_array()
-            .unwrap()
-        {
-            for target in panel["targets"].as_array().unwrap() {
-                referenced.extend(names_in(target["expr"].as_str().unwrap()));
-            }
-        }
-        assert!(dashboard.contains("panels"));
     }
-    assert!(!referenced.is_empty());
-    let unknown: Vec<_> = referenced
-        .iter()
-        .filter(|n| !derived.contains(*n) && !records.contains(*n))
-        .collect();
     assert!(
         unknown.is_empty(),
-        "queried but not in the catalog: {unknown:?}"
+        "queried but not in the catalog:\n{}",
+        unknown.join("\n")
     );
     // And every recording rule an alert uses is defined.
-    for section in dataface_telemetry::CATALOG.sections {
-        for record in telemetry_ops::dashboards::ratio_records(section) {
+    for section in product.catalog.sections {
+        for record in telemetry_ops::dashboards::ratio_records(product.alerts_of(section)) {
             assert!(
                 records.contains(&record),
                 "{record} is used but not recorded"
@@ -118,7 +116,7 @@ fn every_metric_a_rule_or_dashboard_queries_exists_under_its_derived_name() {
 #[test]
 fn the_committed_catalog_json_is_the_codes_catalog() {
     let committed = include_str!("../../../ops/catalog.json");
-    let current = dataface_telemetry::CATALOG.to_json() + "\n";
+    let current = telemetry_ops::json::catalog_json(&telemetry_ops::OPERATIONS) + "\n";
     assert!(
         committed == current,
         "ops/catalog.json differs from the code's catalog: review the change with \
@@ -157,7 +155,9 @@ fn generate_writes_the_whole_package() {
     ] {
         assert!(dir.join(file).is_file(), "{file} missing: {out}");
     }
-    for section in dataface_telemetry::CATALOG.sections {
+    let product = &telemetry_ops::OPERATIONS;
+    for section in product.catalog.sections {
+        let alerts = product.alerts_of(section);
         let dashboard: PathBuf = dir.join(format!("dashboards/{}.json", section.surface));
         let json: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&dashboard).unwrap()).unwrap();
@@ -165,7 +165,7 @@ fn generate_writes_the_whole_package() {
             json["panels"].as_array().unwrap().len(),
             section.metrics.len()
         );
-        for alert in section.alerts {
+        for alert in alerts {
             let runbook = std::fs::read_to_string(
                 dir.join(format!("runbooks/{}/{}.md", section.surface, alert.name)),
             )
@@ -183,15 +183,29 @@ fn generate_writes_the_whole_package() {
             }
             assert!(runbook.contains(alert.runbook.user_message));
         }
-        if !section.alerts.is_empty() {
-            let rules =
-                std::fs::read_to_string(dir.join(format!("alerts/{}.rules.yml", section.surface)))
-                    .unwrap();
-            for alert in section.alerts {
-                assert!(rules.contains(&format!(
-                    "runbook_url: \"runbooks/{}/{}.md\"",
-                    section.surface, alert.name
-                )));
+        if !alerts.is_empty() {
+            let rules: RuleFile = yaml_serde::from_str(
+                &std::fs::read_to_string(dir.join(format!("alerts/{}.rules.yml", section.surface)))
+                    .unwrap(),
+            )
+            .unwrap();
+            let urls: BTreeSet<(&str, &str)> = rules
+                .groups
+                .iter()
+                .flat_map(|g| &g.rules)
+                .filter_map(|r| match r {
+                    Rule::Alerting(a) => {
+                        Some((a.alert.as_str(), a.annotations.runbook_url.as_str()))
+                    }
+                    Rule::Recording(_) => None,
+                })
+                .collect();
+            for alert in alerts {
+                let url = format!("runbooks/{}/{}.md", section.surface, alert.name);
+                assert!(
+                    urls.contains(&(alert.name, url.as_str())),
+                    "{url}: {urls:?}"
+                );
             }
         }
     }

@@ -5,11 +5,12 @@
 //! checked against a human reading of each objective.
 
 mod fixture;
+mod promql;
 
+use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use telemetry_ops::rules::{self, RunbookLinks};
-use telemetry_ops::yaml::{map, Yaml};
 
 fn tool(name: &str) -> String {
     let found = Command::new("sh")
@@ -53,8 +54,9 @@ fn links() -> RunbookLinks {
 fn every_product_rule_file_passes_promtool_check_rules() {
     let dir = temp_dir("check");
     let mut checked = 0;
-    for section in dataface_telemetry::CATALOG.sections {
-        if let Some(text) = rules::rule_file(section, &links()) {
+    let product = &telemetry_ops::OPERATIONS;
+    for section in product.catalog.sections {
+        if let Some(text) = rules::rule_file(section, product.alerts_of(section), &links()) {
             let path = dir.join(format!("{}.rules.yml", section.surface));
             std::fs::write(&path, text).unwrap();
             let (ok, out) = run("promtool", &["check", "rules", path.to_str().unwrap()]);
@@ -69,72 +71,53 @@ fn every_product_rule_file_passes_promtool_check_rules() {
 fn the_routing_passes_amtool_check_config() {
     let owners = telemetry_ops::routing::OwnersFile::parse(
         include_str!("../../../ops/owners.txt"),
-        &dataface_telemetry::CATALOG,
+        &telemetry_ops::OPERATIONS,
     )
     .expect("ops/owners.txt routes every owner");
     let dir = temp_dir("routing");
     let path = dir.join("alertmanager.yml");
     std::fs::write(&path, telemetry_ops::routing::alertmanager_config(&owners)).unwrap();
     let (ok, out) = run("amtool", &["check-config", path.to_str().unwrap()]);
-    assert!(ok && out.contains("SUCCESS"), "{out}");
+    assert!(
+        ok && out.contains("SUCCESS") && out.contains("receivers"),
+        "{out}"
+    );
+    let config: telemetry_ops::routing::AlertmanagerConfig =
+        yaml_serde::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(config, telemetry_ops::routing::alertmanager(&owners));
     for route in &owners.routes {
-        assert!(out.contains("receivers"), "{out}");
-        let config = std::fs::read_to_string(&path).unwrap();
-        assert!(
-            config.contains(&format!("owner=\\\"{}\\\"", route.owner)),
-            "{config}"
-        );
+        let matcher = format!("owner=\"{}\"", route.owner);
+        let routed: Vec<_> = config
+            .route
+            .routes
+            .iter()
+            .filter(|r| r.matchers.contains(&matcher))
+            .map(|r| r.receiver.as_str())
+            .collect();
+        assert_eq!(routed, [&route.page, &route.ticket], "{matcher}");
     }
 }
 
 /// The annotations the generator writes for an alert, with the `{{ $value ... }}` template
 /// replaced by the value a human expects.
-fn annotations(name: &str, burn: Option<&str>, value: &str) -> Yaml {
-    let generated = rules::alert_rules(&fixture::SECTION, &links());
-    for rule in generated {
-        let Yaml::Map(entries) = rule else { continue };
-        let get = |k: &str| {
-            entries
-                .iter()
-                .find(|(key, _)| key == k)
-                .map(|(_, v)| v.clone())
-        };
-        if get("alert") != Some(Yaml::from(name)) {
-            continue;
+fn annotations(name: &str, burn: Option<&str>, value: &str) -> Value {
+    let rule = rules::alert_rules("fixture", fixture::ALERTS, &links())
+        .into_iter()
+        .find(|r| r.alert == name && r.labels.burn.as_deref() == burn)
+        .unwrap_or_else(|| panic!("the generator wrote no rule {name} (burn {burn:?})"));
+    let fill = |s: &str| match s.find("{{ $value") {
+        Some(i) => {
+            let end = s[i..].find("}}").map(|j| i + j + 2).unwrap();
+            format!("{}{value}{}", &s[..i], &s[end..])
         }
-        let Some(Yaml::Map(labels)) = get("labels") else {
-            continue;
-        };
-        let rule_burn = labels
-            .iter()
-            .find(|(k, _)| k == "burn")
-            .map(|(_, v)| v.clone());
-        if rule_burn != burn.map(Yaml::from) {
-            continue;
-        }
-        let Some(Yaml::Map(ann)) = get("annotations") else {
-            continue;
-        };
-        return Yaml::Map(
-            ann.into_iter()
-                .map(|(k, v)| match v {
-                    Yaml::Str(s) => {
-                        let start = s.find("{{ $value");
-                        let s = match start {
-                            Some(i) => {
-                                let end = s[i..].find("}}").map(|j| i + j + 2).unwrap();
-                                format!("{}{value}{}", &s[..i], &s[end..])
-                            }
-                            None => s,
-                        };
-                        (k, Yaml::Str(s))
-                    }
-                    other => (k, other),
-                })
-                .collect(),
-        );
-    }
-    panic!("the generator wrote no rule {name} (burn {burn:?})");
+        None => s.to_owned(),
+    };
+    let a = rule.annotations;
+    json!({
+        "summary": fill(&a.summary),
+        "description": fill(&a.description),
+        "runbook_url": fill(&a.runbook_url),
+    })
 }
 
 /// An expected alert: its labels written by hand, its annotations from the generator with
@@ -146,63 +129,53 @@ fn expect(
     objective: &str,
     burn: Option<&str>,
     value: &str,
-) -> Yaml {
-    let mut labels = vec![
-        ("severity", severity),
-        ("owner", owner),
-        ("surface", "fixture"),
-        ("objective", objective),
-    ];
+) -> Value {
+    let mut labels = json!({
+        "severity": severity,
+        "owner": owner,
+        "surface": "fixture",
+        "objective": objective,
+    });
     if let Some(b) = burn {
-        labels.push(("burn", b));
+        labels["burn"] = json!(b);
     }
-    map([
-        ("exp_labels", map(labels)),
-        ("exp_annotations", annotations(name, burn, value)),
-    ])
+    json!({
+        "exp_labels": labels,
+        "exp_annotations": annotations(name, burn, value),
+    })
 }
 
-fn series(s: &str, values: &str) -> Yaml {
-    map([("series", s), ("values", values)])
+fn series(s: &str, values: &str) -> Value {
+    json!({ "series": s, "values": values })
 }
 
-fn case(series: Vec<Yaml>, at: &str, alert: &str, expected: Vec<Yaml>) -> Yaml {
-    map([
-        ("interval", Yaml::from("1m")),
-        ("input_series", Yaml::List(series)),
-        (
-            "alert_rule_test",
-            Yaml::List(vec![map([
-                ("eval_time", Yaml::from(at)),
-                ("alertname", Yaml::from(alert)),
-                ("exp_alerts", Yaml::List(expected)),
-            ])]),
-        ),
-    ])
+fn case(series: Vec<Value>, at: &str, alert: &str, expected: Vec<Value>) -> Value {
+    json!({
+        "interval": "1m",
+        "input_series": series,
+        "alert_rule_test": [{
+            "eval_time": at,
+            "alertname": alert,
+            "exp_alerts": expected,
+        }],
+    })
 }
 
-fn promtool_test(name: &str, cases: Vec<Yaml>) {
+fn promtool_test(name: &str, cases: Vec<Value>) {
     let dir = temp_dir(name);
     let rules_path = dir.join("fixture.rules.yml");
     std::fs::write(
         &rules_path,
-        rules::rule_file(&fixture::SECTION, &links()).unwrap(),
+        rules::rule_file(&fixture::SECTION, fixture::ALERTS, &links()).unwrap(),
     )
     .unwrap();
-    let test = map([
-        (
-            "rule_files",
-            Yaml::List(vec![Yaml::from("fixture.rules.yml")]),
-        ),
-        ("evaluation_interval", Yaml::from("1m")),
-        ("tests", Yaml::List(cases)),
-    ]);
+    let test = json!({
+        "rule_files": ["fixture.rules.yml"],
+        "evaluation_interval": "1m",
+        "tests": cases,
+    });
     let test_path: &Path = &dir.join("fixture.test.yml");
-    std::fs::write(
-        test_path,
-        telemetry_ops::yaml::document("rule tests", &test),
-    )
-    .unwrap();
+    std::fs::write(test_path, yaml_serde::to_string(&test).unwrap()).unwrap();
     let (ok, out) = run("promtool", &["test", "rules", test_path.to_str().unwrap()]);
     assert!(
         ok && out.contains("SUCCESS"),
@@ -213,7 +186,29 @@ fn promtool_test(name: &str, cases: Vec<Yaml>) {
 
 #[test]
 fn the_fixture_catalog_is_valid() {
-    fixture::CATALOG.validate().unwrap();
+    fixture::PRODUCT.validate().unwrap();
+}
+
+#[test]
+fn every_fixture_rule_reads_as_a_rule_file_and_its_promql_parses() {
+    let text = rules::rule_file(&fixture::SECTION, fixture::ALERTS, &links()).unwrap();
+    let file: rules::RuleFile = yaml_serde::from_str(&text).unwrap();
+    assert_eq!(
+        Some(file.clone()),
+        rules::rules(&fixture::SECTION, fixture::ALERTS, &links())
+    );
+    let mut kinds = std::collections::BTreeSet::new();
+    for rule in file.groups.iter().flat_map(|g| &g.rules) {
+        let expr = match rule {
+            rules::Rule::Recording(r) => &r.expr,
+            rules::Rule::Alerting(r) => {
+                kinds.insert(r.labels.objective.clone());
+                &r.expr
+            }
+        };
+        assert!(!promql::selectors(expr).is_empty(), "{expr}");
+    }
+    assert_eq!(kinds.len(), 7, "one alert of every kind: {kinds:?}");
 }
 
 #[test]
@@ -327,11 +322,7 @@ fn a_source_silent_for_over_an_hour_is_stale_and_one_that_never_succeeded_is_not
         None,
         "1h 9m 59s",
     );
-    if let Yaml::Map(entries) = &mut stale_alert {
-        if let Some((_, Yaml::Map(labels))) = entries.iter_mut().find(|(k, _)| k == "exp_labels") {
-            labels.push(("source".into(), Yaml::from("profiles")));
-        }
-    }
+    stale_alert["exp_labels"]["source"] = json!("profiles");
     promtool_test(
         "freshness",
         vec![

@@ -15,8 +15,8 @@ use telemetry_core::catalog::{Catalog, ErrorCodeSpec, MetricSpec, Section, SpanS
 /// # use telemetry_core::catalog::*;
 /// # static SECTION: Section = Section { surface: "demo", metrics: &[MetricSpec {
 /// #   name: "dataface.demo.runs", kind: InstrumentKind::Counter, unit: "{run}",
-/// #   description: "Runs.", labels: &[], buckets: &[], owner: owners::CORE_COMPILER }],
-/// #   spans: &[], error_codes: &[], alerts: &[] };
+/// #   description: "Runs.", labels: &[], buckets: &[], owner: owners::OBSERVABILITY_PLATFORM }],
+/// #   spans: &[], error_codes: &[], owners: &[owners::OBSERVABILITY_PLATFORM] };
 /// # static CATALOG: Catalog = Catalog { version: "1.0.0", sections: &[&SECTION] };
 /// let mut coverage = Coverage::new(&CATALOG);
 /// let capture = Capture::new();

@@ -24,11 +24,14 @@
 //!   terminals (`one`, `exactly(n)`, `none`, `only`, `value`, `gauge`, `histogram_count`).
 //! - [`Captured::assert_conforms`]: every signal checked against the catalog.
 //! - [`Coverage`]: which declared signals a suite never emitted.
+//! - [`assert_section_ready`]: a probe crate's section validates inside its catalog and its
+//!   README carries the section's signal table ([`markdown_table`], [`check_readme_table`]).
 
 mod capture;
 mod conformance;
 mod coverage;
 mod query;
+mod readme;
 mod record;
 mod recorder;
 pub mod scrape;
@@ -38,6 +41,7 @@ pub use capture::{Capture, CaptureGuard, Instrumented};
 pub use conformance::{ConformanceError, Violation};
 pub use coverage::{Coverage, CoverageReport};
 pub use query::Query;
+pub use readme::{check_readme_table, markdown_table};
 pub use record::{
     AttrValue, Captured, LogRecord, MetricRecord, MetricValue, SpanRecord, SpanStatus,
 };

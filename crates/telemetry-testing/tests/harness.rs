@@ -115,7 +115,7 @@ static SECTION: Section = Section {
     metrics: &[RUNS, PENDING, DURATION, ERRORS],
     spans: &[RUN_SPAN],
     error_codes: &[FIXTURE_BROKEN, FIXTURE_SLOW],
-    alerts: &[],
+    owners: &[owners::OBSERVABILITY_PLATFORM],
 };
 static CATALOG: Catalog = Catalog {
     version: "1.0.0",

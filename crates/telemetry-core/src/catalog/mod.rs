@@ -1,14 +1,19 @@
 //! The signal catalog: the single source of truth for what Dataface emits.
 //!
 //! Each probe crate declares a [`Section`] with `const`/`static` [`MetricSpec`]s,
-//! [`SpanSpec`]s and [`ErrorCodeSpec`]s naming [`Owner`]s; a [`Catalog`] gathers sections
-//! under one semantic version. The pipeline reads it (units, buckets, label bounds,
-//! Prometheus names), the tests check it ([`Catalog::validate`]), and the operations package
-//! is generated from it. Nothing is declared twice.
+//! [`SpanSpec`]s and [`ErrorCodeSpec`]s naming [`Owner`]s, and the owners it declares; a
+//! [`Catalog`] gathers sections under one semantic version. The pipeline reads it (units,
+//! buckets, label bounds, Prometheus names), the tests check it ([`Catalog::validate`]), and
+//! the operations package (telemetry-ops) is generated from it. Nothing is declared twice.
+//! This module is a leaf: types and validation only, no signal of its own.
 //!
 //! ```
 //! use telemetry_core::catalog::*;
 //!
+//! const CORE_COMPILER: Owner = Owner {
+//!     id: "core-compiler",
+//!     description: "YAML contract, compiler, execution adapters, rendering",
+//! };
 //! const OUTCOME: LabelSpec = LabelSpec::enumerated("outcome", "How the compile ended.",
 //!     &["success", "warnings", "failed", "abandoned"]);
 //! const COMPILE_DURATION: MetricSpec = MetricSpec {
@@ -18,14 +23,14 @@
 //!     description: "Time to compile one dashboard contract.",
 //!     labels: &[OUTCOME],
 //!     buckets: &[0.01, 0.05, 0.1, 0.5, 1.0, 5.0],
-//!     owner: owners::CORE_COMPILER,
+//!     owner: CORE_COMPILER,
 //! };
 //! static SECTION: Section = Section {
 //!     surface: "compiler",
 //!     metrics: &[COMPILE_DURATION],
 //!     spans: &[],
 //!     error_codes: &[],
-//!     alerts: &[],
+//!     owners: &[CORE_COMPILER],
 //! };
 //! static CATALOG: Catalog = Catalog { version: "1.0.0", sections: &[&SECTION] };
 //! CATALOG.validate().unwrap();
@@ -33,12 +38,10 @@
 //! ```
 
 mod naming;
-mod objectives;
 pub mod owners;
 mod validate;
 
 pub use naming::{prometheus_label, prometheus_name, ucum_unit, unit_suffix};
-pub use objectives::{AlertSeverity, AlertSpec, Events, MatchOp, Matcher, Objective, Runbook};
 pub use owners::Owner;
 pub use validate::{CatalogViolation, CatalogViolations, Rule, MAX_LABEL_VALUES};
 
@@ -253,8 +256,9 @@ pub struct Section {
     pub spans: &'static [SpanSpec],
     /// Error codes.
     pub error_codes: &'static [ErrorCodeSpec],
-    /// Objectives and their alerts.
-    pub alerts: &'static [AlertSpec],
+    /// The owners this section declares: every owner its metrics, spans and error codes
+    /// name must be declared by a section of the same catalog.
+    pub owners: &'static [Owner],
 }
 
 /// The whole catalog: sections under one semantic version.
@@ -278,13 +282,6 @@ impl std::fmt::Debug for Catalog {
     }
 }
 
-#[derive(Serialize)]
-struct CatalogJson<'a> {
-    version: &'a str,
-    owners: Vec<owners::OwnerRecord>,
-    sections: &'a [&'static Section],
-}
-
 impl Catalog {
     /// Every metric, in section order.
     pub fn metrics(&self) -> impl Iterator<Item = &'static MetricSpec> + '_ {
@@ -294,11 +291,6 @@ impl Catalog {
     /// Every span, in section order.
     pub fn spans(&self) -> impl Iterator<Item = &'static SpanSpec> + '_ {
         self.sections.iter().flat_map(|s| s.spans.iter())
-    }
-
-    /// Every alert, in section order.
-    pub fn alerts(&self) -> impl Iterator<Item = &'static AlertSpec> + '_ {
-        self.sections.iter().flat_map(|s| s.alerts.iter())
     }
 
     /// Every error code, in section order.
@@ -311,195 +303,25 @@ impl Catalog {
         self.metrics().find(|m| m.name == name)
     }
 
-    /// The JSON form of the whole catalog, owners included, for tooling.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(&CatalogJson {
-            version: self.version,
-            owners: owners::records(),
-            sections: self.sections,
-        })
-        .expect("the catalog serialises: it holds only strings, numbers and enums")
-    }
-}
-
-impl Section {
-    /// The section's signals as a markdown table (metrics with their Prometheus names,
-    /// spans, error codes): each crate README carries this table, and a test keeps it equal
-    /// to the catalog.
-    pub fn markdown_table(&self) -> String {
-        let mut out = String::from(
-            "| signal | kind | unit | labels / attributes | owner | description |\n|---|---|---|---|---|---|\n",
-        );
-        for m in self.metrics {
-            let labels: Vec<String> = m
-                .labels
-                .iter()
-                .map(|l| match l.values {
-                    LabelValues::Enumerated(v) if v.len() <= 8 => {
-                        format!("`{}` ({})", l.key, v.join(", "))
-                    }
-                    LabelValues::Enumerated(v) => format!("`{}` ({} values)", l.key, v.len()),
-                    LabelValues::Bounded(n) => format!("`{}` (≤ {n})", l.key),
-                })
-                .collect();
-            out.push_str(&format!(
-                "| `{}`<br>`{}` | {} | `{}` | {} | {} | {} |\n",
-                m.name,
-                m.prometheus_name(),
-                match m.kind {
-                    InstrumentKind::Counter => "counter",
-                    InstrumentKind::Gauge => "gauge",
-                    InstrumentKind::Histogram => "histogram",
-                },
-                m.unit,
-                labels.join(", "),
-                m.owner.id,
-                m.description
-            ));
-        }
-        for sp in self.spans {
-            let attrs: Vec<String> = sp
-                .attributes
-                .iter()
-                .map(|a| format!("`{}`", a.key))
-                .collect();
-            out.push_str(&format!(
-                "| `{}` | span | | {} | {} | {} |\n",
-                sp.name,
-                attrs.join(", "),
-                sp.owner.id,
-                sp.description
-            ));
-        }
-        for e in self.error_codes {
-            out.push_str(&format!(
-                "| `{}` | error code | | {:?}, {}retryable, {:?} | {} | {} Next: {} |\n",
-                e.code,
-                e.class,
-                if e.retryable { "" } else { "not " },
-                e.severity,
-                e.owner.id,
-                e.summary,
-                e.remedy
-            ));
+    /// Every owner the sections declare, once each (by id), in section order.
+    pub fn owners(&self) -> Vec<&'static Owner> {
+        let mut out: Vec<&'static Owner> = Vec::new();
+        for owner in self.sections.iter().flat_map(|s| s.owners.iter()) {
+            if !out.iter().any(|o| o.id == owner.id) {
+                out.push(owner);
+            }
         }
         out
     }
-}
 
-/// Checks that `readme` holds `section`'s table between `<!-- signals:begin -->` and
-/// `<!-- signals:end -->`; the error shows the table to paste.
-///
-/// # Errors
-/// A message with the expected table when the README differs.
-pub fn check_readme_table(readme: &str, section: &Section) -> Result<(), String> {
-    let expected = section.markdown_table();
-    let found = readme
-        .split("<!-- signals:begin -->")
-        .nth(1)
-        .and_then(|rest| rest.split("<!-- signals:end -->").next())
-        .map(str::trim);
-    if found == Some(expected.trim()) {
-        Ok(())
-    } else {
-        Err(format!(
-            "the README's signal table differs from the {} catalog; put this between <!-- signals:begin --> and <!-- signals:end -->:\n\n{expected}",
-            section.surface
-        ))
+    /// The owner declared under `id`.
+    pub fn owner(&self, id: &str) -> Option<&'static Owner> {
+        self.sections
+            .iter()
+            .flat_map(|s| s.owners.iter())
+            .find(|o| o.id == id)
     }
 }
 
-/// telemetry-core's alerts: telemetry itself being lost.
-pub const CORE_ALERTS: &[AlertSpec] = &[
-    AlertSpec {
-        name: "TelemetryExportFailing",
-        objective: Objective::BrokenState {
-            events: Events {
-                metric: &crate::self_metrics::DROPPED_SPEC,
-                matchers: &[Matcher::eq("reason", "export_error")],
-            },
-            window: 900,
-        },
-        severity: AlertSeverity::Ticket,
-        owner: owners::OBSERVABILITY_PLATFORM,
-        summary: "Services are dropping telemetry because the OTLP collector rejects or does not answer.",
-        runbook: Runbook {
-            meaning: "Spans, logs or metrics from some services never reach the collector: dashboards and alerts on those services see less than happened.",
-            first_checks: &[
-                "Which service (service.name on the scrape target) and which signal is dropping?",
-                "Is the collector up and reachable from the service's network (its own health endpoint and logs)?",
-                "Did OTEL_EXPORTER_OTLP_* settings change with the last deploy?",
-            ],
-            mitigation: &[
-                "Restore the collector or point the services at a healthy one (OTEL_EXPORTER_OTLP_ENDPOINT).",
-                "If the collector rejects payloads, check its limits and the services' batch sizes (OTEL_BSP_MAX_EXPORT_BATCH_SIZE).",
-            ],
-            rollback: &["Roll back a collector or configuration change made just before the drops began."],
-            escalation: "observability-platform on-call, then the platform lead.",
-            user_message: "No user impact: some internal monitoring data is delayed.",
-        },
-    },
-    AlertSpec {
-        name: "TelemetryQueueOverflowing",
-        objective: Objective::BrokenState {
-            events: Events {
-                metric: &crate::self_metrics::DROPPED_SPEC,
-                matchers: &[Matcher::eq("reason", "queue_full")],
-            },
-            window: 900,
-        },
-        severity: AlertSeverity::Ticket,
-        owner: owners::OBSERVABILITY_PLATFORM,
-        summary: "A service produces telemetry faster than it can export it and drops the excess.",
-        runbook: Runbook {
-            meaning: "Some spans or log records of a busy service are dropped before export; traces of the busiest paths have gaps.",
-            first_checks: &[
-                "Which service and signal: dataface_telemetry_dropped_total by signal and reason.",
-                "Is the export slow (collector latency) or the volume new (a loop logging per row)?",
-            ],
-            mitigation: &[
-                "Lower the volume at the source (log level via DATAFACE_LOG, sampling via OTEL_TRACES_SAMPLER).",
-                "Raise OTEL_BSP_MAX_QUEUE_SIZE / OTEL_BLRP_MAX_QUEUE_SIZE within the service's memory budget.",
-            ],
-            rollback: &["Roll back the release that raised the telemetry volume."],
-            escalation: "observability-platform on-call, then the owning team of the service.",
-            user_message: "No user impact: some internal monitoring data is incomplete.",
-        },
-    },
-];
-
-/// telemetry-core's own section: the pipeline's self-metrics and release identity.
-pub static CORE_SECTION: Section = Section {
-    surface: "telemetry",
-    metrics: &[
-        crate::self_metrics::ATTEMPTED_SPEC,
-        crate::self_metrics::EXPORTED_SPEC,
-        crate::self_metrics::DROPPED_SPEC,
-        crate::self_metrics::CONFIG_WARNINGS_SPEC,
-        crate::self_metrics::CARDINALITY_OVERFLOW_SPEC,
-        crate::release::BUILD_INFO_SPEC,
-    ],
-    spans: &[],
-    error_codes: &[],
-    alerts: CORE_ALERTS,
-};
-
-/// The catalog of telemetry-core alone (what `init` knows without a product catalog).
-pub static CORE_CATALOG: Catalog = Catalog {
-    version: "0.1.0",
-    sections: &[&CORE_SECTION],
-};
 #[cfg(test)]
 mod tests;
-
-#[cfg(test)]
-mod readme {
-    #[test]
-    fn the_readme_signal_table_matches_the_catalog() {
-        if let Err(e) =
-            super::check_readme_table(include_str!("../../README.md"), &super::CORE_SECTION)
-        {
-            panic!("{e}");
-        }
-    }
-}

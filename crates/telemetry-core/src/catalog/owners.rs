@@ -1,4 +1,10 @@
-//! The owners every metric, span, error code and alert names: support routing keys.
+//! Owners: the teams that answer for signals, used as support routing keys.
+//!
+//! telemetry-core names no product team: each surface declares its owners in its own
+//! catalog section ([`Section::owners`](super::Section::owners)), and
+//! [`Catalog::validate`](super::Catalog::validate) checks every owner a metric, span or
+//! error code names against the owners its catalog's sections declare. telemetry-core
+//! declares only [`OBSERVABILITY_PLATFORM`], the owner of its own self-metrics.
 
 use serde::{Serialize, Serializer};
 
@@ -17,66 +23,8 @@ impl Serialize for Owner {
     }
 }
 
-/// YAML contract, compiler, execution adapters, rendering, releases.
-pub const CORE_COMPILER: Owner = Owner {
-    id: "core-compiler",
-    description:
-        "YAML contract, compiler and normalizer, execution adapters, rendering, core releases",
-};
-/// The context catalog and what it serves to dashboards, MCP and the IDE.
-pub const CONTEXT_CATALOG: Owner = Owner {
-    id: "context-catalog",
-    description: "Context catalog: schema resolution, freshness, AI context payloads, enrichment",
-};
-/// The warehouse profiler and inspector reports.
-pub const INSPECT_PROFILER: Owner = Owner {
-    id: "inspect-profiler",
-    description: "Warehouse profiling, semantic type detection, inspector reports",
-};
-/// The hosted Cloud Suite.
-pub const CLOUD_SUITE: Owner = Owner {
-    id: "cloud-suite",
-    description: "Accounts, project provisioning and lifecycle, quotas",
-};
-/// Deployments, webhooks and custom domains.
-pub const INTEGRATIONS_PLATFORM: Owner = Owner {
-    id: "integrations-platform",
-    description: "GCP deployments, Fivetran webhooks, custom domains and TLS",
-};
-/// Charges that fail to record.
-pub const BILLING: Owner = Owner {
-    id: "billing",
-    description: "Billing events and charges that must never be lost",
-};
-/// This instrumentation layer itself.
+/// This instrumentation layer itself: the owner of telemetry-core's own signals.
 pub const OBSERVABILITY_PLATFORM: Owner = Owner {
     id: "observability-platform",
     description: "The telemetry pipeline: export, drops, configuration, cardinality",
 };
-
-/// Every known owner.
-pub const ALL: &[Owner] = &[
-    CORE_COMPILER,
-    CONTEXT_CATALOG,
-    INSPECT_PROFILER,
-    CLOUD_SUITE,
-    INTEGRATIONS_PLATFORM,
-    BILLING,
-    OBSERVABILITY_PLATFORM,
-];
-
-/// Full owner records, for the catalog's JSON form.
-#[derive(Serialize)]
-pub(crate) struct OwnerRecord {
-    id: &'static str,
-    description: &'static str,
-}
-
-pub(crate) fn records() -> Vec<OwnerRecord> {
-    ALL.iter()
-        .map(|o| OwnerRecord {
-            id: o.id,
-            description: o.description,
-        })
-        .collect()
-}

@@ -1,11 +1,16 @@
 use super::*;
-use serde_json::Value;
 use std::collections::HashSet;
 
 // ---------------------------------------------------------------------------------------
 // Fixtures. A catalog holds `'static` data only: the valid fixture is a `static`, and each
 // test that needs a variation leaks its own section (a few bytes per test).
 // ---------------------------------------------------------------------------------------
+
+/// The owner the fixture's entries name, declared by its section.
+const CORE_COMPILER: Owner = Owner {
+    id: "core-compiler",
+    description: "YAML contract, compiler, execution adapters, rendering",
+};
 
 const OUTCOME: LabelSpec = LabelSpec::enumerated(
     "outcome",
@@ -22,7 +27,7 @@ const ERRORS: MetricSpec = MetricSpec {
     description: "Compiles that ended in an error.",
     labels: &[OUTCOME],
     buckets: &[],
-    owner: owners::CORE_COMPILER,
+    owner: CORE_COMPILER,
 };
 
 /// A gauge with a bounded label.
@@ -33,7 +38,7 @@ const QUEUE_DEPTH: MetricSpec = MetricSpec {
     description: "Compile jobs waiting to run.",
     labels: &[CONSUMER],
     buckets: &[],
-    owner: owners::CORE_COMPILER,
+    owner: CORE_COMPILER,
 };
 
 /// A histogram with ascending buckets.
@@ -44,7 +49,7 @@ const DURATION: MetricSpec = MetricSpec {
     description: "Time to compile one dashboard contract.",
     labels: &[OUTCOME],
     buckets: &[0.01, 0.05, 0.1, 0.5, 1.0, 5.0],
-    owner: owners::CORE_COMPILER,
+    owner: CORE_COMPILER,
 };
 
 /// A span with a semantic-convention attribute and a `dataface.*` one.
@@ -63,7 +68,7 @@ const COMPILE_SPAN: SpanSpec = SpanSpec {
             description: "The dashboard being compiled.",
         },
     ],
-    owner: owners::CORE_COMPILER,
+    owner: CORE_COMPILER,
 };
 
 const UNKNOWN_QUERY: ErrorCodeSpec = ErrorCodeSpec {
@@ -72,7 +77,7 @@ const UNKNOWN_QUERY: ErrorCodeSpec = ErrorCodeSpec {
     class: ErrorClass::User,
     retryable: false,
     severity: Severity::Error,
-    owner: owners::CORE_COMPILER,
+    owner: CORE_COMPILER,
     summary: "The dashboard names a query that is not defined.",
     remedy: "Define the query or fix its name in the dashboard contract.",
 };
@@ -82,7 +87,7 @@ static FIXTURE_SECTION: Section = Section {
     metrics: &[ERRORS, QUEUE_DEPTH, DURATION],
     spans: &[COMPILE_SPAN],
     error_codes: &[UNKNOWN_QUERY],
-    alerts: &[],
+    owners: &[CORE_COMPILER],
 };
 
 static FIXTURE: Catalog = Catalog {
@@ -90,7 +95,7 @@ static FIXTURE: Catalog = Catalog {
     sections: &[&FIXTURE_SECTION],
 };
 
-/// An owner that is not in `owners::ALL`.
+/// An owner no section of the fixture declares.
 const NOBODY: Owner = Owner {
     id: "nobody",
     description: "x",
@@ -120,7 +125,7 @@ fn catalog(
         metrics: leak(metrics),
         spans: leak(spans),
         error_codes: leak(error_codes),
-        alerts: &[],
+        owners: &[CORE_COMPILER],
     }));
     Catalog {
         version,
@@ -269,40 +274,6 @@ fn fixture_covers_every_kind_of_entry() {
 }
 
 #[test]
-fn core_catalog_is_valid() {
-    expect_valid(&CORE_CATALOG, "CORE_CATALOG");
-}
-
-#[test]
-fn core_catalog_holds_the_self_metrics_and_build_info() {
-    for name in [
-        crate::self_metrics::ATTEMPTED,
-        crate::self_metrics::EXPORTED,
-        crate::self_metrics::DROPPED,
-        crate::self_metrics::CONFIG_WARNINGS,
-        crate::self_metrics::CARDINALITY_OVERFLOW,
-        crate::release::BUILD_INFO,
-    ] {
-        let m = CORE_CATALOG
-            .metric(name)
-            .unwrap_or_else(|| panic!("{name} is not in CORE_CATALOG"));
-        assert_eq!(m.owner, owners::OBSERVABILITY_PLATFORM, "{name}");
-    }
-    assert_eq!(CORE_CATALOG.metrics().count(), 6);
-    assert_eq!(
-        CORE_CATALOG
-            .metric(crate::self_metrics::DROPPED)
-            .unwrap()
-            .prometheus_name(),
-        "dataface_telemetry_dropped_total"
-    );
-    assert_eq!(
-        crate::release::BUILD_INFO_SPEC.prometheus_name(),
-        "dataface_build_info"
-    );
-}
-
-#[test]
 fn catalog_accessors_find_entries() {
     assert_eq!(FIXTURE.metric("dataface.compile.duration"), Some(&DURATION));
     assert_eq!(FIXTURE.metric("dataface.compile.nothing"), None);
@@ -344,14 +315,14 @@ fn duplicate_metric_name_across_sections_is_rejected() {
         metrics: &[ERRORS],
         spans: &[],
         error_codes: &[],
-        alerts: &[],
+        owners: &[CORE_COMPILER],
     };
     static B: Section = Section {
         surface: "b",
         metrics: &[ERRORS],
         spans: &[],
         error_codes: &[],
-        alerts: &[],
+        owners: &[CORE_COMPILER],
     };
     static C: Catalog = Catalog {
         version: "1.0.0",
@@ -693,25 +664,113 @@ fn unknown_owner_on_an_error_code_is_rejected() {
 }
 
 #[test]
-fn every_known_owner_is_accepted() {
-    for owner in owners::ALL {
-        let c = catalog(
-            "1.0.0",
-            vec![MetricSpec {
-                owner: *owner,
-                ..ERRORS
-            }],
-            vec![SpanSpec {
-                owner: *owner,
-                ..COMPILE_SPAN
-            }],
-            vec![ErrorCodeSpec {
-                owner: *owner,
-                ..UNKNOWN_QUERY
-            }],
-        );
-        expect_valid(&c, &format!("owner {}", owner.id));
-    }
+fn an_owner_declared_by_another_section_of_the_catalog_is_accepted() {
+    const BILLING: Owner = Owner {
+        id: "billing",
+        description: "Billing events and charges",
+    };
+    static OWNERS_ONLY: Section = Section {
+        surface: "billing",
+        metrics: &[],
+        spans: &[],
+        error_codes: &[],
+        owners: &[BILLING],
+    };
+    let c = catalog(
+        "1.0.0",
+        vec![MetricSpec {
+            owner: BILLING,
+            ..ERRORS
+        }],
+        vec![SpanSpec {
+            owner: BILLING,
+            ..COMPILE_SPAN
+        }],
+        vec![ErrorCodeSpec {
+            owner: BILLING,
+            ..UNKNOWN_QUERY
+        }],
+    );
+    let mut sections = c.sections.to_vec();
+    sections.push(&OWNERS_ONLY);
+    let c = Catalog {
+        version: "1.0.0",
+        sections: leak(sections),
+    };
+    expect_valid(&c, "an owner declared by the billing section");
+    let ids: Vec<_> = c.owners().iter().map(|o| o.id).collect();
+    assert_eq!(ids, ["core-compiler", "billing"]);
+    assert_eq!(c.owner("billing"), Some(&BILLING));
+    assert_eq!(c.owner("nobody"), None);
+}
+
+#[test]
+fn an_unknown_owner_names_the_entry_the_owner_and_the_declared_ones() {
+    let c = catalog_with(MetricSpec {
+        owner: NOBODY,
+        ..ERRORS
+    });
+    let errors = expect_only_violation(&c, &metric_entry(ERRORS.name), Rule::KnownOwner);
+    let shown = errors[0].to_string();
+    assert!(
+        shown.contains("\"nobody\"") && shown.contains("declared: core-compiler"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn an_owner_declared_differently_by_two_sections_is_rejected() {
+    static A: Section = Section {
+        surface: "a",
+        metrics: &[],
+        spans: &[],
+        error_codes: &[],
+        owners: &[CORE_COMPILER],
+    };
+    static B: Section = Section {
+        surface: "b",
+        metrics: &[],
+        spans: &[],
+        error_codes: &[],
+        owners: &[Owner {
+            id: "core-compiler",
+            description: "Someone else's words",
+        }],
+    };
+    static C: Catalog = Catalog {
+        version: "1.0.0",
+        sections: &[&A, &B],
+    };
+    let errors =
+        expect_only_violation(&C, "owner \"core-compiler\" of section b", Rule::KnownOwner);
+    assert!(errors[0].detail.contains("section a"), "{}", errors[0]);
+    // The same declaration twice is one owner.
+    static D: Catalog = Catalog {
+        version: "1.0.0",
+        sections: &[&A, &A],
+    };
+    assert_eq!(D.owners().len(), 1);
+}
+
+#[test]
+fn an_owner_id_outside_kebab_case_or_without_description_is_rejected() {
+    static S: Section = Section {
+        surface: "s",
+        metrics: &[],
+        spans: &[],
+        error_codes: &[],
+        owners: &[Owner {
+            id: "Core_Compiler",
+            description: " ",
+        }],
+    };
+    static C: Catalog = Catalog {
+        version: "1.0.0",
+        sections: &[&S],
+    };
+    let entry = "owner \"Core_Compiler\" of section s";
+    expect_violation(&C, entry, Rule::KeyConvention);
+    expect_violation(&C, entry, Rule::Documented);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1244,14 +1303,6 @@ fn metric_spec_prometheus_name_uses_its_unit_and_kind() {
         DURATION.prometheus_name(),
         "dataface_compile_duration_seconds"
     );
-    for m in CORE_CATALOG.metrics() {
-        assert_eq!(
-            m.prometheus_name(),
-            prometheus_name(m.name, m.unit, m.kind),
-            "{}",
-            m.name
-        );
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1280,134 +1331,4 @@ fn metric_max_series_is_the_product_of_its_labels() {
     assert_eq!(m.max_series(), 4 * 9 * 2);
     assert_eq!(labelled(vec![]).max_series(), 1, "no labels: one series");
     assert_eq!(DURATION.max_series(), 4);
-    let dropped = CORE_CATALOG.metric(crate::self_metrics::DROPPED).unwrap();
-    assert_eq!(
-        dropped.max_series(),
-        4 * 4,
-        "signal (3 + other) x reason (3 + other)"
-    );
-}
-
-// ---------------------------------------------------------------------------------------
-// JSON form.
-// ---------------------------------------------------------------------------------------
-
-fn parse(json: &str) -> Value {
-    serde_json::from_str(json).unwrap_or_else(|e| panic!("to_json is not JSON ({e}):\n{json}"))
-}
-
-fn find<'a>(items: &'a Value, field: &str, value: &str) -> &'a Value {
-    items
-        .as_array()
-        .expect("an array")
-        .iter()
-        .find(|item| item[field] == value)
-        .unwrap_or_else(|| panic!("no item with {field} = {value:?} in {items}"))
-}
-
-#[test]
-fn core_catalog_json_has_version_owners_and_sections() {
-    let json = parse(&CORE_CATALOG.to_json());
-    assert_eq!(json["version"], CORE_CATALOG.version);
-
-    let owners_json = json["owners"].as_array().expect("owners is an array");
-    assert_eq!(owners_json.len(), owners::ALL.len());
-    for o in owners_json {
-        assert!(o["id"].is_string(), "{o}");
-        assert!(
-            o["description"].as_str().is_some_and(|d| !d.is_empty()),
-            "{o}"
-        );
-    }
-    let ids: HashSet<_> = owners_json
-        .iter()
-        .filter_map(|o| o["id"].as_str())
-        .collect();
-    for owner in owners::ALL {
-        assert!(
-            ids.contains(owner.id),
-            "owner {} missing from {ids:?}",
-            owner.id
-        );
-        let record = find(&json["owners"], "id", owner.id);
-        assert_eq!(record["description"], owner.description);
-    }
-
-    let sections = json["sections"].as_array().expect("sections is an array");
-    assert_eq!(sections.len(), 1);
-    let section = &sections[0];
-    assert_eq!(section["surface"], "telemetry");
-    let metrics = section["metrics"].as_array().expect("metrics is an array");
-    assert_eq!(metrics.len(), CORE_SECTION.metrics.len());
-    for m in metrics {
-        assert_eq!(m["owner"], "observability-platform", "{m}");
-        assert!(
-            matches!(m["kind"].as_str(), Some("counter" | "gauge" | "histogram")),
-            "{m}"
-        );
-        assert!(m["buckets"].is_array(), "{m}");
-    }
-
-    let dropped = find(&section["metrics"], "name", crate::self_metrics::DROPPED);
-    assert_eq!(dropped["kind"], "counter");
-    assert_eq!(dropped["unit"], "{item}");
-    let signal = find(&dropped["labels"], "key", "signal");
-    assert_eq!(
-        signal["values"],
-        serde_json::json!({ "enumerated": ["traces", "metrics", "logs"] })
-    );
-    assert!(signal["description"].is_string());
-
-    let overflow = find(
-        &section["metrics"],
-        "name",
-        crate::self_metrics::CARDINALITY_OVERFLOW,
-    );
-    let metric_label = find(&overflow["labels"], "key", "metric");
-    assert_eq!(
-        metric_label["values"],
-        serde_json::json!({ "bounded": 256 })
-    );
-
-    let build_info = find(&section["metrics"], "name", crate::release::BUILD_INFO);
-    assert_eq!(build_info["kind"], "gauge");
-    assert_eq!(section["spans"], serde_json::json!([]));
-    assert_eq!(section["error_codes"], serde_json::json!([]));
-}
-
-#[test]
-fn fixture_json_serialises_spans_error_codes_and_buckets() {
-    let json = parse(&FIXTURE.to_json());
-    assert_eq!(json["version"], "1.2.3");
-    let section = &json["sections"][0];
-    assert_eq!(section["surface"], "compiler");
-
-    let duration = find(&section["metrics"], "name", DURATION.name);
-    assert_eq!(duration["kind"], "histogram");
-    assert_eq!(duration["unit"], "s");
-    assert_eq!(
-        duration["buckets"],
-        serde_json::json!([0.01, 0.05, 0.1, 0.5, 1.0, 5.0])
-    );
-    assert_eq!(duration["owner"], owners::CORE_COMPILER.id);
-
-    let depth = find(&section["metrics"], "name", QUEUE_DEPTH.name);
-    assert_eq!(depth["kind"], "gauge");
-    assert_eq!(
-        find(&depth["labels"], "key", "dataface.consumer")["values"],
-        serde_json::json!({ "bounded": 8 })
-    );
-
-    let span = find(&section["spans"], "name", COMPILE_SPAN.name);
-    assert_eq!(span["owner"], "core-compiler");
-    let error_type = find(&span["attributes"], "key", "error.type");
-    assert_eq!(error_type["requirement"], "conditionally_required");
-
-    let code = find(&section["error_codes"], "code", UNKNOWN_QUERY.code);
-    assert_eq!(code["class"], "user");
-    assert_eq!(code["severity"], "error");
-    assert_eq!(code["retryable"], false);
-    assert_eq!(code["owner"], "core-compiler");
-    assert_eq!(code["surface"], "compiler");
-    assert_eq!(code["remedy"], UNKNOWN_QUERY.remedy);
 }

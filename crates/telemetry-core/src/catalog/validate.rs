@@ -1,7 +1,7 @@
 //! `Catalog::validate`: every rule a catalog must keep, each violation named by entry and rule.
 
-use super::{Catalog, InstrumentKind, LabelValues, MetricSpec};
-use std::collections::HashSet;
+use super::{Catalog, InstrumentKind, LabelValues, MetricSpec, Owner};
+use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 
 /// A rule of the catalog.
@@ -15,7 +15,8 @@ pub enum Rule {
     UcumUnit,
     /// Label and attribute keys follow the conventions.
     KeyConvention,
-    /// Every owner is a known owner.
+    /// Every owner a metric, span or error code names is declared by a section of the
+    /// catalog, and sections declaring the same owner agree on it.
     KnownOwner,
     /// Histograms have ascending, finite buckets; other kinds have none.
     Buckets,
@@ -25,9 +26,6 @@ pub enum Rule {
     Documented,
     /// The catalog version is a semantic version.
     SemanticVersion,
-    /// An alert's objective reads declared metrics of the right kind, with declared labels
-    /// and values, and a latency threshold on a bucket boundary.
-    Objective,
 }
 
 impl Rule {
@@ -37,12 +35,11 @@ impl Rule {
             Rule::NamingConvention => "names are dotted lower_snake segments starting with `dataface.`, without a unit or `total` in them",
             Rule::UcumUnit => "units are UCUM: s, ms, us, ns, min, h, d, By, KiBy, MiBy, GiBy, bit, 1, %, {annotation}, or X/Y",
             Rule::KeyConvention => "keys are lower_snake, or dotted with a semantic-convention namespace or `dataface.`",
-            Rule::KnownOwner => "owners must be one of telemetry_core::catalog::owners::ALL",
+            Rule::KnownOwner => "owners must be declared in the `owners` of a section of the same catalog (the surface's catalog.rs declares its teams), the same way everywhere",
             Rule::Buckets => "histograms need ascending, finite buckets; counters and gauges take none",
             Rule::BoundedLabels => "metric labels must be bounded and never an identifier (ids, names of domains, tables, users) — put those on spans and logs",
             Rule::Documented => "every entry needs a description (error codes: a summary and a remedy)",
             Rule::SemanticVersion => "the catalog version is MAJOR.MINOR.PATCH",
-            Rule::Objective => "objectives read catalog metrics of the right kind with declared labels and values; latency thresholds sit on a bucket boundary; targets lie strictly between 0 and 1",
         }
     }
 }
@@ -241,7 +238,7 @@ impl Catalog {
                 "not MAJOR.MINOR.PATCH".into(),
             );
         }
-        let owners: HashSet<_> = super::owners::ALL.iter().map(|o| o.id).collect();
+        let owners = self.owner_ids(&mut err);
         let mut names = HashSet::new();
         let mut prom_names = HashSet::new();
         for m in self.metrics() {
@@ -281,7 +278,7 @@ impl Catalog {
                 err(
                     entry.clone(),
                     Rule::KnownOwner,
-                    format!("unknown owner {:?}", s.owner.id),
+                    unknown_owner(s.owner.id, &owners),
                 );
             }
             let mut keys = HashSet::new();
@@ -329,7 +326,7 @@ impl Catalog {
                 err(
                     entry.clone(),
                     Rule::KnownOwner,
-                    format!("unknown owner {:?}", e.owner.id),
+                    unknown_owner(e.owner.id, &owners),
                 );
             }
             if e.summary.trim().is_empty() || e.remedy.trim().is_empty() {
@@ -340,46 +337,6 @@ impl Catalog {
                 );
             }
         }
-        let mut alert_names = HashSet::new();
-        for a in self.alerts() {
-            let entry = format!("alert {}", a.name);
-            if !alert_names.insert(a.name) {
-                err(entry.clone(), Rule::UniqueName, "declared twice".into());
-            }
-            let camel = a.name.starts_with(|c: char| c.is_ascii_uppercase())
-                && a.name.chars().all(|c| c.is_ascii_alphanumeric());
-            if !camel {
-                err(
-                    entry.clone(),
-                    Rule::NamingConvention,
-                    "alert names are UpperCamelCase".into(),
-                );
-            }
-            if !owners.contains(a.owner.id) {
-                err(
-                    entry.clone(),
-                    Rule::KnownOwner,
-                    format!("unknown owner {:?}", a.owner.id),
-                );
-            }
-            let r = &a.runbook;
-            if a.summary.trim().is_empty()
-                || r.meaning.trim().is_empty()
-                || r.first_checks.is_empty()
-                || r.mitigation.is_empty()
-                || r.escalation.trim().is_empty()
-                || r.user_message.trim().is_empty()
-            {
-                err(
-                    entry.clone(),
-                    Rule::Documented,
-                    "needs a summary and a runbook: meaning, first checks, mitigation, escalation and a user message".into(),
-                );
-            }
-            for problem in objective_problems(self, &a.objective) {
-                err(entry.clone(), Rule::Objective, problem);
-            }
-        }
         if errors.is_empty() {
             Ok(())
         } else {
@@ -388,122 +345,66 @@ impl Catalog {
     }
 }
 
-fn objective_problems(catalog: &Catalog, o: &super::Objective) -> Vec<String> {
-    use super::{InstrumentKind::*, Objective};
-    let mut out = Vec::new();
-    for (metric, matchers) in o.selectors() {
-        match catalog.metric(metric.name) {
-            Some(declared) if declared == metric => {}
-            Some(_) => out.push(format!(
-                "reads {} as declared elsewhere, not as this catalog declares it",
-                metric.name
-            )),
-            None => out.push(format!(
-                "reads {}, which the catalog does not declare",
-                metric.name
-            )),
-        }
-        for m in matchers {
-            match metric.label(m.label) {
-                None => out.push(format!(
-                    "matches label {:?}, which {} does not declare",
-                    m.label, metric.name
-                )),
-                Some(l) => {
-                    if let LabelValues::Enumerated(values) = l.values {
-                        if !values.contains(&m.value) {
-                            out.push(format!(
-                                "matches {}={:?}, outside the declared values of {}",
-                                m.label, m.value, metric.name
-                            ));
-                        }
-                    }
+impl Catalog {
+    /// The ids of the owners the sections declare; reports owners declared differently by
+    /// two sections and owners without an id or a description.
+    fn owner_ids(&self, err: &mut impl FnMut(String, Rule, String)) -> BTreeSet<&'static str> {
+        let mut seen: Vec<(&'static str, &Owner)> = Vec::new();
+        for section in self.sections {
+            for owner in section.owners {
+                let entry = format!("owner {:?} of section {}", owner.id, section.surface);
+                if !is_owner_id(owner.id) {
+                    err(
+                        entry.clone(),
+                        Rule::KeyConvention,
+                        "owner ids are lower-kebab (`core-compiler`)".into(),
+                    );
+                }
+                if owner.description.trim().is_empty() {
+                    err(entry.clone(), Rule::Documented, "no description".into());
+                }
+                match seen.iter().find(|(_, o)| o.id == owner.id) {
+                    Some((first, o)) if *o != owner => err(
+                        entry,
+                        Rule::KnownOwner,
+                        format!(
+                            "declared differently by section {first}: declare each owner once the same way"
+                        ),
+                    ),
+                    Some(_) => {}
+                    None => seen.push((section.surface, owner)),
                 }
             }
         }
+        seen.into_iter().map(|(_, o)| o.id).collect()
     }
-    let kind_is =
-        |metric: &MetricSpec, kinds: &[InstrumentKind], what: &str, out: &mut Vec<String>| {
-            if !kinds.contains(&metric.kind) {
-                out.push(format!("{} is a {:?}; {what}", metric.name, metric.kind));
-            }
-        };
-    let target_ok = |t: f64, out: &mut Vec<String>| {
-        if !(t > 0.0 && t < 1.0) {
-            out.push(format!("target {t} is not strictly between 0 and 1"));
+}
+
+fn is_owner_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|seg| {
+            seg.starts_with(|c: char| c.is_ascii_lowercase())
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+}
+
+fn unknown_owner(id: &str, owners: &BTreeSet<&str>) -> String {
+    format!(
+        "unknown owner {id:?}: no section of this catalog declares it (declared: {}); add it to the `owners` of the section that answers for it",
+        if owners.is_empty() {
+            "none".to_owned()
+        } else {
+            owners.iter().copied().collect::<Vec<_>>().join(", ")
         }
-    };
-    match o {
-        Objective::ErrorRatio { bad, total, target } => {
-            for m in [bad.metric, total.metric] {
-                kind_is(
-                    m,
-                    &[Counter, Histogram],
-                    "a ratio counts events (counters or histogram counts)",
-                    &mut out,
-                );
-            }
-            target_ok(*target, &mut out);
-        }
-        Objective::Latency {
-            histogram,
-            threshold,
-            target,
-            ..
-        } => {
-            kind_is(
-                histogram,
-                &[Histogram],
-                "a latency objective needs a histogram",
-                &mut out,
-            );
-            if !histogram.buckets.contains(threshold) {
-                out.push(format!(
-                    "threshold {threshold} lies between the buckets of {} ({:?}): put it on a boundary",
-                    histogram.name, histogram.buckets
-                ));
-            }
-            target_ok(*target, &mut out);
-        }
-        Objective::Freshness { timestamp, .. } | Objective::Expiry { timestamp, .. } => {
-            kind_is(timestamp, &[Gauge], "a timestamp is a gauge", &mut out);
-            if timestamp.unit != "s" {
-                out.push(format!(
-                    "{} has unit {:?}; a timestamp is in seconds (`s`)",
-                    timestamp.name, timestamp.unit
-                ));
-            }
-        }
-        Objective::BrokenState { events, window } => {
-            kind_is(
-                events.metric,
-                &[Counter],
-                "a broken state is a counter that must not move",
-                &mut out,
-            );
-            if *window == 0 {
-                out.push("a zero look-back window".into());
-            }
-        }
-        Objective::Absence { for_seconds, .. } => {
-            if *for_seconds == 0 {
-                out.push("a zero absence duration".into());
-            }
-        }
-        Objective::Threshold { gauge, max, .. } => {
-            kind_is(gauge, &[Gauge], "a threshold applies to a gauge", &mut out);
-            if !max.is_finite() {
-                out.push("the threshold is not finite".into());
-            }
-        }
-    }
-    out
+    )
 }
 
 fn check_metric(
     m: &MetricSpec,
     entry: &str,
-    owners: &HashSet<&str>,
+    owners: &BTreeSet<&str>,
     err: &mut impl FnMut(String, Rule, String),
 ) {
     let e = || entry.to_owned();
@@ -532,11 +433,7 @@ fn check_metric(
         err(e(), Rule::Documented, "no description".into());
     }
     if !owners.contains(m.owner.id) {
-        err(
-            e(),
-            Rule::KnownOwner,
-            format!("unknown owner {:?}", m.owner.id),
-        );
+        err(e(), Rule::KnownOwner, unknown_owner(m.owner.id, owners));
     }
     match m.kind {
         InstrumentKind::Histogram => {

@@ -39,7 +39,7 @@ impl Context<'_> {
 
     /// The metrics of telemetry-core's own section and of the configured catalog.
     pub(super) fn specs(&self) -> super::metric_layers::Specs {
-        let mut catalogs = vec![&crate::catalog::CORE_CATALOG];
+        let mut catalogs = vec![&crate::signals::CORE_CATALOG];
         catalogs.extend(self.config.catalog);
         super::metric_layers::Specs::new(&catalogs)
     }

@@ -329,11 +329,11 @@ mod tests {
                 LabelSpec::enumerated("outcome", "How it ended.", &["success", "failed"]),
             ],
             buckets: &[],
-            owner: owners::CORE_COMPILER,
+            owner: owners::OBSERVABILITY_PLATFORM,
         }],
         spans: &[],
         error_codes: &[],
-        alerts: &[],
+        owners: &[owners::OBSERVABILITY_PLATFORM],
     };
     static CATALOG: Catalog = Catalog {
         version: "1.0.0",

@@ -1,0 +1,86 @@
+//! A share of a histogram's samples under a bound, alerted by burn rates.
+
+use super::{kind_is, metric_name, target_ok, Alerting, Matcher, ObjectiveKind, Selector};
+use crate::promql::{format_bound, selector, trim_float};
+use serde::Serialize;
+use telemetry_core::catalog::{InstrumentKind, MetricSpec};
+
+/// A share of a histogram's samples at or under `threshold` (which must be one of its
+/// buckets), alerted like [`ErrorRatio`](super::ErrorRatio).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Latency {
+    /// The histogram.
+    #[serde(serialize_with = "metric_name")]
+    pub histogram: &'static MetricSpec,
+    /// Label matchers.
+    pub matchers: &'static [Matcher],
+    /// The bound, one of the histogram's buckets.
+    pub threshold: f64,
+    /// The share of samples that must be at or under the bound, e.g. 0.95.
+    pub target: f64,
+}
+
+impl ObjectiveKind for Latency {
+    fn name(&self) -> &'static str {
+        "latency"
+    }
+
+    fn selectors(&self) -> Vec<Selector> {
+        vec![(self.histogram, self.matchers)]
+    }
+
+    fn alerting(&self) -> Alerting<'_> {
+        Alerting::BurnRate {
+            target: self.target,
+            bad_ratio: Box::new(|window| {
+                let name = self.histogram.prometheus_name();
+                let le = format_bound(self.threshold);
+                format!(
+                    "1 - (\n  sum(rate({name}_bucket{}[{window}]))\n  /\n  sum(rate({name}_count{}[{window}]))\n)",
+                    selector(self.matchers, &[("le", le)]),
+                    selector(self.matchers, &[]),
+                )
+            }),
+        }
+    }
+
+    fn objective_text(&self) -> String {
+        format!(
+            "Objective: {}% of samples at or under {}.",
+            trim_float(self.target * 100.0),
+            format_bound(self.threshold)
+        )
+    }
+
+    fn value_text(&self) -> &'static str {
+        "Bad-event ratio over the long window: {{ $value | humanizePercentage }}."
+    }
+
+    fn runbook_line(&self) -> String {
+        format!(
+            "{}% of `{}` samples at or under {} ({}).",
+            trim_float(self.target * 100.0),
+            self.histogram.prometheus_name(),
+            format_bound(self.threshold),
+            self.histogram.unit
+        )
+    }
+
+    fn problems(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        kind_is(
+            self.histogram,
+            &[InstrumentKind::Histogram],
+            "a latency objective needs a histogram",
+            &mut out,
+        );
+        if !self.histogram.buckets.contains(&self.threshold) {
+            out.push(format!(
+                "threshold {} lies between the buckets of {} ({:?}): put it on a boundary",
+                self.threshold, self.histogram.name, self.histogram.buckets
+            ));
+        }
+        target_ok(self.target, &mut out);
+        out
+    }
+}
