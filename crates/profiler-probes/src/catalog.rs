@@ -2,30 +2,11 @@
 
 use crate::{Outcome, ProfileError, ReportOutcome, SemanticType, Verdict, WarehouseType};
 use telemetry_core::catalog::{
-    owners, AlertSeverity, AlertSpec, AttributeSpec, Events, InstrumentKind, LabelSpec, Matcher,
-    MetricSpec, Objective, Requirement, Runbook, Section, SpanSpec,
+    owners, AlertSeverity, AlertSpec, AttributeSpec, Events, InstrumentKind, Matcher, MetricSpec,
+    Objective, Requirement, Runbook, Section, SpanSpec,
 };
-
-const WAREHOUSE_TYPE: LabelSpec = LabelSpec::enumerated(
-    "warehouse_type",
-    "Kind of warehouse profiled (declared kinds, else `other`).",
-    WarehouseType::VALUES,
-);
-const RUN_OUTCOME: LabelSpec = LabelSpec::enumerated(
-    "outcome",
-    "How the profiling run ended; a run past its deadline is `timeout` even if it finished later.",
-    Outcome::VALUES,
-);
-const ERROR_TYPE: LabelSpec = LabelSpec::enumerated(
-    "error.type",
-    "The profiler error code.",
-    ProfileError::CODES,
-);
-const SEMANTIC_TYPE: LabelSpec = LabelSpec::enumerated(
-    "semantic_type",
-    "Semantic type detected on a column (declared types, else `other`).",
-    SemanticType::VALUES,
-);
+use telemetry_core::errors::ERROR_TYPE_ATTR;
+use telemetry_core::probe::ABANDONED_ATTR;
 
 /// Profiling runs take seconds on small tables and tens of minutes on large warehouses.
 const RUN_SECONDS: &[f64] = &[
@@ -40,7 +21,7 @@ pub const RUN_DURATION: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "s",
     description: "Time to profile one table, by warehouse type and outcome (success, failure, timeout, cancelled, abandoned); its count is the run rate.",
-    labels: &[WAREHOUSE_TYPE, RUN_OUTCOME],
+    labels: &[WarehouseType::LABEL, Outcome::LABEL],
     buckets: RUN_SECONDS,
     owner: owners::INSPECT_PROFILER,
 };
@@ -50,7 +31,7 @@ pub const RUN_ERRORS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{error}",
     description: "Profiling runs that failed or timed out (`profile_warehouse_timeout`), by warehouse type and error code.",
-    labels: &[WAREHOUSE_TYPE, ERROR_TYPE],
+    labels: &[WarehouseType::LABEL, ProfileError::LABEL],
     buckets: &[],
     owner: owners::INSPECT_PROFILER,
 };
@@ -60,7 +41,7 @@ pub const RUNS_ACTIVE: MetricSpec = MetricSpec {
     kind: InstrumentKind::Gauge,
     unit: "{run}",
     description: "Profiling runs in flight, by warehouse type: a run hung on a warehouse stays here after its deadline.",
-    labels: &[WAREHOUSE_TYPE],
+    labels: &[WarehouseType::LABEL],
     buckets: &[],
     owner: owners::INSPECT_PROFILER,
 };
@@ -70,7 +51,7 @@ pub const COLUMNS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{column}",
     description: "Columns profiled, by warehouse type.",
-    labels: &[WAREHOUSE_TYPE],
+    labels: &[WarehouseType::LABEL],
     buckets: &[],
     owner: owners::INSPECT_PROFILER,
 };
@@ -80,7 +61,7 @@ pub const COLUMNS_SKIPPED: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{column}",
     description: "Columns a run skipped (unsupported type, sampling failed) while profiling the rest of the table, by warehouse type and error code.",
-    labels: &[WAREHOUSE_TYPE, ERROR_TYPE],
+    labels: &[WarehouseType::LABEL, ProfileError::LABEL],
     buckets: &[],
     owner: owners::INSPECT_PROFILER,
 };
@@ -90,7 +71,7 @@ pub const ROWS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{row}",
     description: "Rows profiled (scanned or sampled), by warehouse type.",
-    labels: &[WAREHOUSE_TYPE],
+    labels: &[WarehouseType::LABEL],
     buckets: &[],
     owner: owners::INSPECT_PROFILER,
 };
@@ -100,7 +81,7 @@ pub const LAST_SUCCESS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Gauge,
     unit: "s",
     description: "Time of the last successful profiling run per warehouse type, in Unix seconds: staleness is `time() - this` at query time.",
-    labels: &[WAREHOUSE_TYPE],
+    labels: &[WarehouseType::LABEL],
     buckets: &[],
     owner: owners::INSPECT_PROFILER,
 };
@@ -110,7 +91,7 @@ pub const SEMANTIC_CONFIDENCE: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "1",
     description: "Confidence (0 to 1) of each semantic type detection, by detected type; its count is the detection rate.",
-    labels: &[SEMANTIC_TYPE],
+    labels: &[SemanticType::LABEL],
     buckets: CONFIDENCE,
     owner: owners::INSPECT_PROFILER,
 };
@@ -120,14 +101,7 @@ pub const SEMANTIC_FEEDBACK: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{feedback}",
     description: "Analyst feedback on detected semantic types, by detected type and verdict: detection accuracy is confirmed / (confirmed + corrected) over time.",
-    labels: &[
-        SEMANTIC_TYPE,
-        LabelSpec::enumerated(
-            "verdict",
-            "Whether the analyst confirmed or corrected the detected type.",
-            Verdict::VALUES,
-        ),
-    ],
+    labels: &[SemanticType::LABEL, Verdict::LABEL],
     buckets: &[],
     owner: owners::INSPECT_PROFILER,
 };
@@ -137,11 +111,7 @@ pub const REPORT_DURATION: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "s",
     description: "Time to generate one inspector report, by outcome; its count is the report rate.",
-    labels: &[LabelSpec::enumerated(
-        "outcome",
-        "How the report generation ended.",
-        ReportOutcome::VALUES,
-    )],
+    labels: &[ReportOutcome::LABEL],
     buckets: REPORT_SECONDS,
     owner: owners::INSPECT_PROFILER,
 };
@@ -151,87 +121,101 @@ pub const REPORT_ERRORS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{error}",
     description: "Inspector report generations that failed, by error code.",
-    labels: &[ERROR_TYPE],
+    labels: &[ProfileError::LABEL],
     buckets: &[],
     owner: owners::INSPECT_PROFILER,
 };
 
-const ERROR_ATTR: AttributeSpec = AttributeSpec {
-    key: "error.type",
-    requirement: Requirement::ConditionallyRequired,
+/// `error.type`: the error code of a failed or timed-out operation.
+pub const ERROR_ATTR: AttributeSpec = AttributeSpec {
     description: "The error code, when the operation failed or timed out.",
+    ..ERROR_TYPE_ATTR
 };
-const ABANDONED_ATTR: AttributeSpec = AttributeSpec {
-    key: telemetry_core::probe::ABANDONED,
-    requirement: Requirement::ConditionallyRequired,
-    description: "True when the operation's guard was dropped without an outcome.",
-};
-const WAREHOUSE_ATTR: AttributeSpec = AttributeSpec {
+/// `dataface.warehouse.type`: the kind of warehouse.
+pub const WAREHOUSE_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.warehouse.type",
     requirement: Requirement::Required,
     description: "Kind of warehouse (the `warehouse_type` label value).",
 };
-const TABLE_ATTR: AttributeSpec = AttributeSpec {
+/// `db.collection.name`: the table profiled.
+pub const TABLE_ATTR: AttributeSpec = AttributeSpec {
     key: "db.collection.name",
     requirement: Requirement::Recommended,
     description: "The table (spans and logs only, never a metric label).",
 };
+/// `db.system.name`: the database system profiled.
+pub const DB_SYSTEM_ATTR: AttributeSpec = AttributeSpec {
+    key: "db.system.name",
+    requirement: Requirement::Required,
+    description: "The database system (OpenTelemetry semantic convention).",
+};
+/// `dataface.profiler.deadline`: a run's deadline.
+pub const DEADLINE_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.profiler.deadline",
+    requirement: Requirement::Required,
+    description: "The run's deadline, in seconds from its start.",
+};
+/// `dataface.profiler.outcome`: how a run ended.
+pub const RUN_OUTCOME_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.profiler.outcome",
+    requirement: Requirement::Required,
+    description: "How the run ended (the `outcome` label value).",
+};
+/// `dataface.profiler.late_outcome`: what was reported after a run's deadline.
+pub const LATE_OUTCOME_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.profiler.late_outcome",
+    requirement: Requirement::ConditionallyRequired,
+    description:
+        "What the caller reported after the deadline, when a timed-out run finished later.",
+};
+/// `dataface.profiler.columns`: columns a run profiled.
+pub const COLUMNS_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.profiler.columns",
+    requirement: Requirement::Required,
+    description: "Columns profiled.",
+};
+/// `dataface.profiler.columns_skipped`: columns a run skipped.
+pub const SKIPPED_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.profiler.columns_skipped",
+    requirement: Requirement::Required,
+    description: "Columns skipped.",
+};
+/// `dataface.profiler.rows`: rows a run profiled.
+pub const ROWS_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.profiler.rows",
+    requirement: Requirement::Required,
+    description: "Rows profiled (scanned or sampled).",
+};
+
+/// `dataface.profiler.run`: profiling one table.
+pub const RUN_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.profiler.run",
+    description: "Profiling one table on a warehouse. Its events, one per column: `column profiled` and `semantic type detected` (DEBUG), `column skipped` with `error.type` (WARN).",
+    attributes: &[
+        WAREHOUSE_ATTR,
+        DB_SYSTEM_ATTR,
+        TABLE_ATTR,
+        DEADLINE_ATTR,
+        RUN_OUTCOME_ATTR,
+        LATE_OUTCOME_ATTR,
+        COLUMNS_ATTR,
+        SKIPPED_ATTR,
+        ROWS_ATTR,
+        ERROR_ATTR,
+        ABANDONED_ATTR,
+    ],
+    owner: owners::INSPECT_PROFILER,
+};
+/// `dataface.profiler.report`: generating one inspector report.
+pub const REPORT_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.profiler.report",
+    description: "Generating one inspector report from a table's profile.",
+    attributes: &[WAREHOUSE_ATTR, TABLE_ATTR, ERROR_ATTR, ABANDONED_ATTR],
+    owner: owners::INSPECT_PROFILER,
+};
 
 /// The profiler's spans.
-pub const SPANS: &[SpanSpec] = &[
-    SpanSpec {
-        name: "dataface.profiler.run",
-        description: "Profiling one table on a warehouse. Its events, one per column: `column profiled` and `semantic type detected` (DEBUG), `column skipped` with `error.type` (WARN).",
-        attributes: &[
-            WAREHOUSE_ATTR,
-            AttributeSpec {
-                key: "db.system.name",
-                requirement: Requirement::Required,
-                description: "The database system (OpenTelemetry semantic convention).",
-            },
-            TABLE_ATTR,
-            AttributeSpec {
-                key: "dataface.profiler.deadline",
-                requirement: Requirement::Required,
-                description: "The run's deadline, in seconds from its start.",
-            },
-            AttributeSpec {
-                key: "dataface.profiler.outcome",
-                requirement: Requirement::Required,
-                description: "How the run ended (the `outcome` label value).",
-            },
-            AttributeSpec {
-                key: "dataface.profiler.late_outcome",
-                requirement: Requirement::ConditionallyRequired,
-                description: "What the caller reported after the deadline, when a timed-out run finished later.",
-            },
-            AttributeSpec {
-                key: "dataface.profiler.columns",
-                requirement: Requirement::Required,
-                description: "Columns profiled.",
-            },
-            AttributeSpec {
-                key: "dataface.profiler.columns_skipped",
-                requirement: Requirement::Required,
-                description: "Columns skipped.",
-            },
-            AttributeSpec {
-                key: "dataface.profiler.rows",
-                requirement: Requirement::Required,
-                description: "Rows profiled (scanned or sampled).",
-            },
-            ERROR_ATTR,
-            ABANDONED_ATTR,
-        ],
-        owner: owners::INSPECT_PROFILER,
-    },
-    SpanSpec {
-        name: "dataface.profiler.report",
-        description: "Generating one inspector report from a table's profile.",
-        attributes: &[WAREHOUSE_ATTR, TABLE_ATTR, ERROR_ATTR, ABANDONED_ATTR],
-        owner: owners::INSPECT_PROFILER,
-    },
-];
+pub const SPANS: &[SpanSpec] = &[RUN_SPAN, REPORT_SPAN];
 
 const ESCALATION: &str = "inspect-profiler on-call, then the inspect-profiler engineering lead, then the incident commander (declare an incident when several warehouse types are affected).";
 
