@@ -471,11 +471,7 @@ impl CloudProbes {
             METHOD_ATTR = method.as_str(),
             ACCOUNT_ATTR = tracing::field::Empty,
         );
-        AccountCreation {
-            inner: &self.inner,
-            method,
-            op,
-        }
+        AccountCreation::new(&self.inner, method, op)
     }
 
     /// Starts tracking a newly requested project: it enters `requested` now. The project id
@@ -634,11 +630,7 @@ impl ProjectLifecycle {
         };
         let entered = self.apply(ProjectState::Provisioning, Some(op.span()));
         debug_assert!(entered.is_ok(), "checked above");
-        Ok(Provisioning {
-            project: self,
-            attempt,
-            op,
-        })
+        Ok(Provisioning::new(self, attempt, op))
     }
 
     /// Records a forbidden transition attempt (counter, failed span, error log) and returns
@@ -652,7 +644,7 @@ impl ProjectLifecycle {
             record_on_span(&span, CloudError::InvalidLifecycleTransition);
             span.in_scope(|| {
                 tracing::error!(
-                    dataface.project.id = &*rec.project_id,
+                    { PROJECT_ATTR.key } = &*rec.project_id,
                     from = from.as_str(),
                     to = to.as_str(),
                     "invalid project lifecycle transition {from} -> {to} rejected; the project stays {from}"

@@ -293,12 +293,7 @@ impl CompilerProbes {
             FROM_VERSION_ATTR = from.as_str(),
             TO_VERSION_ATTR = to.as_str(),
         );
-        MigrationGuard {
-            probes: self,
-            from,
-            to,
-            op,
-        }
+        MigrationGuard::new(self, from, to, op)
     }
 
     /// Reports how many dashboards are on `contract` (the service counts them, e.g. at
@@ -314,21 +309,13 @@ impl CompilerProbes {
             DB_SYSTEM_ATTR = adapter.db_system_name(),
             ADAPTER_ATTR = adapter.as_str(),
         );
-        QueryGuard {
-            probes: self,
-            adapter,
-            op,
-        }
+        QueryGuard::new(self, adapter, op)
     }
 
     /// Starts rendering one dashboard as `format`.
     pub fn render(&self, format: RenderFormat) -> RenderGuard<'_> {
         let op = telemetry_core::operation!(RENDER_SPAN, FORMAT_ATTR = format.as_str());
-        RenderGuard {
-            probes: self,
-            format,
-            op,
-        }
+        RenderGuard::new(self, format, op)
     }
 }
 
@@ -366,11 +353,7 @@ impl CompileGuard<'_> {
         let op = self.op.child(|parent| {
             telemetry_core::probe_span!(parent: parent, STAGE_SPAN, STAGE_ATTR = stage.as_str())
         });
-        StageGuard {
-            stage,
-            failed: &mut self.failed_stage,
-            op,
-        }
+        StageGuard::new(stage, &mut self.failed_stage, op)
     }
 
     /// Records the outcome: duration by contract version, release and outcome; on failure,

@@ -256,11 +256,7 @@ impl ContextProbes {
             CONSUMER_ATTR = consumer.as_str(),
             SCHEMA_ATTR = schema,
         );
-        ResolutionGuard {
-            probes: self,
-            consumer,
-            op,
-        }
+        ResolutionGuard::new(self, consumer, op)
     }
 
     /// Starts refreshing the catalog from one source of kind `source`; `source_name` (the
@@ -271,11 +267,7 @@ impl ContextProbes {
             SOURCE_ATTR = source.as_str(),
             SOURCE_NAME_ATTR = source_name,
         );
-        RefreshGuard {
-            probes: self,
-            source,
-            op,
-        }
+        RefreshGuard::new(self, source, op)
     }
 
     /// Reports a last successful refresh of `source` known from before this process (the
@@ -296,11 +288,7 @@ impl ContextProbes {
             CONSUMER_ATTR = consumer.as_str(),
             SCHEMA_ATTR = schema,
         );
-        ContextGuard {
-            probes: self,
-            consumer,
-            op,
-        }
+        ContextGuard::new(self, consumer, op)
     }
 
     /// Checks an AI context payload of `size_bytes` against the consumer's configured

@@ -367,11 +367,7 @@ impl IntegrationsProbes {
             ENVIRONMENT_ATTR = environment.as_str(),
             RELEASE_ATTR = release,
         );
-        DeploymentGuard {
-            probes: self,
-            environment,
-            op,
-        }
+        DeploymentGuard::new(self, environment, op)
     }
 
     // --- Fivetran webhooks -----------------------------------------------------------------
@@ -380,12 +376,7 @@ impl IntegrationsProbes {
     /// [`WebhookGuard::event`] once the payload is read, then finish with an outcome.
     pub fn webhook_delivery(&self) -> WebhookGuard<'_> {
         let op = telemetry_core::operation!(WEBHOOK_SPAN);
-        WebhookGuard {
-            probes: self,
-            event: WebhookEvent::Unread,
-            lag: None,
-            op,
-        }
+        WebhookGuard::new(self, WebhookEvent::Unread, None, op)
     }
 
     // --- billing ---------------------------------------------------------------------------
@@ -402,12 +393,7 @@ impl IntegrationsProbes {
         if op.is_recording() {
             self.billing_pending.get(event_type).increment(1.0);
         }
-        BillingGuard {
-            probes: self,
-            event_type,
-            failed_attempts: 0,
-            op,
-        }
+        BillingGuard::new(self, event_type, 0, op)
     }
 
     // --- custom domains --------------------------------------------------------------------

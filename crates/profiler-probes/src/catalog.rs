@@ -186,6 +186,36 @@ pub const ROWS_ATTR: AttributeSpec = AttributeSpec {
     requirement: Requirement::Required,
     description: "Rows profiled (scanned or sampled).",
 };
+/// `dataface.column.name`: the column a run's event or a feedback log is about.
+pub const COLUMN_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.column.name",
+    requirement: Requirement::Required,
+    description: "The column (events and logs only, never a metric label).",
+};
+/// `dataface.semantic_type`: the semantic type detected, on events and feedback logs.
+pub const SEMANTIC_TYPE_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.semantic_type",
+    requirement: Requirement::Required,
+    description: "The semantic type detected (the `semantic_type` label value).",
+};
+/// `dataface.semantic.confidence`: the confidence of a detection, on its event.
+pub const CONFIDENCE_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.semantic.confidence",
+    requirement: Requirement::Required,
+    description: "Confidence of the detection, 0 to 1.",
+};
+/// `dataface.semantic.verdict`: an analyst's verdict, on the feedback log.
+pub const VERDICT_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.semantic.verdict",
+    requirement: Requirement::Required,
+    description: "The analyst's verdict: confirmed or corrected.",
+};
+/// `dataface.semantic.corrected_to`: the type an analyst chose, on the feedback log.
+pub const CORRECTED_TO_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.semantic.corrected_to",
+    requirement: Requirement::ConditionallyRequired,
+    description: "The semantic type the analyst chose, when the verdict is corrected.",
+};
 
 /// `dataface.profiler.run`: profiling one table.
 pub const RUN_SPAN: SpanSpec = SpanSpec {

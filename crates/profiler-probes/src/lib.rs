@@ -324,10 +324,10 @@ impl ProfilerProbes {
                 let verdict = Verdict::Corrected;
                 self.feedback.get((detected, verdict)).increment(1);
                 tracing::info!(
-                    dataface.semantic_type = detected.as_str(),
-                    dataface.semantic.verdict = verdict.as_str(),
-                    dataface.semantic.corrected_to = to.as_str(),
-                    dataface.column.name = column,
+                    { SEMANTIC_TYPE_ATTR.key } = detected.as_str(),
+                    { VERDICT_ATTR.key } = verdict.as_str(),
+                    { CORRECTED_TO_ATTR.key } = to.as_str(),
+                    { COLUMN_ATTR.key } = column,
                     "analyst corrected a detected semantic type"
                 );
             }
@@ -335,9 +335,9 @@ impl ProfilerProbes {
                 let verdict = Verdict::Confirmed;
                 self.feedback.get((detected, verdict)).increment(1);
                 tracing::debug!(
-                    dataface.semantic_type = detected.as_str(),
-                    dataface.semantic.verdict = verdict.as_str(),
-                    dataface.column.name = column,
+                    { SEMANTIC_TYPE_ATTR.key } = detected.as_str(),
+                    { VERDICT_ATTR.key } = verdict.as_str(),
+                    { COLUMN_ATTR.key } = column,
                     "analyst confirmed a detected semantic type"
                 );
             }
@@ -457,7 +457,7 @@ impl ProfileRunGuard<'_> {
         if tracing::enabled!(tracing::Level::DEBUG) {
             self.op
                 .span()
-                .in_scope(|| tracing::debug!(dataface.column.name = column, "column profiled"));
+                .in_scope(|| tracing::debug!({ COLUMN_ATTR.key } = column, "column profiled"));
         }
         self.check_deadline();
     }
@@ -473,7 +473,7 @@ impl ProfileRunGuard<'_> {
         self.probes.columns_skipped.get(key).increment(1);
         self.op.span().in_scope(|| {
             tracing::warn!(
-                dataface.column.name = column,
+                { COLUMN_ATTR.key } = column,
                 { ERROR_TYPE } = code.code(),
                 "column skipped: {}",
                 code.spec().summary
@@ -503,9 +503,9 @@ impl ProfileRunGuard<'_> {
         if tracing::enabled!(tracing::Level::DEBUG) {
             self.op.span().in_scope(|| {
                 tracing::debug!(
-                    dataface.column.name = column,
-                    dataface.semantic_type = detected.as_str(),
-                    dataface.semantic.confidence = confidence,
+                    { COLUMN_ATTR.key } = column,
+                    { SEMANTIC_TYPE_ATTR.key } = detected.as_str(),
+                    { CONFIDENCE_ATTR.key } = confidence,
                     "semantic type detected"
                 )
             });

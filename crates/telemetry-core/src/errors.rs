@@ -37,7 +37,17 @@ use tracing_opentelemetry::OpenTelemetrySpanExt;
 pub const ERROR_TYPE: &str = "error.type";
 
 /// The `error.type` span attribute every operation that can fail declares. A section that
-/// says more overrides the description: `AttributeSpec { description: "..", ..ERROR_TYPE_ATTR }`.
+/// says more overrides the description.
+///
+/// ```
+/// use telemetry_core::catalog::AttributeSpec;
+/// use telemetry_core::errors::{ERROR_TYPE, ERROR_TYPE_ATTR};
+/// const ERROR_ATTR: AttributeSpec = AttributeSpec {
+///     description: "The error code, when the operation failed or timed out.",
+///     ..ERROR_TYPE_ATTR
+/// };
+/// assert_eq!(ERROR_ATTR.key, ERROR_TYPE);
+/// ```
 pub const ERROR_TYPE_ATTR: AttributeSpec = AttributeSpec {
     key: ERROR_TYPE,
     requirement: Requirement::ConditionallyRequired,
@@ -68,6 +78,22 @@ pub fn record_on_span(span: &tracing::Span, code: impl ErrorCode) {
 
 /// Marks `span` degraded with `code`: `error.type` = the code, the status stays unset (a
 /// warning: the operation went on). Costs nothing when telemetry is disabled.
+///
+/// ```
+/// # use telemetry_core::catalog::{ErrorClass, ErrorCodeSpec, Owner, Severity};
+/// # use telemetry_core::errors::ErrorCode;
+/// # #[derive(Debug, Clone, Copy)]
+/// # struct Truncated;
+/// # const TEAM: Owner = Owner { id: "core-compiler", description: "The compiler." };
+/// # const SPEC: ErrorCodeSpec = ErrorCodeSpec {
+/// #     code: "result_truncated", surface: "compiler", class: ErrorClass::User,
+/// #     retryable: false, severity: Severity::Warning, owner: TEAM,
+/// #     summary: "The result was truncated.", remedy: "Aggregate in the query.",
+/// # };
+/// # impl ErrorCode for Truncated { fn spec(self) -> &'static ErrorCodeSpec { &SPEC } }
+/// let span = tracing::info_span!("dataface.query.execute");
+/// telemetry_core::errors::record_warning_on_span(&span, Truncated);
+/// ```
 pub fn record_warning_on_span(span: &tracing::Span, code: impl ErrorCode) {
     if !span.is_disabled() {
         span.set_attribute(ERROR_TYPE, code.code());

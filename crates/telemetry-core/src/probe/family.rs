@@ -6,7 +6,26 @@ use metrics::{Counter, Gauge, Histogram, Key, Label, Level, Metadata};
 use std::marker::PhantomData;
 
 /// What indexes a [`Family`]: one [`LabelValue`], a tuple of two or three, or `()` for a
-/// metric without labels. A key maps to one slot in `0..COMBINATIONS`.
+/// metric without labels. A key maps to one slot in `0..COMBINATIONS`, row-major: the last
+/// label varies fastest.
+///
+/// ```
+/// use telemetry_core::probe::LabelKey;
+/// telemetry_core::label_enum! {
+///     /// A colour.
+///     pub enum Colour: "colour", "A colour." { Red = "red", Blue = "blue" }
+/// }
+/// telemetry_core::label_enum! {
+///     /// A size.
+///     pub enum Size: "size", "A size." { Small = "small", Medium = "medium", Large = "large" }
+/// }
+/// assert_eq!(<(Colour, Size)>::COMBINATIONS, 6);
+/// assert_eq!((Colour::Blue, Size::Small).slot(), 3);
+/// assert_eq!(<(Colour, Size)>::from_slot(5), Some((Colour::Blue, Size::Large)));
+/// let mut labels = Vec::new();
+/// (Colour::Red, Size::Medium).for_each_label(&mut |k, v| labels.push((k, v)));
+/// assert_eq!(labels, [("colour", "red"), ("size", "medium")]);
+/// ```
 pub trait LabelKey: Copy + 'static {
     /// How many distinct keys: the number of handles in a family.
     const COMBINATIONS: usize;
@@ -98,6 +117,28 @@ impl<A: LabelValue, B: LabelValue, C: LabelValue> LabelKey for (A, B, C) {
 }
 
 /// A metric handle a [`Family`] holds: registered with the installed `metrics` recorder.
+/// `metrics`' [`Counter`], [`Gauge`] and [`Histogram`], and [`LatestTimestamp`] (a gauge that
+/// only moves forward).
+///
+/// ```
+/// use telemetry_core::catalog::{owners, InstrumentKind, MetricSpec};
+/// use telemetry_core::probe::{Family, LatestTimestamp};
+/// telemetry_core::label_enum! {
+///     /// A source.
+///     pub enum Source: "source", "Kind of source." { Profiles = "profiles" }
+/// }
+/// const LAST_SUCCESS: MetricSpec = MetricSpec {
+///     name: "dataface.catalog.refresh.last_success",
+///     kind: InstrumentKind::Gauge,
+///     unit: "s",
+///     description: "Unix time of the last successful refresh.",
+///     labels: &[Source::LABEL],
+///     buckets: &[],
+///     owner: owners::CONTEXT_CATALOG,
+/// };
+/// let last_success: Family<Source, LatestTimestamp> = Family::register(&LAST_SUCCESS);
+/// assert!(last_success.get(Source::Profiles).advance(std::time::SystemTime::now()));
+/// ```
 pub trait Handle: Sized {
     /// The instrument kind the metric spec must declare.
     const KIND: InstrumentKind;

@@ -62,8 +62,7 @@
 //!
 //! impl Probes {
 //!     fn render(&self, format: &str) -> RenderGuard<'_> {
-//!         let op = telemetry_core::operation!(RENDER_SPAN, FORMAT_ATTR = format);
-//!         RenderGuard { probes: self, op }
+//!         RenderGuard::new(self, telemetry_core::operation!(RENDER_SPAN, FORMAT_ATTR = format))
 //!     }
 //! }
 //!
@@ -99,7 +98,8 @@ use std::time::{Duration, Instant};
 /// The span attribute set on an operation dropped without an outcome.
 pub const ABANDONED: &str = "dataface.abandoned";
 
-/// The `dataface.abandoned` span attribute every guarded operation declares.
+/// The `dataface.abandoned` span attribute every guarded operation declares: list it in the
+/// span's [`SpanSpec::attributes`](crate::catalog::SpanSpec::attributes).
 pub const ABANDONED_ATTR: AttributeSpec = AttributeSpec {
     key: ABANDONED,
     requirement: Requirement::ConditionallyRequired,
@@ -162,10 +162,11 @@ macro_rules! operation {
     };
 }
 
-/// Declares a probe guard: the struct (its fields, plus `op:` [`Operation`]), `span()`, and,
-/// with a `drop(&mut self, elapsed) { .. }` clause, the `Drop` that runs the clause with the
-/// elapsed time when the guard is dropped without an outcome (after marking the span
-/// `abandoned`). Without the clause, write the `Drop` by hand.
+/// Declares a probe guard: the struct (its fields, plus `op:` [`Operation`]), a private
+/// `new(fields.., op)`, `span()`, and, with a `drop(&mut self, elapsed) { .. }` clause, the
+/// `Drop` that runs the clause with the elapsed time when the guard is dropped without an
+/// outcome (after marking the span `abandoned`). Without the clause, write the `Drop` by
+/// hand.
 ///
 /// See the [module example](self).
 #[macro_export]
@@ -184,7 +185,13 @@ macro_rules! probe_guard {
             op: $crate::probe::Operation,
         }
 
-        impl $name<'_> {
+        impl<$lt> $name<$lt> {
+            /// The guard of `op`, with its context.
+            #[allow(dead_code, clippy::too_many_arguments)]
+            fn new($( $field: $ty, )* op: $crate::probe::Operation) -> Self {
+                Self { $( $field, )* op }
+            }
+
             /// The operation's span: enter it around the work so its logs correlate.
             $vis fn span(&self) -> &$crate::probe::__tracing::Span {
                 self.op.span()
@@ -204,6 +211,24 @@ macro_rules! probe_guard {
 /// One operation in flight: its span, its start, and whether its outcome was recorded.
 ///
 /// When telemetry is disabled the span is a no-op and no clock is read.
+///
+/// ```
+/// use telemetry_core::probe::Operation;
+///
+/// let mut built = false;
+/// let op = Operation::start_with(|| {
+///     built = true;
+///     tracing::info_span!("dataface.compile")
+/// });
+/// assert!(!built && !op.is_recording(), "no pipeline: no span built, no clock read");
+/// let stage = op.child(|parent| tracing::info_span!(parent: parent, "dataface.compile.stage"));
+/// assert!(!stage.is_recording());
+///
+/// let mut op = Operation::start(tracing::Span::none());
+/// assert!(op.finish().is_some());
+/// assert_eq!(op.finish(), None, "an outcome is recorded once");
+/// assert_eq!(op.abandon(), None, "a finished operation is not abandoned");
+/// ```
 #[derive(Debug)]
 pub struct Operation {
     span: tracing::Span,
@@ -309,6 +334,13 @@ impl Operation {
 
 /// A count as an integer span attribute (tracing-opentelemetry turns `u64` into text):
 /// saturates at `i64::MAX`.
+///
+/// ```
+/// use telemetry_core::probe::saturating_i64;
+/// assert_eq!(saturating_i64(12_u64), 12);
+/// assert_eq!(saturating_i64(u64::MAX), i64::MAX);
+/// assert_eq!(saturating_i64(u128::MAX), i64::MAX);
+/// ```
 pub fn saturating_i64(n: impl TryInto<i64>) -> i64 {
     n.try_into().unwrap_or(i64::MAX)
 }
