@@ -109,7 +109,9 @@ pub const ABANDONED_ATTR: AttributeSpec = AttributeSpec {
 /// A span named by a catalog [`SpanSpec`](crate::catalog::SpanSpec), its fields keyed by the
 /// catalog's [`AttributeSpec`]s (`ATTR = value`), at INFO; `parent: span,` first for an
 /// explicit parent. Span names and attribute keys are never written at a call site:
-/// `tracing` takes a constant expression for both.
+/// `tracing` 0.1 takes the span name as an expression that goes into the callsite's static
+/// metadata, and a field name as `{ CONST } = value`, so both come from constants at no cost
+/// (the metadata is built at compile time either way).
 ///
 /// ```
 /// use telemetry_core::catalog::{owners, AttributeSpec, Requirement, SpanSpec};
