@@ -121,8 +121,9 @@ impl<A: LabelValue, B: LabelValue, C: LabelValue> LabelKey for (A, B, C) {
 /// only moves forward).
 ///
 /// ```
-/// use telemetry_core::catalog::{owners, InstrumentKind, MetricSpec};
+/// use telemetry_core::catalog::{InstrumentKind, MetricSpec, Owner};
 /// use telemetry_core::probe::{Family, LatestTimestamp};
+/// const CATALOG_TEAM: Owner = Owner { id: "context-catalog", description: "The catalog." };
 /// telemetry_core::label_enum! {
 ///     /// A source.
 ///     pub enum Source: "source", "Kind of source." { Profiles = "profiles" }
@@ -134,7 +135,7 @@ impl<A: LabelValue, B: LabelValue, C: LabelValue> LabelKey for (A, B, C) {
 ///     description: "Unix time of the last successful refresh.",
 ///     labels: &[Source::LABEL],
 ///     buckets: &[],
-///     owner: owners::CONTEXT_CATALOG,
+///     owner: CATALOG_TEAM,
 /// };
 /// let last_success: Family<Source, LatestTimestamp> = Family::register(&LAST_SUCCESS);
 /// assert!(last_success.get(Source::Profiles).advance(std::time::SystemTime::now()));
@@ -212,8 +213,10 @@ impl Handle for LatestTimestamp {
 ///
 /// ```
 /// use metrics::Counter;
-/// use telemetry_core::catalog::{owners, InstrumentKind, LabelSpec, MetricSpec};
+/// use telemetry_core::catalog::{InstrumentKind, LabelSpec, MetricSpec, Owner};
 /// use telemetry_core::probe::Family;
+///
+/// const COMPILER_TEAM: Owner = Owner { id: "core-compiler", description: "The compiler." };
 ///
 /// telemetry_core::label_enum! {
 ///     /// An adapter.
@@ -231,7 +234,7 @@ impl Handle for LatestTimestamp {
 ///     description: "Queries run.",
 ///     labels: &[Adapter::LABEL, Outcome::LABEL, RELEASE],
 ///     buckets: &[],
-///     owner: owners::CORE_COMPILER,
+///     owner: COMPILER_TEAM,
 /// };
 ///
 /// let queries: Family<(Adapter, Outcome), Counter> =
@@ -367,7 +370,7 @@ fn check_labels(spec: &MetricSpec, given: &[(&str, &str)]) -> Result<(), String>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::catalog::owners;
+    use crate::catalog::Owner;
     use metrics_util::debugging::DebuggingRecorder;
     use metrics_util::{CompositeKey, MetricKind};
     use std::collections::BTreeSet;
@@ -386,6 +389,10 @@ mod tests {
         pub(crate) enum Shape: "shape", "A shape." { Round = "round", Square = "square" }
     }
     const RELEASE: LabelSpec = LabelSpec::bounded("release", "The release.", 4);
+    const TEAM: Owner = Owner {
+        id: "observability-platform",
+        description: "The telemetry pipeline.",
+    };
 
     const fn spec(kind: InstrumentKind, labels: &'static [LabelSpec]) -> MetricSpec {
         MetricSpec {
@@ -395,7 +402,7 @@ mod tests {
             description: "A test family.",
             labels,
             buckets: &[],
-            owner: owners::OBSERVABILITY_PLATFORM,
+            owner: TEAM,
         }
     }
     static THREE: MetricSpec = spec(

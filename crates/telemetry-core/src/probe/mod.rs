@@ -16,6 +16,8 @@
 //! use telemetry_core::catalog::*;
 //! use telemetry_core::probe::{Family, ABANDONED_ATTR};
 //!
+//! const COMPILER_TEAM: Owner = Owner { id: "core-compiler", description: "The compiler." };
+//!
 //! telemetry_core::label_enum! {
 //!     /// How a render ended.
 //!     pub enum Outcome: "outcome", "How the render ended." {
@@ -32,7 +34,7 @@
 //!     description: "Time to render one dashboard.",
 //!     labels: &[Outcome::LABEL],
 //!     buckets: &[0.1, 1.0],
-//!     owner: owners::CORE_COMPILER,
+//!     owner: COMPILER_TEAM,
 //! };
 //! const FORMAT_ATTR: AttributeSpec = AttributeSpec {
 //!     key: "dataface.render.format",
@@ -43,7 +45,7 @@
 //!     name: "dataface.render",
 //!     description: "Rendering one dashboard.",
 //!     attributes: &[FORMAT_ATTR, ABANDONED_ATTR],
-//!     owner: owners::CORE_COMPILER,
+//!     owner: COMPILER_TEAM,
 //! };
 //!
 //! struct Probes {
@@ -114,7 +116,8 @@ pub const ABANDONED_ATTR: AttributeSpec = AttributeSpec {
 /// (the metadata is built at compile time either way).
 ///
 /// ```
-/// use telemetry_core::catalog::{owners, AttributeSpec, Requirement, SpanSpec};
+/// use telemetry_core::catalog::{AttributeSpec, Owner, Requirement, SpanSpec};
+/// const COMPILER_TEAM: Owner = Owner { id: "core-compiler", description: "The compiler." };
 /// const ROWS: AttributeSpec = AttributeSpec {
 ///     key: "dataface.query.rows",
 ///     requirement: Requirement::Recommended,
@@ -124,7 +127,7 @@ pub const ABANDONED_ATTR: AttributeSpec = AttributeSpec {
 ///     name: "dataface.query.execute",
 ///     description: "One query.",
 ///     attributes: &[ROWS],
-///     owner: owners::CORE_COMPILER,
+///     owner: COMPILER_TEAM,
 /// };
 /// let span = telemetry_core::probe_span!(QUERY, ROWS = 12_i64);
 /// let child = telemetry_core::probe_span!(parent: &span, QUERY);
@@ -147,12 +150,13 @@ macro_rules! probe_span {
 /// evaluated.
 ///
 /// ```
-/// use telemetry_core::catalog::{owners, SpanSpec};
+/// use telemetry_core::catalog::{Owner, SpanSpec};
+/// const COMPILER_TEAM: Owner = Owner { id: "core-compiler", description: "The compiler." };
 /// const COMPILE: SpanSpec = SpanSpec {
 ///     name: "dataface.compile",
 ///     description: "One compile.",
 ///     attributes: &[],
-///     owner: owners::CORE_COMPILER,
+///     owner: COMPILER_TEAM,
 /// };
 /// let op = telemetry_core::operation!(COMPILE);
 /// assert!(!op.is_recording(), "no pipeline installed");
