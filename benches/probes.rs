@@ -14,17 +14,17 @@
 //! Compare ratios within one run: the machine is shared and absolute numbers move.
 //!
 //! Measured with `cargo bench --bench probes` on the 2-core development machine
-//! (2026-11-21), medians:
+//! (2026-11-30; handles held in `telemetry_core::probe::Family` tables), medians:
 //!
 //! | bench | median |
 //! |---|---|
 //! | baseline | 0.002 ns |
-//! | disabled/query_guard | 7.2 ns |
-//! | disabled/render_guard | 7.6 ns |
-//! | disabled/compile_guard | 28.7 ns |
-//! | disabled/set_dashboards | 2.0 ns |
-//! | captured/set_dashboards | 1.8 ns |
-//! | captured/compile_guard | 648.7 ns |
+//! | disabled/query_guard | 11.1 ns |
+//! | disabled/render_guard | 9.9 ns |
+//! | disabled/compile_guard | 32.7 ns |
+//! | disabled/set_dashboards | 2.4 ns |
+//! | captured/set_dashboards | 2.5 ns |
+//! | captured/compile_guard | 803.1 ns |
 
 use dataface_telemetry::compiler::{
     Adapter, CompileOutcome, CompilerProbes, ContractVersion, RenderFormat,

@@ -1,12 +1,14 @@
 //! The Cloud Suite's section of the signal catalog (task card 003).
 
 use crate::{
-    AccountFailure, Attempt, CloudError, Outcome, ProjectState, QuotaKind, SignupMethod,
-    PROVISIONING_CODES,
+    AccountFailure, Attempt, CloudError, FromState, Outcome, ProjectState, ProvisioningCode,
+    QuotaKind, SignupMethod, ToState, TRANSITIONAL_STATES,
 };
 use telemetry_core::catalog::{
     AttributeSpec, InstrumentKind, LabelSpec, MetricSpec, Owner, Requirement, Section, SpanSpec,
 };
+use telemetry_core::errors::ERROR_TYPE_ATTR;
+use telemetry_core::probe::ABANDONED_ATTR;
 
 /// The hosted Cloud Suite.
 pub const CLOUD_SUITE: Owner = Owner {
@@ -23,22 +25,15 @@ pub const BILLING: Owner = Owner {
 
 /// The `state` label values of `dataface.cloud.project.transitional_since`: the
 /// transitional states ([`crate::TRANSITIONAL_STATES`]).
-pub const TRANSITIONAL_VALUES: &[&str] = &["requested", "provisioning", "deleting"];
-
-const METHOD: LabelSpec =
-    LabelSpec::enumerated("method", "How the account signed up.", SignupMethod::VALUES);
-const OUTCOME: LabelSpec =
-    LabelSpec::enumerated("outcome", "How the operation ended.", Outcome::VALUES);
-const FROM: LabelSpec = LabelSpec::enumerated(
-    "from",
-    "Lifecycle state the project was in.",
-    ProjectState::VALUES,
-);
-const TO: LabelSpec = LabelSpec::enumerated(
-    "to",
-    "Lifecycle state the transition asked for.",
-    ProjectState::VALUES,
-);
+pub const TRANSITIONAL_VALUES: &[&str] = &{
+    let mut values = [""; TRANSITIONAL_STATES.len()];
+    let mut i = 0;
+    while i < values.len() {
+        values[i] = TRANSITIONAL_STATES[i].as_str();
+        i += 1;
+    }
+    values
+};
 
 const ACCOUNT_SECONDS: &[f64] = &[0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0];
 const PROVISIONING_SECONDS: &[f64] = &[
@@ -65,7 +60,7 @@ pub const ACCOUNT_CREATION_DURATION: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "s",
     description: "Time to create one account, by sign-up method and outcome; its count is the rate of accounts created (outcome success) and of failed sign-ups.",
-    labels: &[METHOD, OUTCOME],
+    labels: &[SignupMethod::LABEL, Outcome::LABEL],
     buckets: ACCOUNT_SECONDS,
     owner: CLOUD_SUITE,
 };
@@ -75,14 +70,7 @@ pub const ACCOUNT_CREATION_ERRORS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{error}",
     description: "Account creations that failed, by sign-up method and error code.",
-    labels: &[
-        METHOD,
-        LabelSpec::enumerated(
-            "error.type",
-            "Why the account creation failed.",
-            AccountFailure::VALUES,
-        ),
-    ],
+    labels: &[SignupMethod::LABEL, AccountFailure::LABEL],
     buckets: &[],
     owner: CLOUD_SUITE,
 };
@@ -92,14 +80,7 @@ pub const PROVISIONING_DURATION: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "s",
     description: "Time to provision one project, by attempt (first or a retry from failed) and outcome; its count is the provisioning rate.",
-    labels: &[
-        LabelSpec::enumerated(
-            "attempt",
-            "First provisioning of the project, or a retry from `failed`.",
-            Attempt::VALUES,
-        ),
-        OUTCOME,
-    ],
+    labels: &[Attempt::LABEL, Outcome::LABEL],
     buckets: PROVISIONING_SECONDS,
     owner: CLOUD_SUITE,
 };
@@ -109,11 +90,7 @@ pub const PROVISIONING_ERRORS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{error}",
     description: "Project provisionings that failed, by error code (provisioning failed or timed out, quota exceeded, payment required).",
-    labels: &[LabelSpec::enumerated(
-        "error.type",
-        "Why the provisioning failed.",
-        PROVISIONING_CODES,
-    )],
+    labels: &[ProvisioningCode::LABEL],
     buckets: &[],
     owner: CLOUD_SUITE,
 };
@@ -123,7 +100,7 @@ pub const PROJECT_TRANSITIONS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{transition}",
     description: "Project lifecycle transitions applied, by state left and state entered (only the pairs the lifecycle allows).",
-    labels: &[FROM, TO],
+    labels: &[FromState::LABEL, ToState::LABEL],
     buckets: &[],
     owner: CLOUD_SUITE,
 };
@@ -133,7 +110,7 @@ pub const INVALID_TRANSITIONS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{transition}",
     description: "Project lifecycle transitions the state machine forbade and rejected (a service bug or a broken project), by current and requested state; any increase deserves a look.",
-    labels: &[FROM, TO],
+    labels: &[FromState::LABEL, ToState::LABEL],
     buckets: &[],
     owner: CLOUD_SUITE,
 };
@@ -143,7 +120,7 @@ pub const STATE_DURATION: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "s",
     description: "Time a project spent in a lifecycle state before an allowed transition out of it, by that state and the state entered.",
-    labels: &[FROM, TO],
+    labels: &[FromState::LABEL, ToState::LABEL],
     buckets: STATE_SECONDS,
     owner: CLOUD_SUITE,
 };
@@ -153,11 +130,7 @@ pub const PROJECTS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Gauge,
     unit: "{project}",
     description: "Projects tracked by this process in each lifecycle state (sum over processes for the fleet); `failed` counts projects left broken.",
-    labels: &[LabelSpec::enumerated(
-        "state",
-        "Lifecycle state.",
-        ProjectState::VALUES,
-    )],
+    labels: &[ProjectState::LABEL],
     buckets: &[],
     owner: CLOUD_SUITE,
 };
@@ -169,7 +142,7 @@ pub const TRANSITIONAL_SINCE: MetricSpec = MetricSpec {
     unit: "s",
     description: "Unix time at which the oldest project still in this transitional state (per process) entered it, 0 when none: `time() - metric` (where metric > 0) is how long it has been stuck.",
     labels: &[LabelSpec::enumerated(
-        "state",
+        ProjectState::KEY,
         "Transitional lifecycle state.",
         TRANSITIONAL_VALUES,
     )],
@@ -182,97 +155,90 @@ pub const QUOTA_REJECTIONS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{rejection}",
     description: "Requests refused because the account reached a plan limit, by quota kind.",
-    labels: &[LabelSpec::enumerated(
-        "quota",
-        "The plan limit reached.",
-        QuotaKind::VALUES,
-    )],
+    labels: &[QuotaKind::LABEL],
     buckets: &[],
     owner: CLOUD_SUITE,
 };
 
-const ERROR_ATTR: AttributeSpec = AttributeSpec {
-    key: "error.type",
-    requirement: Requirement::ConditionallyRequired,
-    description: "The error code, when the operation failed.",
+/// `dataface.cloud.signup.method`: how an account signed up.
+pub const METHOD_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.cloud.signup.method",
+    requirement: Requirement::Required,
+    description: "How the account signed up.",
 };
-const ABANDONED_ATTR: AttributeSpec = AttributeSpec {
-    key: telemetry_core::probe::ABANDONED,
+/// `dataface.account.id`: the account created.
+pub const ACCOUNT_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.account.id",
     requirement: Requirement::ConditionallyRequired,
-    description: "True when the operation's guard was dropped without an outcome.",
+    description: "The account created, when it was (spans and logs only).",
 };
-const PROJECT_ATTR: AttributeSpec = AttributeSpec {
+/// `dataface.project.id`: the project.
+pub const PROJECT_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.project.id",
     requirement: Requirement::Required,
     description: "The project (spans and logs only, never a metric label).",
 };
+/// `dataface.cloud.provisioning.attempt`: first provisioning or a retry.
+pub const ATTEMPT_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.cloud.provisioning.attempt",
+    requirement: Requirement::Required,
+    description: "`first`, or `retry` from `failed`.",
+};
+/// `dataface.cloud.quota`: the plan limit a provisioning hit.
+pub const QUOTA_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.cloud.quota",
+    requirement: Requirement::ConditionallyRequired,
+    description: "The plan limit reached, when the provisioning failed on a quota.",
+};
+/// `dataface.cloud.project.from`: the state a transition leaves.
+pub const FROM_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.cloud.project.from",
+    requirement: Requirement::Required,
+    description: "State the project was in.",
+};
+/// `dataface.cloud.project.to`: the state a transition asks for.
+pub const TO_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.cloud.project.to",
+    requirement: Requirement::Required,
+    description: "State asked for.",
+};
+/// `dataface.cloud.transition.dwell_ms`: time spent in the state left.
+pub const DWELL_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.cloud.transition.dwell_ms",
+    requirement: Requirement::ConditionallyRequired,
+    description: "Milliseconds spent in the state left, when the transition was applied.",
+};
+
+/// `dataface.cloud.account.create`: one account creation.
+pub const ACCOUNT_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.cloud.account.create",
+    description: "Creating one account at sign-up.",
+    attributes: &[METHOD_ATTR, ACCOUNT_ATTR, ERROR_TYPE_ATTR, ABANDONED_ATTR],
+    owner: CLOUD_SUITE,
+};
+/// `dataface.cloud.project.provision`: one provisioning.
+pub const PROVISION_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.cloud.project.provision",
+    description: "Provisioning one project's resources: from its move to `provisioning` until it is `active` or `failed`; its transitions are children.",
+    attributes: &[
+        PROJECT_ATTR,
+        ATTEMPT_ATTR,
+        QUOTA_ATTR,
+        ERROR_TYPE_ATTR,
+        ABANDONED_ATTR,
+    ],
+    owner: CLOUD_SUITE,
+};
+/// `dataface.cloud.project.transition`: one lifecycle transition attempt.
+pub const TRANSITION_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.cloud.project.transition",
+    description: "One project lifecycle transition attempt (instantaneous); a forbidden one fails with invalid_lifecycle_transition and is not applied.",
+    attributes: &[PROJECT_ATTR, FROM_ATTR, TO_ATTR, DWELL_ATTR, ERROR_TYPE_ATTR],
+    owner: CLOUD_SUITE,
+};
 
 /// The Cloud Suite's spans.
-pub const SPANS: &[SpanSpec] = &[
-    SpanSpec {
-        name: "dataface.cloud.account.create",
-        description: "Creating one account at sign-up.",
-        attributes: &[
-            AttributeSpec {
-                key: "dataface.cloud.signup.method",
-                requirement: Requirement::Required,
-                description: "How the account signed up.",
-            },
-            AttributeSpec {
-                key: "dataface.account.id",
-                requirement: Requirement::ConditionallyRequired,
-                description: "The account created, when it was (spans and logs only).",
-            },
-            ERROR_ATTR,
-            ABANDONED_ATTR,
-        ],
-        owner: CLOUD_SUITE,
-    },
-    SpanSpec {
-        name: "dataface.cloud.project.provision",
-        description: "Provisioning one project's resources: from its move to `provisioning` until it is `active` or `failed`; its transitions are children.",
-        attributes: &[
-            PROJECT_ATTR,
-            AttributeSpec {
-                key: "dataface.cloud.provisioning.attempt",
-                requirement: Requirement::Required,
-                description: "`first`, or `retry` from `failed`.",
-            },
-            AttributeSpec {
-                key: "dataface.cloud.quota",
-                requirement: Requirement::ConditionallyRequired,
-                description: "The plan limit reached, when the provisioning failed on a quota.",
-            },
-            ERROR_ATTR,
-            ABANDONED_ATTR,
-        ],
-        owner: CLOUD_SUITE,
-    },
-    SpanSpec {
-        name: "dataface.cloud.project.transition",
-        description: "One project lifecycle transition attempt (instantaneous); a forbidden one fails with invalid_lifecycle_transition and is not applied.",
-        attributes: &[
-            PROJECT_ATTR,
-            AttributeSpec {
-                key: "dataface.cloud.project.from",
-                requirement: Requirement::Required,
-                description: "State the project was in.",
-            },
-            AttributeSpec {
-                key: "dataface.cloud.project.to",
-                requirement: Requirement::Required,
-                description: "State asked for.",
-            },
-            AttributeSpec {
-                key: "dataface.cloud.transition.dwell_ms",
-                requirement: Requirement::ConditionallyRequired,
-                description: "Milliseconds spent in the state left, when the transition was applied.",
-            },
-            ERROR_ATTR,
-        ],
-        owner: CLOUD_SUITE,
-    },
-];
+pub const SPANS: &[SpanSpec] = &[ACCOUNT_SPAN, PROVISION_SPAN, TRANSITION_SPAN];
 
 /// The Cloud Suite's section of the catalog.
 pub static SECTION: Section = Section {

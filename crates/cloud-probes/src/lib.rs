@@ -34,29 +34,29 @@
 //! ## Cost
 //!
 //! Every operation is a guard started with its context and finished with an outcome; a
-//! guard dropped without one records `abandoned`. Metrics go through handles registered once
-//! per label combination in [`CloudProbes::new`]: recording is an array index and an atomic
-//! update. Account and project ids go on spans only. A transition also takes a short lock to
+//! guard dropped without one records `abandoned`. Metrics go through handle families
+//! registered once per label combination in [`CloudProbes::new`]: recording is an index and
+//! an atomic update. Account and project ids go on spans only. A transition also takes a short lock to
 //! keep the oldest-transitional timestamps. When telemetry is disabled the guards do no work
 //! beyond one check, and the lifecycle only validates (the state machine is enforced either
 //! way).
 
 pub mod catalog;
 
+use catalog::*;
 use metrics::{Counter, Gauge, Histogram};
-use std::array;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use telemetry_core::errors::record_on_span;
-use telemetry_core::probe::Operation;
+use telemetry_core::probe::{saturating_i64, Family, Operation};
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 telemetry_core::label_enum! {
     /// A project's lifecycle state (the `state`, `from` and `to` labels).
-    pub enum ProjectState {
+    pub enum ProjectState: "state", "Lifecycle state." {
         /// Asked for; provisioning has not started.
         Requested = "requested",
         /// Its resources are being created.
@@ -110,8 +110,7 @@ pub const TRANSITIONAL_STATES: &[ProjectState] = &[
     ProjectState::Deleting,
 ];
 
-const STATES: usize = ProjectState::ALL.len();
-const TRANSITIONAL: usize = TRANSITIONAL_STATES.len();
+const STATES: usize = ProjectState::COUNT;
 
 /// [`TRANSITIONS`] as a lookup table.
 const ALLOWED: [[bool; STATES]; STATES] = {
@@ -140,25 +139,32 @@ impl ProjectState {
     }
 
     /// Whether a project passes through this state on its way elsewhere (and can get stuck
-    /// in it): `requested`, `provisioning`, `deleting`.
+    /// in it): one of [`TRANSITIONAL_STATES`].
     pub const fn is_transitional(self) -> bool {
-        self.transitional_slot().is_some()
-    }
-
-    /// The position in [`TRANSITIONAL_STATES`].
-    const fn transitional_slot(self) -> Option<usize> {
-        match self {
-            ProjectState::Requested => Some(0),
-            ProjectState::Provisioning => Some(1),
-            ProjectState::Deleting => Some(2),
-            _ => None,
+        let mut i = 0;
+        while i < TRANSITIONAL_STATES.len() {
+            if TRANSITIONAL_STATES[i] as usize == self as usize {
+                return true;
+            }
+            i += 1;
         }
+        false
     }
+}
+
+telemetry_core::relabel! {
+    /// The state a transition leaves (the `from` label).
+    pub(crate) struct FromState(ProjectState): "from", "Lifecycle state the project was in.";
+}
+
+telemetry_core::relabel! {
+    /// The state a transition asks for (the `to` label).
+    pub(crate) struct ToState(ProjectState): "to", "Lifecycle state the transition asked for.";
 }
 
 telemetry_core::label_enum! {
     /// How an account signed up (the `method` label).
-    pub enum SignupMethod {
+    pub enum SignupMethod: "method", "How the account signed up." {
         /// Email and password.
         Email = "email",
         /// Google sign-in.
@@ -176,7 +182,7 @@ telemetry_core::label_enum! {
 
 telemetry_core::label_enum! {
     /// A plan limit (the `quota` label).
-    pub enum QuotaKind {
+    pub enum QuotaKind: "quota", "The plan limit reached." {
         /// Projects per account.
         Projects = "projects",
         /// Members (seats) per organisation.
@@ -192,7 +198,7 @@ telemetry_core::label_enum! {
 
 telemetry_core::label_enum! {
     /// How an account creation or a provisioning ended (the `outcome` label).
-    pub enum Outcome {
+    pub enum Outcome: "outcome", "How the operation ended." {
         /// Done.
         Success = "success",
         /// Failed with an error code.
@@ -205,7 +211,7 @@ telemetry_core::label_enum! {
 telemetry_core::label_enum! {
     /// Whether a provisioning is a project's first or a retry from `failed` (the `attempt`
     /// label).
-    pub enum Attempt {
+    pub enum Attempt: "attempt", "First provisioning of the project, or a retry from `failed`." {
         /// From `requested`.
         First = "first",
         /// From `failed`.
@@ -216,7 +222,7 @@ telemetry_core::label_enum! {
 use crate::catalog::{BILLING, CLOUD_SUITE};
 telemetry_core::error_codes! {
     /// The Cloud Suite's error codes (owner: cloud-suite; payment: billing).
-    pub enum CloudError for "cloud" {
+    pub enum CloudError for "cloud", "The Cloud Suite error code." {
         /// An account already exists for this identity.
         AccountAlreadyExists = "account_already_exists", User, retryable: false, Info, CLOUD_SUITE,
             "An account already exists for this email or identity.",
@@ -248,33 +254,16 @@ telemetry_core::error_codes! {
     }
 }
 
-telemetry_core::label_enum! {
+telemetry_core::error_subset! {
     /// Why an account creation failed: each is a [`CloudError`] code (the `error.type` label
     /// of `dataface.cloud.account.creation.errors`).
-    pub enum AccountFailure {
+    pub enum AccountFailure: CloudError, "Why the account creation failed." {
         /// An account already exists for this identity.
-        AlreadyExists = "account_already_exists",
+        AlreadyExists = AccountAlreadyExists,
         /// The identity provider failed.
-        IdentityProviderUnavailable = "identity_provider_unavailable",
+        IdentityProviderUnavailable = IdentityProviderUnavailable,
         /// A paid plan's payment method was declined.
-        PaymentRequired = "payment_required",
-    }
-}
-
-impl AccountFailure {
-    /// The error code.
-    pub const fn code(self) -> CloudError {
-        match self {
-            AccountFailure::AlreadyExists => CloudError::AccountAlreadyExists,
-            AccountFailure::IdentityProviderUnavailable => CloudError::IdentityProviderUnavailable,
-            AccountFailure::PaymentRequired => CloudError::PaymentRequired,
-        }
-    }
-}
-
-impl From<AccountFailure> for CloudError {
-    fn from(f: AccountFailure) -> Self {
-        f.code()
+        PaymentRequired = PaymentRequired,
     }
 }
 
@@ -291,33 +280,38 @@ pub enum ProvisioningFailure {
     PaymentRequired,
 }
 
+telemetry_core::error_subset! {
+    /// The `error.type` label of `dataface.cloud.provisioning.errors`: a
+    /// [`ProvisioningFailure`] without its quota.
+    pub(crate) enum ProvisioningCode: CloudError, "Why the provisioning failed." {
+        /// [`ProvisioningFailure::Failed`].
+        Failed = ProvisioningFailed,
+        /// [`ProvisioningFailure::TimedOut`].
+        TimedOut = ProvisioningTimeout,
+        /// [`ProvisioningFailure::QuotaExceeded`].
+        QuotaExceeded = QuotaExceeded,
+        /// [`ProvisioningFailure::PaymentRequired`].
+        PaymentRequired = PaymentRequired,
+    }
+}
+
 /// The `error.type` values of `dataface.cloud.provisioning.errors`, in
 /// [`ProvisioningFailure`] order.
-pub const PROVISIONING_CODES: &[&str] = &[
-    "provisioning_failed",
-    "provisioning_timeout",
-    "quota_exceeded",
-    "payment_required",
-];
+pub const PROVISIONING_CODES: &[&str] = ProvisioningCode::VALUES;
 
 impl ProvisioningFailure {
     /// The error code.
     pub const fn code(self) -> CloudError {
-        match self {
-            ProvisioningFailure::Failed => CloudError::ProvisioningFailed,
-            ProvisioningFailure::TimedOut => CloudError::ProvisioningTimeout,
-            ProvisioningFailure::QuotaExceeded(_) => CloudError::QuotaExceeded,
-            ProvisioningFailure::PaymentRequired => CloudError::PaymentRequired,
-        }
+        self.label().code()
     }
 
-    /// The position in [`PROVISIONING_CODES`].
-    const fn index(self) -> usize {
+    /// The `error.type` label value.
+    const fn label(self) -> ProvisioningCode {
         match self {
-            ProvisioningFailure::Failed => 0,
-            ProvisioningFailure::TimedOut => 1,
-            ProvisioningFailure::QuotaExceeded(_) => 2,
-            ProvisioningFailure::PaymentRequired => 3,
+            ProvisioningFailure::Failed => ProvisioningCode::Failed,
+            ProvisioningFailure::TimedOut => ProvisioningCode::TimedOut,
+            ProvisioningFailure::QuotaExceeded(_) => ProvisioningCode::QuotaExceeded,
+            ProvisioningFailure::PaymentRequired => ProvisioningCode::PaymentRequired,
         }
     }
 }
@@ -366,56 +360,59 @@ impl fmt::Display for InvalidTransition {
 
 impl std::error::Error for InvalidTransition {}
 
-const METHODS: usize = SignupMethod::ALL.len();
-const OUTCOMES: usize = Outcome::ALL.len();
-const ATTEMPTS: usize = Attempt::ALL.len();
-const ACCOUNT_FAILURES: usize = AccountFailure::ALL.len();
-const PROVISIONING_FAILURES: usize = PROVISIONING_CODES.len();
-const QUOTAS: usize = QuotaKind::ALL.len();
-
 /// A project in a transitional state: when it entered it (Unix nanoseconds) and which
 /// project (a process-unique number).
 type Pending = (u64, u64);
 
+type Transition = (FromState, ToState);
+
 #[derive(Debug)]
 struct Inner {
-    account_duration: [[Histogram; OUTCOMES]; METHODS],
-    account_errors: [[Counter; ACCOUNT_FAILURES]; METHODS],
-    provisioning_duration: [[Histogram; OUTCOMES]; ATTEMPTS],
-    provisioning_errors: [Counter; PROVISIONING_FAILURES],
-    transitions: [[Counter; STATES]; STATES],
-    invalid_transitions: [[Counter; STATES]; STATES],
-    state_duration: [[Histogram; STATES]; STATES],
-    projects: [Gauge; STATES],
-    transitional_since: [Gauge; TRANSITIONAL],
-    quota_rejections: [Counter; QUOTAS],
-    pending: Mutex<[BTreeSet<Pending>; TRANSITIONAL]>,
+    account_duration: Family<(SignupMethod, Outcome), Histogram>,
+    account_errors: Family<(SignupMethod, AccountFailure), Counter>,
+    provisioning_duration: Family<(Attempt, Outcome), Histogram>,
+    provisioning_errors: Family<ProvisioningCode, Counter>,
+    transitions: Family<Transition, Counter>,
+    invalid_transitions: Family<Transition, Counter>,
+    state_duration: Family<Transition, Histogram>,
+    projects: Family<ProjectState, Gauge>,
+    transitional_since: Family<ProjectState, Gauge>,
+    quota_rejections: Family<QuotaKind, Counter>,
+    /// Per state (transitional ones only), the projects in it.
+    pending: Mutex<[BTreeSet<Pending>; STATES]>,
     next_project: AtomicU64,
 }
 
 impl Inner {
-    /// Moves a project's entry between the transitional sets and republishes the oldest
-    /// entry time of each set it touched (0 when the set is empty).
-    fn move_pending(&self, leave: Option<(usize, Pending)>, enter: Option<(usize, Pending)>) {
+    /// Moves a project's entry between the transitional sets (a state that is not
+    /// transitional has none) and republishes the oldest entry time of each set it touched
+    /// (0 when the set is empty).
+    fn move_pending(
+        &self,
+        leave: Option<(ProjectState, Pending)>,
+        enter: Option<(ProjectState, Pending)>,
+    ) {
+        let leave = leave.filter(|(state, _)| state.is_transitional());
+        let enter = enter.filter(|(state, _)| state.is_transitional());
         if leave.is_none() && enter.is_none() {
             return;
         }
         let mut sets = self.pending.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((slot, key)) = leave {
-            sets[slot].remove(&key);
-            self.publish_oldest(&sets[slot], slot);
+        if let Some((state, key)) = leave {
+            sets[state.index()].remove(&key);
+            self.publish_oldest(&sets[state.index()], state);
         }
-        if let Some((slot, key)) = enter {
-            sets[slot].insert(key);
-            self.publish_oldest(&sets[slot], slot);
+        if let Some((state, key)) = enter {
+            sets[state.index()].insert(key);
+            self.publish_oldest(&sets[state.index()], state);
         }
     }
 
-    fn publish_oldest(&self, set: &BTreeSet<Pending>, slot: usize) {
+    fn publish_oldest(&self, set: &BTreeSet<Pending>, state: ProjectState) {
         let oldest = set
             .first()
             .map_or(0.0, |(nanos, _)| Duration::from_nanos(*nanos).as_secs_f64());
-        self.transitional_since[slot].set(oldest);
+        self.transitional_since.get(state).set(oldest);
     }
 }
 
@@ -442,74 +439,23 @@ impl CloudProbes {
     /// Registers every handle: once per label combination, and for the transition metrics
     /// only the pairs the lifecycle allows (respectively forbids).
     pub fn new() -> Self {
-        use catalog::*;
-        let state = |i: usize| ProjectState::ALL[i];
+        let allowed = |(from, to): Transition| from.0.can_become(to.0);
         let inner = Inner {
-            account_duration: array::from_fn(|m| {
-                array::from_fn(|o| {
-                    metrics::histogram!(ACCOUNT_CREATION_DURATION.name,
-                        "method" => SignupMethod::ALL[m].as_str(),
-                        "outcome" => Outcome::ALL[o].as_str())
-                })
-            }),
-            account_errors: array::from_fn(|m| {
-                array::from_fn(|e| {
-                    metrics::counter!(ACCOUNT_CREATION_ERRORS.name,
-                        "method" => SignupMethod::ALL[m].as_str(),
-                        "error.type" => AccountFailure::VALUES[e])
-                })
-            }),
-            provisioning_duration: array::from_fn(|a| {
-                array::from_fn(|o| {
-                    metrics::histogram!(PROVISIONING_DURATION.name,
-                        "attempt" => Attempt::ALL[a].as_str(),
-                        "outcome" => Outcome::ALL[o].as_str())
-                })
-            }),
-            provisioning_errors: array::from_fn(
-                |e| metrics::counter!(PROVISIONING_ERRORS.name, "error.type" => PROVISIONING_CODES[e]),
+            account_duration: Family::register(&ACCOUNT_CREATION_DURATION),
+            account_errors: Family::register(&ACCOUNT_CREATION_ERRORS),
+            provisioning_duration: Family::register(&PROVISIONING_DURATION),
+            provisioning_errors: Family::register(&PROVISIONING_ERRORS),
+            transitions: Family::register_where(&PROJECT_TRANSITIONS, &[], allowed),
+            invalid_transitions: Family::register_where(&INVALID_TRANSITIONS, &[], |t| !allowed(t)),
+            state_duration: Family::register_where(&STATE_DURATION, &[], allowed),
+            projects: Family::register(&PROJECTS),
+            transitional_since: Family::register_where(
+                &TRANSITIONAL_SINCE,
+                &[],
+                ProjectState::is_transitional,
             ),
-            transitions: array::from_fn(|f| {
-                array::from_fn(|t| {
-                    if state(f).can_become(state(t)) {
-                        metrics::counter!(PROJECT_TRANSITIONS.name,
-                            "from" => state(f).as_str(), "to" => state(t).as_str())
-                    } else {
-                        Counter::noop()
-                    }
-                })
-            }),
-            invalid_transitions: array::from_fn(|f| {
-                array::from_fn(|t| {
-                    if state(f).can_become(state(t)) {
-                        Counter::noop()
-                    } else {
-                        metrics::counter!(INVALID_TRANSITIONS.name,
-                            "from" => state(f).as_str(), "to" => state(t).as_str())
-                    }
-                })
-            }),
-            state_duration: array::from_fn(|f| {
-                array::from_fn(|t| {
-                    if state(f).can_become(state(t)) {
-                        metrics::histogram!(STATE_DURATION.name,
-                            "from" => state(f).as_str(), "to" => state(t).as_str())
-                    } else {
-                        Histogram::noop()
-                    }
-                })
-            }),
-            projects: array::from_fn(
-                |s| metrics::gauge!(PROJECTS.name, "state" => state(s).as_str()),
-            ),
-            transitional_since: array::from_fn(|s| {
-                metrics::gauge!(TRANSITIONAL_SINCE.name,
-                    "state" => TRANSITIONAL_STATES[s].as_str())
-            }),
-            quota_rejections: array::from_fn(
-                |q| metrics::counter!(QUOTA_REJECTIONS.name, "quota" => QuotaKind::ALL[q].as_str()),
-            ),
-            pending: Mutex::new(array::from_fn(|_| BTreeSet::new())),
+            quota_rejections: Family::register(&QUOTA_REJECTIONS),
+            pending: Mutex::default(),
             next_project: AtomicU64::new(0),
         };
         Self {
@@ -520,20 +466,12 @@ impl CloudProbes {
     /// Starts creating one account signing up with `method`. The account id is known at the
     /// end: pass it to [`AccountCreation::ok`].
     pub fn account_creation(&self, method: SignupMethod) -> AccountCreation<'_> {
-        let op = if telemetry_core::enabled() {
-            Operation::start(tracing::info_span!(
-                "dataface.cloud.account.create",
-                dataface.cloud.signup.method = method.as_str(),
-                dataface.account.id = tracing::field::Empty,
-            ))
-        } else {
-            Operation::disabled()
-        };
-        AccountCreation {
-            inner: &self.inner,
-            method,
-            op,
-        }
+        let op = telemetry_core::operation!(
+            ACCOUNT_SPAN,
+            METHOD_ATTR = method.as_str(),
+            ACCOUNT_ATTR = tracing::field::Empty,
+        );
+        AccountCreation::new(&self.inner, method, op)
     }
 
     /// Starts tracking a newly requested project: it enters `requested` now. The project id
@@ -567,8 +505,8 @@ impl CloudProbes {
             let inner = Arc::clone(&self.inner);
             let seq = inner.next_project.fetch_add(1, Ordering::Relaxed);
             let entered = unix_nanos(since.unwrap_or_else(SystemTime::now));
-            inner.projects[state.index()].increment(1.0);
-            inner.move_pending(None, state.transitional_slot().map(|s| (s, (entered, seq))));
+            inner.projects.get(state).increment(1.0);
+            inner.move_pending(None, Some((state, (entered, seq))));
             Recording {
                 inner,
                 project_id: project_id.into(),
@@ -584,32 +522,34 @@ impl CloudProbes {
     /// or log. A provisioning failed by a quota counts itself: see
     /// [`ProvisioningFailure::QuotaExceeded`].
     pub fn quota_rejected(&self, quota: QuotaKind) {
-        self.inner.quota_rejections[quota.index()].increment(1);
+        self.inner.quota_rejections.get(quota).increment(1);
     }
 }
 
-/// One account creation in flight. Finish it with [`ok`](Self::ok) or [`fail`](Self::fail);
-/// dropped without, it records `abandoned`.
-#[derive(Debug)]
-#[must_use = "finish the account creation with ok(account_id) or fail(failure), or it records `abandoned`"]
-pub struct AccountCreation<'p> {
-    inner: &'p Inner,
-    method: SignupMethod,
-    op: Operation,
+telemetry_core::probe_guard! {
+    /// One account creation in flight. Finish it with [`ok`](Self::ok) or
+    /// [`fail`](Self::fail); dropped without, it records `abandoned`.
+    #[must_use = "finish the account creation with ok(account_id) or fail(failure), or it records `abandoned`"]
+    pub struct AccountCreation<'p> {
+        inner: &'p Inner,
+        method: SignupMethod,
+    }
+    drop(&mut self, elapsed) {
+        self.duration(Outcome::Abandoned, elapsed);
+    }
 }
 
 impl AccountCreation<'_> {
-    /// The account creation span: enter it around the work so its logs correlate.
-    pub fn span(&self) -> &tracing::Span {
-        self.op.span()
+    fn duration(&self, outcome: Outcome, elapsed: Duration) {
+        let key = (self.method, outcome);
+        self.inner.account_duration.get(key).record(elapsed);
     }
 
     /// The account `account_id` was created (the id goes on the span only).
     pub fn ok(mut self, account_id: &str) {
         if let Some(elapsed) = self.op.finish() {
-            self.op.span().record("dataface.account.id", account_id);
-            self.inner.account_duration[self.method.index()][Outcome::Success.index()]
-                .record(elapsed.as_secs_f64());
+            self.op.span().record(ACCOUNT_ATTR.key, account_id);
+            self.duration(Outcome::Success, elapsed);
         }
     }
 
@@ -617,18 +557,9 @@ impl AccountCreation<'_> {
     /// and code.
     pub fn fail(mut self, failure: AccountFailure) {
         if let Some(elapsed) = self.op.fail(failure.code()) {
-            let m = self.method.index();
-            self.inner.account_errors[m][failure.index()].increment(1);
-            self.inner.account_duration[m][Outcome::Failed.index()].record(elapsed.as_secs_f64());
-        }
-    }
-}
-
-impl Drop for AccountCreation<'_> {
-    fn drop(&mut self) {
-        if let Some(elapsed) = self.op.abandon() {
-            self.inner.account_duration[self.method.index()][Outcome::Abandoned.index()]
-                .record(elapsed.as_secs_f64());
+            let key = (self.method, failure);
+            self.inner.account_errors.get(key).increment(1);
+            self.duration(Outcome::Failed, elapsed);
         }
     }
 }
@@ -689,21 +620,17 @@ impl ProjectLifecycle {
             Attempt::First
         };
         let op = match &self.recording {
-            Some(rec) => Operation::start(tracing::info_span!(
-                "dataface.cloud.project.provision",
-                dataface.project.id = &*rec.project_id,
-                dataface.cloud.provisioning.attempt = attempt.as_str(),
-                dataface.cloud.quota = tracing::field::Empty,
+            Some(rec) => Operation::start(telemetry_core::probe_span!(
+                PROVISION_SPAN,
+                PROJECT_ATTR = &*rec.project_id,
+                ATTEMPT_ATTR = attempt.as_str(),
+                QUOTA_ATTR = tracing::field::Empty,
             )),
             None => Operation::disabled(),
         };
         let entered = self.apply(ProjectState::Provisioning, Some(op.span()));
         debug_assert!(entered.is_ok(), "checked above");
-        Ok(Provisioning {
-            project: self,
-            attempt,
-            op,
-        })
+        Ok(Provisioning::new(self, attempt, op))
     }
 
     /// Records a forbidden transition attempt (counter, failed span, error log) and returns
@@ -711,12 +638,13 @@ impl ProjectLifecycle {
     fn reject(&self, to: ProjectState, parent: Option<&tracing::Span>) -> InvalidTransition {
         let from = self.state;
         if let Some(rec) = &self.recording {
-            rec.inner.invalid_transitions[from.index()][to.index()].increment(1);
+            let key = (FromState(from), ToState(to));
+            rec.inner.invalid_transitions.get(key).increment(1);
             let span = transition_span(parent, &rec.project_id, from, to, None);
             record_on_span(&span, CloudError::InvalidLifecycleTransition);
             span.in_scope(|| {
                 tracing::error!(
-                    dataface.project.id = &*rec.project_id,
+                    { PROJECT_ATTR.key } = &*rec.project_id,
                     from = from.as_str(),
                     to = to.as_str(),
                     "invalid project lifecycle transition {from} -> {to} rejected; the project stays {from}"
@@ -739,17 +667,13 @@ impl ProjectLifecycle {
         if let Some(rec) = &mut self.recording {
             let now = unix_nanos(SystemTime::now());
             let dwell = Duration::from_nanos(now.saturating_sub(rec.entered));
-            let (f, t) = (from.index(), to.index());
-            let inner = &rec.inner;
-            inner.transitions[f][t].increment(1);
-            inner.state_duration[f][t].record(dwell.as_secs_f64());
-            inner.projects[f].decrement(1.0);
-            inner.projects[t].increment(1.0);
-            inner.move_pending(
-                from.transitional_slot()
-                    .map(|s| (s, (rec.entered, rec.seq))),
-                to.transitional_slot().map(|s| (s, (now, rec.seq))),
-            );
+            let (inner, key) = (&rec.inner, (FromState(from), ToState(to)));
+            inner.transitions.get(key).increment(1);
+            inner.state_duration.get(key).record(dwell);
+            inner.projects.get(from).decrement(1.0);
+            inner.projects.get(to).increment(1.0);
+            let (left, entered) = ((from, (rec.entered, rec.seq)), (to, (now, rec.seq)));
+            inner.move_pending(Some(left), Some(entered));
             rec.entered = now;
             let _span = transition_span(parent, &rec.project_id, from, to, Some(dwell));
         }
@@ -765,26 +689,24 @@ fn transition_span(
     to: ProjectState,
     dwell: Option<Duration>,
 ) -> tracing::Span {
+    let (from, to) = (from.as_str(), to.as_str());
     let span = match parent {
-        Some(parent) => tracing::info_span!(
+        Some(parent) => telemetry_core::probe_span!(
             parent: parent,
-            "dataface.cloud.project.transition",
-            dataface.project.id = project_id,
-            dataface.cloud.project.from = from.as_str(),
-            dataface.cloud.project.to = to.as_str(),
+            TRANSITION_SPAN,
+            PROJECT_ATTR = project_id,
+            FROM_ATTR = from,
+            TO_ATTR = to,
         ),
-        None => tracing::info_span!(
-            "dataface.cloud.project.transition",
-            dataface.project.id = project_id,
-            dataface.cloud.project.from = from.as_str(),
-            dataface.cloud.project.to = to.as_str(),
+        None => telemetry_core::probe_span!(
+            TRANSITION_SPAN,
+            PROJECT_ATTR = project_id,
+            FROM_ATTR = from,
+            TO_ATTR = to,
         ),
     };
     if let Some(dwell) = dwell {
-        span.set_attribute(
-            "dataface.cloud.transition.dwell_ms",
-            i64::try_from(dwell.as_millis()).unwrap_or(i64::MAX),
-        );
+        span.set_attribute(DWELL_ATTR.key, saturating_i64(dwell.as_millis()));
     }
     span
 }
@@ -792,37 +714,38 @@ fn transition_span(
 impl Drop for ProjectLifecycle {
     fn drop(&mut self) {
         if let Some(rec) = &self.recording {
-            rec.inner.projects[self.state.index()].decrement(1.0);
-            rec.inner.move_pending(
-                self.state
-                    .transitional_slot()
-                    .map(|s| (s, (rec.entered, rec.seq))),
-                None,
-            );
+            rec.inner.projects.get(self.state).decrement(1.0);
+            rec.inner
+                .move_pending(Some((self.state, (rec.entered, rec.seq))), None);
         }
     }
 }
 
-/// One provisioning in flight; the project is `provisioning`. Finish it with
-/// [`ok`](Self::ok) or [`fail`](Self::fail); dropped without, it records `abandoned` and the
-/// project stays `provisioning`.
-#[derive(Debug)]
-#[must_use = "finish the provisioning with ok() or fail(failure), or it records `abandoned` and the project stays provisioning"]
-pub struct Provisioning<'a> {
-    project: &'a mut ProjectLifecycle,
-    attempt: Attempt,
-    op: Operation,
+telemetry_core::probe_guard! {
+    /// One provisioning in flight; the project is `provisioning`. Finish it with
+    /// [`ok`](Self::ok) or [`fail`](Self::fail); dropped without, it records `abandoned` and
+    /// the project stays `provisioning`.
+    #[must_use = "finish the provisioning with ok() or fail(failure), or it records `abandoned` and the project stays provisioning"]
+    pub struct Provisioning<'a> {
+        project: &'a mut ProjectLifecycle,
+        attempt: Attempt,
+    }
+    drop(&mut self, elapsed) {
+        self.duration(Outcome::Abandoned, elapsed);
+    }
 }
 
 impl Provisioning<'_> {
-    /// The provisioning span: enter it around the work so its logs correlate.
-    pub fn span(&self) -> &tracing::Span {
-        self.op.span()
-    }
-
     /// Whether this is the project's first provisioning or a retry from `failed`.
     pub fn attempt(&self) -> Attempt {
         self.attempt
+    }
+
+    fn duration(&self, outcome: Outcome, elapsed: Duration) {
+        if let Some(rec) = &self.project.recording {
+            let key = (self.attempt, outcome);
+            rec.inner.provisioning_duration.get(key).record(elapsed);
+        }
     }
 
     /// The project is provisioned: it moves to `active`.
@@ -832,9 +755,8 @@ impl Provisioning<'_> {
             .project
             .apply(ProjectState::Active, Some(self.op.span()));
         debug_assert!(moved.is_ok(), "provisioning -> active is allowed");
-        if let (Some(rec), Some(elapsed)) = (&self.project.recording, elapsed) {
-            rec.inner.provisioning_duration[self.attempt.index()][Outcome::Success.index()]
-                .record(elapsed.as_secs_f64());
+        if let Some(elapsed) = elapsed {
+            self.duration(Outcome::Success, elapsed);
         }
     }
 
@@ -846,30 +768,16 @@ impl Provisioning<'_> {
         if let (Some(rec), Some(elapsed)) = (&self.project.recording, elapsed) {
             let inner = &rec.inner;
             if let ProvisioningFailure::QuotaExceeded(quota) = failure {
-                self.op
-                    .span()
-                    .record("dataface.cloud.quota", quota.as_str());
-                inner.quota_rejections[quota.index()].increment(1);
+                self.op.span().record(QUOTA_ATTR.key, quota.as_str());
+                inner.quota_rejections.get(quota).increment(1);
             }
-            inner.provisioning_errors[failure.index()].increment(1);
-            inner.provisioning_duration[self.attempt.index()][Outcome::Failed.index()]
-                .record(elapsed.as_secs_f64());
+            inner.provisioning_errors.get(failure.label()).increment(1);
+            self.duration(Outcome::Failed, elapsed);
         }
         let moved = self
             .project
             .apply(ProjectState::Failed, Some(self.op.span()));
         debug_assert!(moved.is_ok(), "provisioning -> failed is allowed");
-    }
-}
-
-impl Drop for Provisioning<'_> {
-    fn drop(&mut self) {
-        if let Some(elapsed) = self.op.abandon() {
-            if let Some(rec) = &self.project.recording {
-                rec.inner.provisioning_duration[self.attempt.index()][Outcome::Abandoned.index()]
-                    .record(elapsed.as_secs_f64());
-            }
-        }
     }
 }
 

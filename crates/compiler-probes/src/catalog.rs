@@ -1,9 +1,14 @@
 //! The compiler's section of the signal catalog (task card 000).
 
-use crate::{Adapter, CompileError, ContractVersion, MigrationOutcome, Outcome, RenderFormat};
+use crate::{
+    Adapter, CompileError, ContractVersion, FromVersion, MigrationOutcome, Outcome, RenderFormat,
+    Stage, ToVersion,
+};
 use telemetry_core::catalog::{
     AttributeSpec, InstrumentKind, LabelSpec, MetricSpec, Owner, Requirement, Section, SpanSpec,
 };
+use telemetry_core::errors::ERROR_TYPE_ATTR;
+use telemetry_core::probe::{LabelValue, ABANDONED_ATTR};
 
 /// YAML contract, compiler, execution adapters, rendering, releases.
 pub const CORE_COMPILER: Owner = Owner {
@@ -15,35 +20,12 @@ pub const CORE_COMPILER: Owner = Owner {
 /// Most compiler releases a process reports at once (old and new during a rollout).
 pub const MAX_COMPILER_VERSIONS: usize = 16;
 
-const CONTRACT_VERSION: LabelSpec = LabelSpec::enumerated(
-    "contract_version",
-    "YAML contract version of the dashboard (declared supported versions, else `other`).",
-    ContractVersion::VALUES,
-);
-const COMPILER_VERSION: LabelSpec = LabelSpec::bounded(
+/// The `compiler_version` label: a fixed label of the probes, the release they report.
+pub const COMPILER_VERSION: LabelSpec = LabelSpec::bounded(
     "compiler_version",
     "Release of the compiler that did the work.",
     MAX_COMPILER_VERSIONS,
 );
-const OUTCOME: LabelSpec =
-    LabelSpec::enumerated("outcome", "How the operation ended.", Outcome::VALUES);
-const STAGE: LabelSpec = LabelSpec::enumerated(
-    "stage",
-    "Compile stage where the error arose (`none`: outside any stage).",
-    crate::ERROR_STAGES,
-);
-const ERROR_TYPE: LabelSpec = LabelSpec::enumerated(
-    "error.type",
-    "The compiler error code.",
-    CompileError::CODES,
-);
-const ADAPTER: LabelSpec = LabelSpec::enumerated(
-    "adapter",
-    "Execution adapter (warehouse kind).",
-    Adapter::VALUES,
-);
-const FORMAT: LabelSpec =
-    LabelSpec::enumerated("format", "Rendered output format.", RenderFormat::VALUES);
 
 const SECONDS: &[f64] = &[
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
@@ -57,7 +39,7 @@ pub const COMPILE_DURATION: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "s",
     description: "Time to compile one dashboard contract, by contract version, compiler release and outcome; its count is the compile rate.",
-    labels: &[CONTRACT_VERSION, COMPILER_VERSION, OUTCOME],
+    labels: &[ContractVersion::LABEL, COMPILER_VERSION, Outcome::LABEL],
     buckets: SECONDS,
     owner: CORE_COMPILER,
 };
@@ -67,7 +49,12 @@ pub const COMPILE_ERRORS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{error}",
     description: "Dashboard compiles that failed, by error code, stage, contract version and compiler release.",
-    labels: &[ERROR_TYPE, STAGE, CONTRACT_VERSION, COMPILER_VERSION],
+    labels: &[
+        CompileError::LABEL,
+        <Option<Stage>>::LABEL,
+        ContractVersion::LABEL,
+        COMPILER_VERSION,
+    ],
     buckets: &[],
     owner: CORE_COMPILER,
 };
@@ -78,21 +65,9 @@ pub const MIGRATIONS: MetricSpec = MetricSpec {
     unit: "{migration}",
     description: "Dashboard contract migrations, by source and target version and outcome.",
     labels: &[
-        LabelSpec::enumerated(
-            "from_version",
-            "Contract version migrated from.",
-            ContractVersion::VALUES,
-        ),
-        LabelSpec::enumerated(
-            "to_version",
-            "Contract version migrated to.",
-            ContractVersion::VALUES,
-        ),
-        LabelSpec::enumerated(
-            "outcome",
-            "How the migration ended.",
-            MigrationOutcome::VALUES,
-        ),
+        FromVersion::LABEL,
+        ToVersion::LABEL,
+        MigrationOutcome::LABEL,
     ],
     buckets: &[],
     owner: CORE_COMPILER,
@@ -103,7 +78,7 @@ pub const DASHBOARDS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Gauge,
     unit: "{dashboard}",
     description: "Dashboards on each contract version: the blast radius of a breaking migration.",
-    labels: &[CONTRACT_VERSION],
+    labels: &[ContractVersion::LABEL],
     buckets: &[],
     owner: CORE_COMPILER,
 };
@@ -114,7 +89,7 @@ pub const CONTRACT_SUPPORT: MetricSpec = MetricSpec {
     unit: "{info}",
     description:
         "1 for each contract version the running compiler release supports (release identity).",
-    labels: &[COMPILER_VERSION, CONTRACT_VERSION],
+    labels: &[COMPILER_VERSION, ContractVersion::LABEL],
     buckets: &[],
     owner: CORE_COMPILER,
 };
@@ -124,7 +99,7 @@ pub const QUERY_DURATION: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "s",
     description: "Time to execute one query through an execution adapter, by outcome.",
-    labels: &[ADAPTER, OUTCOME],
+    labels: &[Adapter::LABEL, Outcome::LABEL],
     buckets: QUERY_SECONDS,
     owner: CORE_COMPILER,
 };
@@ -134,7 +109,7 @@ pub const QUERY_ERRORS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{error}",
     description: "Queries that failed (or were truncated), by adapter and error code.",
-    labels: &[ADAPTER, ERROR_TYPE],
+    labels: &[Adapter::LABEL, CompileError::LABEL],
     buckets: &[],
     owner: CORE_COMPILER,
 };
@@ -144,7 +119,7 @@ pub const QUERY_ROWS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "{row}",
     description: "Rows a query returned, by adapter.",
-    labels: &[ADAPTER],
+    labels: &[Adapter::LABEL],
     buckets: ROWS,
     owner: CORE_COMPILER,
 };
@@ -154,7 +129,7 @@ pub const RENDER_DURATION: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "s",
     description: "Time to render one dashboard, by format and outcome.",
-    labels: &[FORMAT, OUTCOME],
+    labels: &[RenderFormat::LABEL, Outcome::LABEL],
     buckets: SECONDS,
     owner: CORE_COMPILER,
 };
@@ -164,127 +139,140 @@ pub const RENDER_ERRORS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{error}",
     description: "Renders that failed, by format and error code.",
-    labels: &[FORMAT, ERROR_TYPE],
+    labels: &[RenderFormat::LABEL, CompileError::LABEL],
     buckets: &[],
     owner: CORE_COMPILER,
 };
 
-const ERROR_ATTR: AttributeSpec = AttributeSpec {
-    key: "error.type",
-    requirement: Requirement::ConditionallyRequired,
-    description: "The error code, when the operation failed.",
-};
-const ABANDONED_ATTR: AttributeSpec = AttributeSpec {
-    key: telemetry_core::probe::ABANDONED,
-    requirement: Requirement::ConditionallyRequired,
-    description: "True when the operation's guard was dropped without an outcome.",
-};
-const CONTRACT_ATTR: AttributeSpec = AttributeSpec {
+/// `dataface.contract.version`: the dashboard's contract version.
+pub const CONTRACT_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.contract.version",
     requirement: Requirement::Required,
     description: "Contract version of the dashboard.",
 };
-const COMPILER_ATTR: AttributeSpec = AttributeSpec {
+/// `dataface.compiler.version`: the compiler release.
+pub const COMPILER_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.compiler.version",
     requirement: Requirement::Required,
     description: "Compiler release.",
 };
+/// `dataface.dashboard.id`: the dashboard compiled.
+pub const DASHBOARD_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.dashboard.id",
+    requirement: Requirement::Recommended,
+    description: "The dashboard (spans and logs only, never a metric label).",
+};
+/// `dataface.compile.warnings`: how many warnings a compile had.
+pub const WARNINGS_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.compile.warnings",
+    requirement: Requirement::ConditionallyRequired,
+    description: "Number of warnings, when the compile succeeded with warnings.",
+};
+/// `dataface.compile.stage`: the stage of a stage span.
+pub const STAGE_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.compile.stage",
+    requirement: Requirement::Required,
+    description: "The stage.",
+};
+/// `dataface.contract.from_version`: the version a migration starts from.
+pub const FROM_VERSION_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.contract.from_version",
+    requirement: Requirement::Required,
+    description: "Version migrated from.",
+};
+/// `dataface.contract.to_version`: the version a migration goes to.
+pub const TO_VERSION_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.contract.to_version",
+    requirement: Requirement::Required,
+    description: "Version migrated to.",
+};
+/// `db.system.name`: the database system of a query.
+pub const DB_SYSTEM_ATTR: AttributeSpec = AttributeSpec {
+    key: "db.system.name",
+    requirement: Requirement::Required,
+    description: "The database system (OpenTelemetry semantic convention).",
+};
+/// `dataface.query.adapter`: the execution adapter of a query.
+pub const ADAPTER_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.query.adapter",
+    requirement: Requirement::Required,
+    description: "The execution adapter.",
+};
+/// `dataface.query.rows`: rows a query returned.
+pub const ROWS_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.query.rows",
+    requirement: Requirement::ConditionallyRequired,
+    description: "Rows returned, when the query completed.",
+};
+/// `dataface.render.format`: the output format of a render.
+pub const FORMAT_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.render.format",
+    requirement: Requirement::Required,
+    description: "Output format.",
+};
+
+/// `dataface.compile`: one dashboard compile.
+pub const COMPILE_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.compile",
+    description: "Compiling one dashboard contract.",
+    attributes: &[
+        CONTRACT_ATTR,
+        COMPILER_ATTR,
+        DASHBOARD_ATTR,
+        WARNINGS_ATTR,
+        ERROR_TYPE_ATTR,
+        ABANDONED_ATTR,
+    ],
+    owner: CORE_COMPILER,
+};
+/// `dataface.compile.stage`: one compile stage.
+pub const STAGE_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.compile.stage",
+    description:
+        "One compile stage (parse, normalize, migrate, resolve), a child of dataface.compile.",
+    attributes: &[STAGE_ATTR, ERROR_TYPE_ATTR, ABANDONED_ATTR],
+    owner: CORE_COMPILER,
+};
+/// `dataface.contract.migrate`: one contract migration.
+pub const MIGRATE_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.contract.migrate",
+    description: "Migrating one dashboard contract between versions.",
+    attributes: &[
+        FROM_VERSION_ATTR,
+        TO_VERSION_ATTR,
+        ERROR_TYPE_ATTR,
+        ABANDONED_ATTR,
+    ],
+    owner: CORE_COMPILER,
+};
+/// `dataface.query.execute`: one query.
+pub const QUERY_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.query.execute",
+    description: "Executing one query through an execution adapter.",
+    attributes: &[
+        DB_SYSTEM_ATTR,
+        ADAPTER_ATTR,
+        ROWS_ATTR,
+        ERROR_TYPE_ATTR,
+        ABANDONED_ATTR,
+    ],
+    owner: CORE_COMPILER,
+};
+/// `dataface.render`: one render.
+pub const RENDER_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.render",
+    description: "Rendering one dashboard.",
+    attributes: &[FORMAT_ATTR, ERROR_TYPE_ATTR, ABANDONED_ATTR],
+    owner: CORE_COMPILER,
+};
 
 /// The compiler's spans.
 pub const SPANS: &[SpanSpec] = &[
-    SpanSpec {
-        name: "dataface.compile",
-        description: "Compiling one dashboard contract.",
-        attributes: &[
-            CONTRACT_ATTR,
-            COMPILER_ATTR,
-            AttributeSpec {
-                key: "dataface.dashboard.id",
-                requirement: Requirement::Recommended,
-                description: "The dashboard (spans and logs only, never a metric label).",
-            },
-            AttributeSpec {
-                key: "dataface.compile.warnings",
-                requirement: Requirement::ConditionallyRequired,
-                description: "Number of warnings, when the compile succeeded with warnings.",
-            },
-            ERROR_ATTR,
-            ABANDONED_ATTR,
-        ],
-        owner: CORE_COMPILER,
-    },
-    SpanSpec {
-        name: "dataface.compile.stage",
-        description:
-            "One compile stage (parse, normalize, migrate, resolve), a child of dataface.compile.",
-        attributes: &[
-            AttributeSpec {
-                key: "dataface.compile.stage",
-                requirement: Requirement::Required,
-                description: "The stage.",
-            },
-            ERROR_ATTR,
-            ABANDONED_ATTR,
-        ],
-        owner: CORE_COMPILER,
-    },
-    SpanSpec {
-        name: "dataface.contract.migrate",
-        description: "Migrating one dashboard contract between versions.",
-        attributes: &[
-            AttributeSpec {
-                key: "dataface.contract.from_version",
-                requirement: Requirement::Required,
-                description: "Version migrated from.",
-            },
-            AttributeSpec {
-                key: "dataface.contract.to_version",
-                requirement: Requirement::Required,
-                description: "Version migrated to.",
-            },
-            ERROR_ATTR,
-            ABANDONED_ATTR,
-        ],
-        owner: CORE_COMPILER,
-    },
-    SpanSpec {
-        name: "dataface.query.execute",
-        description: "Executing one query through an execution adapter.",
-        attributes: &[
-            AttributeSpec {
-                key: "db.system.name",
-                requirement: Requirement::Required,
-                description: "The database system (OpenTelemetry semantic convention).",
-            },
-            AttributeSpec {
-                key: "dataface.query.adapter",
-                requirement: Requirement::Required,
-                description: "The execution adapter.",
-            },
-            AttributeSpec {
-                key: "dataface.query.rows",
-                requirement: Requirement::ConditionallyRequired,
-                description: "Rows returned, when the query completed.",
-            },
-            ERROR_ATTR,
-            ABANDONED_ATTR,
-        ],
-        owner: CORE_COMPILER,
-    },
-    SpanSpec {
-        name: "dataface.render",
-        description: "Rendering one dashboard.",
-        attributes: &[
-            AttributeSpec {
-                key: "dataface.render.format",
-                requirement: Requirement::Required,
-                description: "Output format.",
-            },
-            ERROR_ATTR,
-            ABANDONED_ATTR,
-        ],
-        owner: CORE_COMPILER,
-    },
+    COMPILE_SPAN,
+    STAGE_SPAN,
+    MIGRATE_SPAN,
+    QUERY_SPAN,
+    RENDER_SPAN,
 ];
 
 /// The compiler's section of the catalog.

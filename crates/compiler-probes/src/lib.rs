@@ -16,22 +16,24 @@
 //! ```
 //!
 //! Every operation is a guard started with its context and finished with an outcome; a
-//! guard dropped without one records `abandoned`. Metrics go through handles registered once
-//! per label combination in [`CompilerProbes::new`]: recording is an array index and an
-//! atomic update. Dashboard ids go on spans only. When telemetry is disabled a guard does
+//! guard dropped without one records `abandoned`. Metrics go through handle families
+//! registered once per label combination in [`CompilerProbes::new`]: recording is an index
+//! and an atomic update. Dashboard ids go on spans only. When telemetry is disabled a guard does
 //! no work beyond one check.
 
 pub mod catalog;
 
+use catalog::*;
 use metrics::{Counter, Gauge, Histogram};
-use std::array;
-use telemetry_core::errors::ErrorCode as _;
-use telemetry_core::probe::Operation;
+use std::time::Duration;
+use telemetry_core::errors::record_warning_on_span;
+use telemetry_core::probe::{saturating_i64, Family, LabelValue};
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 telemetry_core::label_enum! {
     /// A YAML contract version: the declared supported versions, else `Other`.
-    pub enum ContractVersion {
+    pub enum ContractVersion: "contract_version",
+        "YAML contract version of the dashboard (declared supported versions, else `other`)." {
         /// Contract 1.0.
         V1_0 = "1.0",
         /// Contract 1.1.
@@ -55,9 +57,19 @@ impl ContractVersion {
     }
 }
 
+telemetry_core::relabel! {
+    /// The contract version a migration starts from.
+    pub(crate) struct FromVersion(ContractVersion): "from_version", "Contract version migrated from.";
+}
+
+telemetry_core::relabel! {
+    /// The contract version a migration goes to.
+    pub(crate) struct ToVersion(ContractVersion): "to_version", "Contract version migrated to.";
+}
+
 telemetry_core::label_enum! {
     /// How a compile, query or render ended (the `outcome` label).
-    pub enum Outcome {
+    pub enum Outcome: "outcome", "How the operation ended." {
         /// Done without problems.
         Success = "success",
         /// Done, with warnings (or a truncated result).
@@ -70,8 +82,9 @@ telemetry_core::label_enum! {
 }
 
 telemetry_core::label_enum! {
-    /// A compile stage.
-    pub enum Stage {
+    /// A compile stage. The error counter's `stage` label is an `Option<Stage>`: `None`
+    /// ([`NO_STAGE`]) for an error raised outside any stage.
+    pub enum Stage: "stage", "Compile stage where the error arose (`none`: outside any stage)." {
         /// YAML parsing.
         Parse = "parse",
         /// Normalization.
@@ -81,17 +94,18 @@ telemetry_core::label_enum! {
         /// Query and source resolution.
         Resolve = "resolve",
     }
+    none = NO_STAGE;
 }
 
 /// The `stage` label value of an error raised outside any stage.
 pub const NO_STAGE: &str = "none";
 
 /// The `stage` label values of the error counter: the stages, then [`NO_STAGE`].
-pub const ERROR_STAGES: &[&str] = &["parse", "normalize", "migrate", "resolve", NO_STAGE];
+pub const ERROR_STAGES: &[&str] = <Option<Stage>>::VALUES;
 
 telemetry_core::label_enum! {
     /// How a contract migration ended.
-    pub enum MigrationOutcome {
+    pub enum MigrationOutcome: "outcome", "How the migration ended." {
         /// Migrated.
         Success = "success",
         /// Failed.
@@ -103,7 +117,7 @@ telemetry_core::label_enum! {
 
 telemetry_core::label_enum! {
     /// An execution adapter.
-    pub enum Adapter {
+    pub enum Adapter: "adapter", "Execution adapter (warehouse kind)." {
         /// Snowflake.
         Snowflake = "snowflake",
         /// BigQuery.
@@ -135,7 +149,7 @@ impl Adapter {
 
 telemetry_core::label_enum! {
     /// A render output format.
-    pub enum RenderFormat {
+    pub enum RenderFormat: "format", "Rendered output format." {
         /// HTML page.
         Html = "html",
         /// PNG image.
@@ -152,7 +166,7 @@ telemetry_core::label_enum! {
 use crate::catalog::CORE_COMPILER;
 telemetry_core::error_codes! {
     /// The compiler surface's error codes (owner: core-compiler).
-    pub enum CompileError for "compiler" {
+    pub enum CompileError for "compiler", "The compiler error code." {
         /// A chart references an undefined query.
         UnknownQuery = "unknown_query", User, retryable: false, Error, CORE_COMPILER,
             "A chart references a query the contract does not define.",
@@ -200,29 +214,21 @@ telemetry_core::error_codes! {
     }
 }
 
-const CONTRACTS: usize = ContractVersion::ALL.len();
-const OUTCOMES: usize = Outcome::ALL.len();
-const STAGES: usize = ERROR_STAGES.len();
-const CODES: usize = CompileError::ALL.len();
-const MIGRATION_OUTCOMES: usize = MigrationOutcome::ALL.len();
-const ADAPTERS: usize = Adapter::ALL.len();
-const FORMATS: usize = RenderFormat::ALL.len();
-
-/// The compiler's probes for one compiler release. Create it once at start (or inside a
-/// test capture): it registers every handle and reports the contract versions the release
+/// The compiler's probes for one compiler release. Create it once at start (or inside a test
+/// capture): it registers every handle and reports the contract versions the release
 /// supports.
 #[derive(Debug)]
 pub struct CompilerProbes {
     compiler_version: &'static str,
-    compile_duration: [[Histogram; OUTCOMES]; CONTRACTS],
-    compile_errors: [[[Counter; CONTRACTS]; STAGES]; CODES],
-    migrations: [[[Counter; MIGRATION_OUTCOMES]; CONTRACTS]; CONTRACTS],
-    dashboards: [Gauge; CONTRACTS],
-    query_duration: [[Histogram; OUTCOMES]; ADAPTERS],
-    query_errors: [[Counter; CODES]; ADAPTERS],
-    query_rows: [Histogram; ADAPTERS],
-    render_duration: [[Histogram; OUTCOMES]; FORMATS],
-    render_errors: [[Counter; CODES]; FORMATS],
+    compile_duration: Family<(ContractVersion, Outcome), Histogram>,
+    compile_errors: Family<(CompileError, Option<Stage>, ContractVersion), Counter>,
+    migrations: Family<(FromVersion, ToVersion, MigrationOutcome), Counter>,
+    dashboards: Family<ContractVersion, Gauge>,
+    query_duration: Family<(Adapter, Outcome), Histogram>,
+    query_errors: Family<(Adapter, CompileError), Counter>,
+    query_rows: Family<Adapter, Histogram>,
+    render_duration: Family<(RenderFormat, Outcome), Histogram>,
+    render_errors: Family<(RenderFormat, CompileError), Counter>,
 }
 
 impl CompilerProbes {
@@ -230,79 +236,31 @@ impl CompilerProbes {
     /// `env!("CARGO_PKG_VERSION")`) and reports every declared contract version but
     /// `other` as supported.
     pub fn new(compiler_version: &'static str) -> Self {
-        Self::with_supported(compiler_version, &ContractVersion::ALL[..CONTRACTS - 1])
+        Self::with_supported(
+            compiler_version,
+            &ContractVersion::ALL[..ContractVersion::COUNT - 1],
+        )
     }
 
     /// As [`new`](Self::new), with the contract versions this release supports.
     pub fn with_supported(compiler_version: &'static str, supported: &[ContractVersion]) -> Self {
-        use catalog::*;
-        let cv = compiler_version;
+        let release = &[(&COMPILER_VERSION, compiler_version)];
+        let support: Family<ContractVersion, Gauge> =
+            Family::register_where(&CONTRACT_SUPPORT, release, |c| supported.contains(&c));
         for contract in supported {
-            metrics::gauge!(CONTRACT_SUPPORT.name,
-                "compiler_version" => cv, "contract_version" => contract.as_str())
-            .set(1.0);
+            support.get(*contract).set(1.0);
         }
         Self {
             compiler_version,
-            compile_duration: array::from_fn(|c| {
-                array::from_fn(|o| {
-                    metrics::histogram!(COMPILE_DURATION.name,
-                        "contract_version" => ContractVersion::ALL[c].as_str(),
-                        "compiler_version" => cv,
-                        "outcome" => Outcome::ALL[o].as_str())
-                })
-            }),
-            compile_errors: array::from_fn(|e| {
-                array::from_fn(|s| {
-                    array::from_fn(|c| {
-                        metrics::counter!(COMPILE_ERRORS.name,
-                            "error.type" => CompileError::CODES[e],
-                            "stage" => ERROR_STAGES[s],
-                            "contract_version" => ContractVersion::ALL[c].as_str(),
-                            "compiler_version" => cv)
-                    })
-                })
-            }),
-            migrations: array::from_fn(|f| {
-                array::from_fn(|t| {
-                    array::from_fn(|o| {
-                        metrics::counter!(MIGRATIONS.name,
-                            "from_version" => ContractVersion::ALL[f].as_str(),
-                            "to_version" => ContractVersion::ALL[t].as_str(),
-                            "outcome" => MigrationOutcome::ALL[o].as_str())
-                    })
-                })
-            }),
-            dashboards: array::from_fn(
-                |c| metrics::gauge!(DASHBOARDS.name, "contract_version" => ContractVersion::ALL[c].as_str()),
-            ),
-            query_duration: array::from_fn(|a| {
-                array::from_fn(|o| {
-                    metrics::histogram!(QUERY_DURATION.name,
-                        "adapter" => Adapter::ALL[a].as_str(), "outcome" => Outcome::ALL[o].as_str())
-                })
-            }),
-            query_errors: array::from_fn(|a| {
-                array::from_fn(|e| {
-                    metrics::counter!(QUERY_ERRORS.name,
-                        "adapter" => Adapter::ALL[a].as_str(), "error.type" => CompileError::CODES[e])
-                })
-            }),
-            query_rows: array::from_fn(
-                |a| metrics::histogram!(QUERY_ROWS.name, "adapter" => Adapter::ALL[a].as_str()),
-            ),
-            render_duration: array::from_fn(|f| {
-                array::from_fn(|o| {
-                    metrics::histogram!(RENDER_DURATION.name,
-                        "format" => RenderFormat::ALL[f].as_str(), "outcome" => Outcome::ALL[o].as_str())
-                })
-            }),
-            render_errors: array::from_fn(|f| {
-                array::from_fn(|e| {
-                    metrics::counter!(RENDER_ERRORS.name,
-                        "format" => RenderFormat::ALL[f].as_str(), "error.type" => CompileError::CODES[e])
-                })
-            }),
+            compile_duration: Family::register_with(&COMPILE_DURATION, release),
+            compile_errors: Family::register_with(&COMPILE_ERRORS, release),
+            migrations: Family::register(&MIGRATIONS),
+            dashboards: Family::register(&DASHBOARDS),
+            query_duration: Family::register(&QUERY_DURATION),
+            query_errors: Family::register(&QUERY_ERRORS),
+            query_rows: Family::register(&QUERY_ROWS),
+            render_duration: Family::register(&RENDER_DURATION),
+            render_errors: Family::register(&RENDER_ERRORS),
         }
     }
 
@@ -313,83 +271,51 @@ impl CompilerProbes {
 
     /// Starts compiling one dashboard. The dashboard id goes on the span only.
     pub fn compile(&self, contract: ContractVersion, dashboard_id: &str) -> CompileGuard<'_> {
-        let op = if telemetry_core::enabled() {
-            Operation::start(tracing::info_span!(
-                "dataface.compile",
-                dataface.contract.version = contract.as_str(),
-                dataface.compiler.version = self.compiler_version,
-                dataface.dashboard.id = dashboard_id,
-            ))
-        } else {
-            Operation::disabled()
-        };
+        let op = telemetry_core::operation!(
+            COMPILE_SPAN,
+            CONTRACT_ATTR = contract.as_str(),
+            COMPILER_ATTR = self.compiler_version,
+            DASHBOARD_ATTR = dashboard_id,
+        );
         CompileGuard {
             probes: self,
             contract,
-            op,
             last_stage: None,
             failed_stage: None,
+            op,
         }
     }
 
     /// Starts migrating one dashboard contract from `from` to `to`.
     pub fn migration(&self, from: ContractVersion, to: ContractVersion) -> MigrationGuard<'_> {
-        let op = if telemetry_core::enabled() {
-            Operation::start(tracing::info_span!(
-                "dataface.contract.migrate",
-                dataface.contract.from_version = from.as_str(),
-                dataface.contract.to_version = to.as_str(),
-            ))
-        } else {
-            Operation::disabled()
-        };
-        MigrationGuard {
-            probes: self,
-            from,
-            to,
-            op,
-        }
+        let op = telemetry_core::operation!(
+            MIGRATE_SPAN,
+            FROM_VERSION_ATTR = from.as_str(),
+            TO_VERSION_ATTR = to.as_str(),
+        );
+        MigrationGuard::new(self, from, to, op)
     }
 
     /// Reports how many dashboards are on `contract` (the service counts them, e.g. at
     /// start and after each deploy).
     pub fn set_dashboards(&self, contract: ContractVersion, dashboards: u64) {
-        self.dashboards[contract.index()].set(dashboards as f64);
+        self.dashboards.get(contract).set(dashboards as f64);
     }
 
     /// Starts executing one query through `adapter`.
     pub fn query(&self, adapter: Adapter) -> QueryGuard<'_> {
-        let op = if telemetry_core::enabled() {
-            Operation::start(tracing::info_span!(
-                "dataface.query.execute",
-                db.system.name = adapter.db_system_name(),
-                dataface.query.adapter = adapter.as_str(),
-            ))
-        } else {
-            Operation::disabled()
-        };
-        QueryGuard {
-            probes: self,
-            adapter,
-            op,
-        }
+        let op = telemetry_core::operation!(
+            QUERY_SPAN,
+            DB_SYSTEM_ATTR = adapter.db_system_name(),
+            ADAPTER_ATTR = adapter.as_str(),
+        );
+        QueryGuard::new(self, adapter, op)
     }
 
     /// Starts rendering one dashboard as `format`.
     pub fn render(&self, format: RenderFormat) -> RenderGuard<'_> {
-        let op = if telemetry_core::enabled() {
-            Operation::start(tracing::info_span!(
-                "dataface.render",
-                dataface.render.format = format.as_str(),
-            ))
-        } else {
-            Operation::disabled()
-        };
-        RenderGuard {
-            probes: self,
-            format,
-            op,
-        }
+        let op = telemetry_core::operation!(RENDER_SPAN, FORMAT_ATTR = format.as_str());
+        RenderGuard::new(self, format, op)
     }
 }
 
@@ -404,41 +330,30 @@ pub enum CompileOutcome {
     Failed(CompileError),
 }
 
-/// One dashboard compile in flight. Finish it with [`finish`](Self::finish); dropped without,
-/// it records `abandoned`.
-#[derive(Debug)]
-#[must_use = "finish the compile with an outcome, or it records `abandoned`"]
-pub struct CompileGuard<'p> {
-    probes: &'p CompilerProbes,
-    contract: ContractVersion,
-    op: Operation,
-    last_stage: Option<Stage>,
-    failed_stage: Option<Stage>,
+telemetry_core::probe_guard! {
+    /// One dashboard compile in flight. Finish it with [`finish`](Self::finish); dropped
+    /// without, it records `abandoned`.
+    #[must_use = "finish the compile with an outcome, or it records `abandoned`"]
+    pub struct CompileGuard<'p> {
+        probes: &'p CompilerProbes,
+        contract: ContractVersion,
+        last_stage: Option<Stage>,
+        failed_stage: Option<Stage>,
+    }
+    drop(&mut self, elapsed) {
+        let key = (self.contract, Outcome::Abandoned);
+        self.probes.compile_duration.get(key).record(elapsed);
+    }
 }
 
 impl CompileGuard<'_> {
-    /// The compile span: enter it around the work so its logs correlate.
-    pub fn span(&self) -> &tracing::Span {
-        self.op.span()
-    }
-
     /// Starts a stage as a child span of the compile.
     pub fn stage(&mut self, stage: Stage) -> StageGuard<'_> {
         self.last_stage = Some(stage);
-        let op = if self.op.is_recording() {
-            Operation::start(tracing::info_span!(
-                parent: self.op.span(),
-                "dataface.compile.stage",
-                dataface.compile.stage = stage.as_str(),
-            ))
-        } else {
-            Operation::disabled()
-        };
-        StageGuard {
-            stage,
-            failed: &mut self.failed_stage,
-            op,
-        }
+        let op = self.op.child(|parent| {
+            telemetry_core::probe_span!(parent: parent, STAGE_SPAN, STAGE_ATTR = stage.as_str())
+        });
+        StageGuard::new(stage, &mut self.failed_stage, op)
     }
 
     /// Records the outcome: duration by contract version, release and outcome; on failure,
@@ -446,60 +361,44 @@ impl CompileGuard<'_> {
     /// version and release, and `error.type` on the span.
     pub fn finish(mut self, outcome: CompileOutcome) {
         let p = self.probes;
-        let c = self.contract.index();
-        let elapsed = match outcome {
-            CompileOutcome::Success => self.op.finish(),
+        let (elapsed, label) = match outcome {
+            CompileOutcome::Success => (self.op.finish(), Outcome::Success),
             CompileOutcome::Warnings(n) => {
-                self.op
-                    .span()
-                    .set_attribute("dataface.compile.warnings", i64::from(n));
-                self.op.finish()
+                let warnings = i64::from(n);
+                self.op.span().set_attribute(WARNINGS_ATTR.key, warnings);
+                (self.op.finish(), Outcome::Warnings)
             }
             CompileOutcome::Failed(code) => {
-                let stage = self.failed_stage.or(self.last_stage).map(Stage::index);
                 let elapsed = self.op.fail(code);
                 if elapsed.is_some() {
-                    p.compile_errors[code.index()][stage.unwrap_or(STAGES - 1)][c].increment(1);
+                    let stage = self.failed_stage.or(self.last_stage);
+                    p.compile_errors
+                        .get((code, stage, self.contract))
+                        .increment(1);
                 }
-                elapsed
+                (elapsed, Outcome::Failed)
             }
         };
-        let o = match outcome {
-            CompileOutcome::Success => Outcome::Success,
-            CompileOutcome::Warnings(_) => Outcome::Warnings,
-            CompileOutcome::Failed(_) => Outcome::Failed,
-        };
         if let Some(elapsed) = elapsed {
-            p.compile_duration[c][o.index()].record(elapsed.as_secs_f64());
+            p.compile_duration
+                .get((self.contract, label))
+                .record(elapsed);
         }
     }
 }
 
-impl Drop for CompileGuard<'_> {
-    fn drop(&mut self) {
-        if let Some(elapsed) = self.op.abandon() {
-            self.probes.compile_duration[self.contract.index()][Outcome::Abandoned.index()]
-                .record(elapsed.as_secs_f64());
-        }
+telemetry_core::probe_guard! {
+    /// One compile stage in flight (a child span). Finish it with [`ok`](Self::ok) or
+    /// [`fail`](Self::fail).
+    #[must_use = "finish the stage with ok() or fail(code)"]
+    pub struct StageGuard<'g> {
+        stage: Stage,
+        failed: &'g mut Option<Stage>,
     }
-}
-
-/// One compile stage in flight (a child span). Finish it with [`ok`](Self::ok) or
-/// [`fail`](Self::fail).
-#[derive(Debug)]
-#[must_use = "finish the stage with ok() or fail(code)"]
-pub struct StageGuard<'g> {
-    stage: Stage,
-    failed: &'g mut Option<Stage>,
-    op: Operation,
+    drop(&mut self, _elapsed) {}
 }
 
 impl StageGuard<'_> {
-    /// The stage span.
-    pub fn span(&self) -> &tracing::Span {
-        self.op.span()
-    }
-
     /// The stage completed.
     pub fn ok(mut self) {
         self.op.finish();
@@ -513,25 +412,23 @@ impl StageGuard<'_> {
     }
 }
 
-impl Drop for StageGuard<'_> {
-    fn drop(&mut self) {
-        self.op.abandon();
+telemetry_core::probe_guard! {
+    /// One contract migration in flight.
+    #[must_use = "finish the migration with ok() or fail(code), or it records `abandoned`"]
+    pub struct MigrationGuard<'p> {
+        probes: &'p CompilerProbes,
+        from: ContractVersion,
+        to: ContractVersion,
     }
-}
-
-/// One contract migration in flight.
-#[derive(Debug)]
-#[must_use = "finish the migration with ok() or fail(code), or it records `abandoned`"]
-pub struct MigrationGuard<'p> {
-    probes: &'p CompilerProbes,
-    from: ContractVersion,
-    to: ContractVersion,
-    op: Operation,
+    drop(&mut self, _elapsed) {
+        self.record(MigrationOutcome::Abandoned);
+    }
 }
 
 impl MigrationGuard<'_> {
     fn record(&self, outcome: MigrationOutcome) {
-        self.probes.migrations[self.from.index()][self.to.index()][outcome.index()].increment(1);
+        let key = (FromVersion(self.from), ToVersion(self.to), outcome);
+        self.probes.migrations.get(key).increment(1);
     }
 
     /// The migration succeeded.
@@ -549,127 +446,95 @@ impl MigrationGuard<'_> {
     }
 }
 
-impl Drop for MigrationGuard<'_> {
-    fn drop(&mut self) {
-        if self.op.abandon().is_some() {
-            self.record(MigrationOutcome::Abandoned);
-        }
+telemetry_core::probe_guard! {
+    /// One query in flight.
+    #[must_use = "finish the query with ok(rows), truncated(rows) or fail(code), or it records `abandoned`"]
+    pub struct QueryGuard<'p> {
+        probes: &'p CompilerProbes,
+        adapter: Adapter,
     }
-}
-
-/// One query in flight.
-#[derive(Debug)]
-#[must_use = "finish the query with ok(rows), truncated(rows) or fail(code), or it records `abandoned`"]
-pub struct QueryGuard<'p> {
-    probes: &'p CompilerProbes,
-    adapter: Adapter,
-    op: Operation,
+    drop(&mut self, elapsed) {
+        self.record(Outcome::Abandoned, None, None, Some(elapsed));
+    }
 }
 
 impl QueryGuard<'_> {
-    /// The query span.
-    pub fn span(&self) -> &tracing::Span {
-        self.op.span()
-    }
-
-    fn done(&mut self, outcome: Outcome, rows: Option<u64>, code: Option<CompileError>) {
-        let a = self.adapter.index();
-        let elapsed = match code {
-            Some(code) => self.op.fail(code),
-            None => self.op.finish(),
-        };
+    fn record(
+        &self,
+        outcome: Outcome,
+        rows: Option<u64>,
+        code: Option<CompileError>,
+        elapsed: Option<Duration>,
+    ) {
+        let (p, adapter) = (self.probes, self.adapter);
         let Some(elapsed) = elapsed else { return };
         if let Some(rows) = rows {
-            self.op.span().set_attribute(
-                "dataface.query.rows",
-                i64::try_from(rows).unwrap_or(i64::MAX),
-            );
-            self.probes.query_rows[a].record(rows as f64);
+            let span = self.op.span();
+            span.set_attribute(ROWS_ATTR.key, saturating_i64(rows));
+            p.query_rows.get(adapter).record(rows as f64);
         }
         if let Some(code) = code {
-            self.probes.query_errors[a][code.index()].increment(1);
+            p.query_errors.get((adapter, code)).increment(1);
         }
-        self.probes.query_duration[a][outcome.index()].record(elapsed.as_secs_f64());
+        p.query_duration.get((adapter, outcome)).record(elapsed);
     }
 
     /// The query returned `rows` rows.
     pub fn ok(mut self, rows: u64) {
-        self.done(Outcome::Success, Some(rows), None);
+        let elapsed = self.op.finish();
+        self.record(Outcome::Success, Some(rows), None, elapsed);
     }
 
     /// The query returned `rows` rows, cut at the row limit: outcome `warnings` and a
     /// `result_truncated` error.
     pub fn truncated(mut self, rows: u64) {
         // A warning, not a failure: `error.type` says what happened, the status stays unset.
-        self.op.span().set_attribute(
-            telemetry_core::errors::ERROR_TYPE,
-            CompileError::ResultTruncated.code(),
-        );
-        let a = self.adapter.index();
-        if let Some(elapsed) = self.op.finish() {
-            self.op.span().set_attribute(
-                "dataface.query.rows",
-                i64::try_from(rows).unwrap_or(i64::MAX),
-            );
-            self.probes.query_rows[a].record(rows as f64);
-            self.probes.query_errors[a][CompileError::ResultTruncated.index()].increment(1);
-            self.probes.query_duration[a][Outcome::Warnings.index()].record(elapsed.as_secs_f64());
-        }
+        let code = CompileError::ResultTruncated;
+        record_warning_on_span(self.op.span(), code);
+        let elapsed = self.op.finish();
+        self.record(Outcome::Warnings, Some(rows), Some(code), elapsed);
     }
 
     /// The query failed with `code` (auth failed, timeout, unavailable ...).
     pub fn fail(mut self, code: CompileError) {
-        self.done(Outcome::Failed, None, Some(code));
+        let elapsed = self.op.fail(code);
+        self.record(Outcome::Failed, None, Some(code), elapsed);
     }
 }
 
-impl Drop for QueryGuard<'_> {
-    fn drop(&mut self) {
-        if let Some(elapsed) = self.op.abandon() {
-            self.probes.query_duration[self.adapter.index()][Outcome::Abandoned.index()]
-                .record(elapsed.as_secs_f64());
-        }
+telemetry_core::probe_guard! {
+    /// One render in flight.
+    #[must_use = "finish the render with ok() or fail(code), or it records `abandoned`"]
+    pub struct RenderGuard<'p> {
+        probes: &'p CompilerProbes,
+        format: RenderFormat,
     }
-}
-
-/// One render in flight.
-#[derive(Debug)]
-#[must_use = "finish the render with ok() or fail(code), or it records `abandoned`"]
-pub struct RenderGuard<'p> {
-    probes: &'p CompilerProbes,
-    format: RenderFormat,
-    op: Operation,
+    drop(&mut self, elapsed) {
+        self.duration(Outcome::Abandoned, elapsed);
+    }
 }
 
 impl RenderGuard<'_> {
-    /// The render span.
-    pub fn span(&self) -> &tracing::Span {
-        self.op.span()
+    fn duration(&self, outcome: Outcome, elapsed: Duration) {
+        let key = (self.format, outcome);
+        self.probes.render_duration.get(key).record(elapsed);
     }
 
     /// The render completed.
     pub fn ok(mut self) {
         if let Some(elapsed) = self.op.finish() {
-            self.probes.render_duration[self.format.index()][Outcome::Success.index()]
-                .record(elapsed.as_secs_f64());
+            self.duration(Outcome::Success, elapsed);
         }
     }
 
     /// The render failed with `code` (usually [`CompileError::RenderTimeout`]).
     pub fn fail(mut self, code: CompileError) {
         if let Some(elapsed) = self.op.fail(code) {
-            let f = self.format.index();
-            self.probes.render_errors[f][code.index()].increment(1);
-            self.probes.render_duration[f][Outcome::Failed.index()].record(elapsed.as_secs_f64());
-        }
-    }
-}
-
-impl Drop for RenderGuard<'_> {
-    fn drop(&mut self) {
-        if let Some(elapsed) = self.op.abandon() {
-            self.probes.render_duration[self.format.index()][Outcome::Abandoned.index()]
-                .record(elapsed.as_secs_f64());
+            self.probes
+                .render_errors
+                .get((self.format, code))
+                .increment(1);
+            self.duration(Outcome::Failed, elapsed);
         }
     }
 }

@@ -5,27 +5,16 @@ use crate::{
     RefreshOutcome, ResolutionOutcome, Source,
 };
 use telemetry_core::catalog::{
-    AttributeSpec, InstrumentKind, LabelSpec, MetricSpec, Owner, Requirement, Section, SpanSpec,
+    AttributeSpec, InstrumentKind, MetricSpec, Owner, Requirement, Section, SpanSpec,
 };
+use telemetry_core::errors::ERROR_TYPE_ATTR;
+use telemetry_core::probe::ABANDONED_ATTR;
 
 /// The context catalog and what it serves to dashboards, MCP and the IDE.
 pub const CONTEXT_CATALOG: Owner = Owner {
     id: "context-catalog",
     description: "Context catalog: schema resolution, freshness, AI context payloads, enrichment",
 };
-
-const CONSUMER: LabelSpec = LabelSpec::enumerated(
-    "consumer",
-    "The surface the catalog served (dashboards, the MCP server, the IDE extension).",
-    Consumer::VALUES,
-);
-const SOURCE: LabelSpec = LabelSpec::enumerated(
-    "source",
-    "Kind of metadata source refreshed (the concrete source is on the span).",
-    Source::VALUES,
-);
-const ERROR_TYPE: LabelSpec =
-    LabelSpec::enumerated("error.type", "The catalog error code.", ContextError::CODES);
 
 /// Schema resolutions serve interactive requests: milliseconds to seconds.
 const RESOLUTION_SECONDS: &[f64] = &[
@@ -64,14 +53,7 @@ pub const RESOLUTION_DURATION: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "s",
     description: "Time to resolve one schema for a consumer, by consumer and outcome; its count is the resolution rate.",
-    labels: &[
-        CONSUMER,
-        LabelSpec::enumerated(
-            "outcome",
-            "How the resolution ended (`stale`: resolved with profile data past its freshness budget).",
-            ResolutionOutcome::VALUES,
-        ),
-    ],
+    labels: &[Consumer::LABEL, ResolutionOutcome::LABEL],
     buckets: RESOLUTION_SECONDS,
     owner: CONTEXT_CATALOG,
 };
@@ -82,7 +64,7 @@ pub const RESOLUTION_ERRORS: MetricSpec = MetricSpec {
     unit: "{error}",
     description:
         "Schema resolutions that failed or served stale profile data, by consumer and error code.",
-    labels: &[CONSUMER, ERROR_TYPE],
+    labels: &[Consumer::LABEL, ContextError::LABEL],
     buckets: &[],
     owner: CONTEXT_CATALOG,
 };
@@ -92,14 +74,7 @@ pub const REFRESH_DURATION: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "s",
     description: "Time to refresh the catalog from one source, by source kind and outcome; its count is the refresh rate.",
-    labels: &[
-        SOURCE,
-        LabelSpec::enumerated(
-            "outcome",
-            "How the refresh ended.",
-            RefreshOutcome::VALUES,
-        ),
-    ],
+    labels: &[Source::LABEL, RefreshOutcome::LABEL],
     buckets: REFRESH_SECONDS,
     owner: CONTEXT_CATALOG,
 };
@@ -109,7 +84,7 @@ pub const REFRESH_ERRORS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{error}",
     description: "Catalog refreshes that failed, by source kind and error code.",
-    labels: &[SOURCE, ERROR_TYPE],
+    labels: &[Source::LABEL, ContextError::LABEL],
     buckets: &[],
     owner: CONTEXT_CATALOG,
 };
@@ -120,7 +95,7 @@ pub const LAST_SUCCESS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Gauge,
     unit: "s",
     description: "Unix time of the last successful refresh from each source kind; staleness is time() minus this value.",
-    labels: &[SOURCE],
+    labels: &[Source::LABEL],
     buckets: &[],
     owner: CONTEXT_CATALOG,
 };
@@ -130,14 +105,7 @@ pub const CONTEXT_DURATION: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "s",
     description: "Time to build one AI context payload, by consumer and outcome; its count is the build rate.",
-    labels: &[
-        CONSUMER,
-        LabelSpec::enumerated(
-            "outcome",
-            "How the build ended (`truncated`, `rejected`: over the consumer's limit).",
-            ContextOutcome::VALUES,
-        ),
-    ],
+    labels: &[Consumer::LABEL, ContextOutcome::LABEL],
     buckets: CONTEXT_SECONDS,
     owner: CONTEXT_CATALOG,
 };
@@ -147,7 +115,7 @@ pub const CONTEXT_SIZE: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "By",
     description: "Size of each AI context payload as built (before any truncation), by consumer.",
-    labels: &[CONSUMER],
+    labels: &[Consumer::LABEL],
     buckets: PAYLOAD_BYTES,
     owner: CONTEXT_CATALOG,
 };
@@ -158,7 +126,7 @@ pub const CONTEXT_LIMIT: MetricSpec = MetricSpec {
     unit: "By",
     description:
         "The AI context payload size limit configured for each consumer, as last checked against.",
-    labels: &[CONSUMER],
+    labels: &[Consumer::LABEL],
     buckets: &[],
     owner: CONTEXT_CATALOG,
 };
@@ -169,14 +137,7 @@ pub const CONTEXT_BREACHES: MetricSpec = MetricSpec {
     unit: "{payload}",
     description:
         "AI context payloads over the consumer's size limit, by consumer and the action taken.",
-    labels: &[
-        CONSUMER,
-        LabelSpec::enumerated(
-            "action",
-            "What was done with the payload: truncated to the limit, or rejected.",
-            BreachAction::VALUES,
-        ),
-    ],
+    labels: &[Consumer::LABEL, BreachAction::LABEL],
     buckets: &[],
     owner: CONTEXT_CATALOG,
 };
@@ -186,11 +147,7 @@ pub const CONTRACT_CHANGES: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{change}",
     description: "Contract changes the catalog saw, breaking or additive.",
-    labels: &[LabelSpec::enumerated(
-        "kind",
-        "Breaking (removes or renames what consumers use) or additive.",
-        ContractChange::VALUES,
-    )],
+    labels: &[ContractChange::LABEL],
     buckets: &[],
     owner: CONTEXT_CATALOG,
 };
@@ -200,150 +157,173 @@ pub const ENRICHMENT_DURATION: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "s",
     description: "Time of one enrichment run, by outcome; its count is the run rate.",
-    labels: &[LabelSpec::enumerated(
-        "outcome",
-        "How the run ended (`partial`: some entries failed).",
-        EnrichmentOutcome::VALUES,
-    )],
+    labels: &[EnrichmentOutcome::LABEL],
     buckets: ENRICHMENT_SECONDS,
     owner: CONTEXT_CATALOG,
 };
 
-const ERROR_ATTR: AttributeSpec = AttributeSpec {
-    key: "error.type",
-    requirement: Requirement::ConditionallyRequired,
+/// `error.type`: the error code, also set (status unset) when degraded.
+pub const ERROR_ATTR: AttributeSpec = AttributeSpec {
     description: "The error code, when the operation failed (or, as a warning, was degraded).",
+    ..ERROR_TYPE_ATTR
 };
-const ABANDONED_ATTR: AttributeSpec = AttributeSpec {
-    key: telemetry_core::probe::ABANDONED,
-    requirement: Requirement::ConditionallyRequired,
-    description: "True when the operation's guard was dropped without an outcome.",
-};
-const CONSUMER_ATTR: AttributeSpec = AttributeSpec {
+/// `dataface.catalog.consumer`: the consumer served.
+pub const CONSUMER_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.catalog.consumer",
     requirement: Requirement::Required,
     description: "The consumer served: dashboards, mcp or ide.",
 };
-const SCHEMA_ATTR: AttributeSpec = AttributeSpec {
+/// `dataface.catalog.schema`: the schema, table or model concerned.
+pub const SCHEMA_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.catalog.schema",
     requirement: Requirement::Recommended,
     description:
         "The schema, table or model concerned (spans and logs only, never a metric label).",
 };
+/// `dataface.catalog.profile.age`: the age of stale profile data served.
+pub const PROFILE_AGE_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.catalog.profile.age",
+    requirement: Requirement::ConditionallyRequired,
+    description: "Age in seconds of the profile data served, when past its freshness budget.",
+};
+/// `dataface.catalog.source`: the kind of source refreshed.
+pub const SOURCE_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.catalog.source",
+    requirement: Requirement::Required,
+    description: "Kind of source: warehouse_schema, profiles, dbt_manifest or contracts.",
+};
+/// `dataface.catalog.source.name`: the concrete source refreshed.
+pub const SOURCE_NAME_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.catalog.source.name",
+    requirement: Requirement::Recommended,
+    description: "The concrete source (connection, project, manifest).",
+};
+/// `dataface.catalog.refresh.entries`: entries a refresh refreshed.
+pub const REFRESH_ENTRIES_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.catalog.refresh.entries",
+    requirement: Requirement::ConditionallyRequired,
+    description: "Catalog entries refreshed, when the refresh succeeded.",
+};
+/// `dataface.catalog.context.size`: an AI context payload's size.
+pub const CONTEXT_SIZE_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.catalog.context.size",
+    requirement: Requirement::ConditionallyRequired,
+    description: "Payload size in bytes as built, when built.",
+};
+/// `dataface.catalog.context.limit`: the consumer's payload limit.
+pub const CONTEXT_LIMIT_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.catalog.context.limit",
+    requirement: Requirement::ConditionallyRequired,
+    description: "The consumer's limit in bytes, when built.",
+};
+/// `dataface.catalog.context.action`: what was done with a payload over the limit.
+pub const CONTEXT_ACTION_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.catalog.context.action",
+    requirement: Requirement::ConditionallyRequired,
+    description: "truncated or rejected, when over the limit.",
+};
+/// `dataface.catalog.contract.name`: the contract that changed.
+pub const CONTRACT_NAME_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.catalog.contract.name",
+    requirement: Requirement::Recommended,
+    description: "The contract that changed.",
+};
+/// `dataface.catalog.contract.change_kind`: breaking or additive.
+pub const CHANGE_KIND_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.catalog.contract.change_kind",
+    requirement: Requirement::Required,
+    description: "breaking or additive.",
+};
+/// `dataface.catalog.enrichment.entries`: entries an enrichment run enriched.
+pub const ENRICHMENT_ENTRIES_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.catalog.enrichment.entries",
+    requirement: Requirement::ConditionallyRequired,
+    description: "Entries enriched, when the run completed.",
+};
+/// `dataface.catalog.enrichment.failed_entries`: entries a partial run failed on.
+pub const ENRICHMENT_FAILED_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.catalog.enrichment.failed_entries",
+    requirement: Requirement::ConditionallyRequired,
+    description: "Entries that failed, when the run was partial.",
+};
+
+/// `dataface.catalog.resolve`: one schema resolution.
+pub const RESOLVE_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.catalog.resolve",
+    description: "Resolving one schema, table or model for a consumer.",
+    attributes: &[
+        CONSUMER_ATTR,
+        SCHEMA_ATTR,
+        PROFILE_AGE_ATTR,
+        ERROR_ATTR,
+        ABANDONED_ATTR,
+    ],
+    owner: CONTEXT_CATALOG,
+};
+/// `dataface.catalog.refresh`: one source refresh.
+pub const REFRESH_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.catalog.refresh",
+    description: "Refreshing the catalog from one metadata source.",
+    attributes: &[
+        SOURCE_ATTR,
+        SOURCE_NAME_ATTR,
+        REFRESH_ENTRIES_ATTR,
+        ERROR_ATTR,
+        ABANDONED_ATTR,
+    ],
+    owner: CONTEXT_CATALOG,
+};
+/// `dataface.catalog.context.build`: one AI context build.
+pub const CONTEXT_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.catalog.context.build",
+    description:
+        "Building one AI context payload for a consumer and checking it against the limit.",
+    attributes: &[
+        CONSUMER_ATTR,
+        SCHEMA_ATTR,
+        CONTEXT_SIZE_ATTR,
+        CONTEXT_LIMIT_ATTR,
+        CONTEXT_ACTION_ATTR,
+        ERROR_ATTR,
+        ABANDONED_ATTR,
+    ],
+    owner: CONTEXT_CATALOG,
+};
+/// `dataface.catalog.contract.change`: one contract change seen.
+pub const CONTRACT_CHANGE_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.catalog.contract.change",
+    description: "A contract change the catalog saw (a point in time, under the current span).",
+    attributes: &[
+        CONTRACT_NAME_ATTR,
+        CHANGE_KIND_ATTR,
+        AttributeSpec {
+            description: "breaking_contract_change, when breaking (the status stays unset).",
+            ..ERROR_TYPE_ATTR
+        },
+    ],
+    owner: CONTEXT_CATALOG,
+};
+/// `dataface.catalog.enrichment`: one enrichment run.
+pub const ENRICHMENT_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.catalog.enrichment",
+    description: "One enrichment run over catalog entries.",
+    attributes: &[
+        SCHEMA_ATTR,
+        ENRICHMENT_ENTRIES_ATTR,
+        ENRICHMENT_FAILED_ATTR,
+        ERROR_ATTR,
+        ABANDONED_ATTR,
+    ],
+    owner: CONTEXT_CATALOG,
+};
 
 /// The context catalog's spans.
 pub const SPANS: &[SpanSpec] = &[
-    SpanSpec {
-        name: "dataface.catalog.resolve",
-        description: "Resolving one schema, table or model for a consumer.",
-        attributes: &[
-            CONSUMER_ATTR,
-            SCHEMA_ATTR,
-            AttributeSpec {
-                key: "dataface.catalog.profile.age",
-                requirement: Requirement::ConditionallyRequired,
-                description:
-                    "Age in seconds of the profile data served, when past its freshness budget.",
-            },
-            ERROR_ATTR,
-            ABANDONED_ATTR,
-        ],
-        owner: CONTEXT_CATALOG,
-    },
-    SpanSpec {
-        name: "dataface.catalog.refresh",
-        description: "Refreshing the catalog from one metadata source.",
-        attributes: &[
-            AttributeSpec {
-                key: "dataface.catalog.source",
-                requirement: Requirement::Required,
-                description:
-                    "Kind of source: warehouse_schema, profiles, dbt_manifest or contracts.",
-            },
-            AttributeSpec {
-                key: "dataface.catalog.source.name",
-                requirement: Requirement::Recommended,
-                description: "The concrete source (connection, project, manifest).",
-            },
-            AttributeSpec {
-                key: "dataface.catalog.refresh.entries",
-                requirement: Requirement::ConditionallyRequired,
-                description: "Catalog entries refreshed, when the refresh succeeded.",
-            },
-            ERROR_ATTR,
-            ABANDONED_ATTR,
-        ],
-        owner: CONTEXT_CATALOG,
-    },
-    SpanSpec {
-        name: "dataface.catalog.context.build",
-        description:
-            "Building one AI context payload for a consumer and checking it against the limit.",
-        attributes: &[
-            CONSUMER_ATTR,
-            SCHEMA_ATTR,
-            AttributeSpec {
-                key: "dataface.catalog.context.size",
-                requirement: Requirement::ConditionallyRequired,
-                description: "Payload size in bytes as built, when built.",
-            },
-            AttributeSpec {
-                key: "dataface.catalog.context.limit",
-                requirement: Requirement::ConditionallyRequired,
-                description: "The consumer's limit in bytes, when built.",
-            },
-            AttributeSpec {
-                key: "dataface.catalog.context.action",
-                requirement: Requirement::ConditionallyRequired,
-                description: "truncated or rejected, when over the limit.",
-            },
-            ERROR_ATTR,
-            ABANDONED_ATTR,
-        ],
-        owner: CONTEXT_CATALOG,
-    },
-    SpanSpec {
-        name: "dataface.catalog.contract.change",
-        description: "A contract change the catalog saw (a point in time, under the current span).",
-        attributes: &[
-            AttributeSpec {
-                key: "dataface.catalog.contract.name",
-                requirement: Requirement::Recommended,
-                description: "The contract that changed.",
-            },
-            AttributeSpec {
-                key: "dataface.catalog.contract.change_kind",
-                requirement: Requirement::Required,
-                description: "breaking or additive.",
-            },
-            AttributeSpec {
-                key: "error.type",
-                requirement: Requirement::ConditionallyRequired,
-                description: "breaking_contract_change, when breaking (the status stays unset).",
-            },
-        ],
-        owner: CONTEXT_CATALOG,
-    },
-    SpanSpec {
-        name: "dataface.catalog.enrichment",
-        description: "One enrichment run over catalog entries.",
-        attributes: &[
-            SCHEMA_ATTR,
-            AttributeSpec {
-                key: "dataface.catalog.enrichment.entries",
-                requirement: Requirement::ConditionallyRequired,
-                description: "Entries enriched, when the run completed.",
-            },
-            AttributeSpec {
-                key: "dataface.catalog.enrichment.failed_entries",
-                requirement: Requirement::ConditionallyRequired,
-                description: "Entries that failed, when the run was partial.",
-            },
-            ERROR_ATTR,
-            ABANDONED_ATTR,
-        ],
-        owner: CONTEXT_CATALOG,
-    },
+    RESOLVE_SPAN,
+    REFRESH_SPAN,
+    CONTEXT_SPAN,
+    CONTRACT_CHANGE_SPAN,
+    ENRICHMENT_SPAN,
 ];
 
 /// The context catalog's section of the catalog.

@@ -20,23 +20,24 @@
 //! a guard started with its context and finished with an outcome; a guard dropped without
 //! one records `abandoned`. Freshness is a timestamp gauge per source kind (the Unix time of
 //! the last successful refresh): staleness is `time() - dataface_catalog_refresh_last_success_seconds`
-//! at query time, with no timer in the process. Metrics go through handles registered once
-//! per label combination in [`ContextProbes::new`]: recording is an array index and an
-//! atomic update. Schema, source and contract names go on spans only. When telemetry is
+//! at query time, with no timer in the process. Metrics go through handle families
+//! registered once per label combination in [`ContextProbes::new`]: recording is an index
+//! and an atomic update. Schema, source and contract names go on spans only. When telemetry is
 //! disabled a guard does no work beyond one check, and no clock is read.
 
 pub mod catalog;
 
+use catalog::*;
 use metrics::{Counter, Gauge, Histogram};
-use std::array;
 use std::time::{Duration, SystemTime};
-use telemetry_core::errors::{ErrorCode as _, ERROR_TYPE};
-use telemetry_core::probe::{LatestTimestamp, Operation};
+use telemetry_core::errors::record_warning_on_span;
+use telemetry_core::probe::{saturating_i64 as int, Family, LatestTimestamp};
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 telemetry_core::label_enum! {
     /// A surface the catalog serves (the `consumer` label).
-    pub enum Consumer {
+    pub enum Consumer: "consumer",
+        "The surface the catalog served (dashboards, the MCP server, the IDE extension)." {
         /// Dashboards: the compiler and the dashboard editor.
         Dashboards = "dashboards",
         /// The MCP server (AI agents).
@@ -49,7 +50,8 @@ telemetry_core::label_enum! {
 telemetry_core::label_enum! {
     /// A kind of metadata source the catalog refreshes from (the `source` label). The
     /// concrete source (connection, project, manifest path) goes on the span only.
-    pub enum Source {
+    pub enum Source: "source",
+        "Kind of metadata source refreshed (the concrete source is on the span)." {
         /// Tables and columns from the warehouse's information schema.
         WarehouseSchema = "warehouse_schema",
         /// Profile data from the inspect profiler (column statistics, semantic types).
@@ -63,7 +65,8 @@ telemetry_core::label_enum! {
 
 telemetry_core::label_enum! {
     /// How a schema resolution ended.
-    pub enum ResolutionOutcome {
+    pub enum ResolutionOutcome: "outcome",
+        "How the resolution ended (`stale`: resolved with profile data past its freshness budget)." {
         /// Resolved from fresh metadata.
         Resolved = "resolved",
         /// Resolved, but with profile data past its freshness budget.
@@ -77,7 +80,7 @@ telemetry_core::label_enum! {
 
 telemetry_core::label_enum! {
     /// How a source refresh ended.
-    pub enum RefreshOutcome {
+    pub enum RefreshOutcome: "outcome", "How the refresh ended." {
         /// Refreshed: the source's last-success time moved to now.
         Success = "success",
         /// Failed with an error code: the last-success time stays where it was.
@@ -89,7 +92,8 @@ telemetry_core::label_enum! {
 
 telemetry_core::label_enum! {
     /// How an AI context build ended.
-    pub enum ContextOutcome {
+    pub enum ContextOutcome: "outcome",
+        "How the build ended (`truncated`, `rejected`: over the consumer's limit)." {
         /// Delivered whole, within the consumer's limit.
         Delivered = "delivered",
         /// Over the limit, delivered truncated.
@@ -106,7 +110,8 @@ telemetry_core::label_enum! {
 telemetry_core::label_enum! {
     /// What the catalog does with an AI context payload over the consumer's limit (the
     /// `action` label of a breach).
-    pub enum BreachAction {
+    pub enum BreachAction: "action",
+        "What was done with the payload: truncated to the limit, or rejected." {
         /// Cut to the limit and delivered.
         Truncated = "truncated",
         /// Refused: nothing delivered.
@@ -116,7 +121,8 @@ telemetry_core::label_enum! {
 
 telemetry_core::label_enum! {
     /// A contract change the catalog saw (the `kind` label).
-    pub enum ContractChange {
+    pub enum ContractChange: "kind",
+        "Breaking (removes or renames what consumers use) or additive." {
         /// Removes or renames something a consumer may use.
         Breaking = "breaking",
         /// Only adds: existing consumers keep working.
@@ -126,7 +132,7 @@ telemetry_core::label_enum! {
 
 telemetry_core::label_enum! {
     /// How an enrichment run ended.
-    pub enum EnrichmentOutcome {
+    pub enum EnrichmentOutcome: "outcome", "How the run ended (`partial`: some entries failed)." {
         /// Every entry enriched.
         Success = "success",
         /// Some entries enriched, some failed.
@@ -141,7 +147,7 @@ telemetry_core::label_enum! {
 use crate::catalog::CONTEXT_CATALOG;
 telemetry_core::error_codes! {
     /// The context catalog's error codes (owner: context-catalog).
-    pub enum ContextError for "context" {
+    pub enum ContextError for "context", "The catalog error code." {
         /// The consumer asked for a schema the catalog does not know.
         SchemaNotFound = "schema_not_found", User, retryable: false, Error, CONTEXT_CATALOG,
             "A consumer asked for a schema, table or model the catalog does not know.",
@@ -177,21 +183,6 @@ telemetry_core::error_codes! {
     }
 }
 
-const CONSUMERS: usize = Consumer::ALL.len();
-const SOURCES: usize = Source::ALL.len();
-const CODES: usize = ContextError::ALL.len();
-const RESOLUTION_OUTCOMES: usize = ResolutionOutcome::ALL.len();
-const REFRESH_OUTCOMES: usize = RefreshOutcome::ALL.len();
-const CONTEXT_OUTCOMES: usize = ContextOutcome::ALL.len();
-const ACTIONS: usize = BreachAction::ALL.len();
-const CHANGES: usize = ContractChange::ALL.len();
-const ENRICHMENT_OUTCOMES: usize = EnrichmentOutcome::ALL.len();
-
-/// An integer span attribute (tracing-opentelemetry turns `u64` into text).
-fn int(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
 /// What a payload check found; the caller acts on it (truncate, reject, send).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PayloadCheck {
@@ -221,17 +212,17 @@ impl PayloadCheck {
 /// registers every handle.
 #[derive(Debug)]
 pub struct ContextProbes {
-    resolution_duration: [[Histogram; RESOLUTION_OUTCOMES]; CONSUMERS],
-    resolution_errors: [[Counter; CODES]; CONSUMERS],
-    refresh_duration: [[Histogram; REFRESH_OUTCOMES]; SOURCES],
-    refresh_errors: [[Counter; CODES]; SOURCES],
-    last_success: [LatestTimestamp; SOURCES],
-    context_duration: [[Histogram; CONTEXT_OUTCOMES]; CONSUMERS],
-    context_size: [Histogram; CONSUMERS],
-    context_limit: [Gauge; CONSUMERS],
-    context_breaches: [[Counter; ACTIONS]; CONSUMERS],
-    contract_changes: [Counter; CHANGES],
-    enrichment_duration: [Histogram; ENRICHMENT_OUTCOMES],
+    resolution_duration: Family<(Consumer, ResolutionOutcome), Histogram>,
+    resolution_errors: Family<(Consumer, ContextError), Counter>,
+    refresh_duration: Family<(Source, RefreshOutcome), Histogram>,
+    refresh_errors: Family<(Source, ContextError), Counter>,
+    last_success: Family<Source, LatestTimestamp>,
+    context_duration: Family<(Consumer, ContextOutcome), Histogram>,
+    context_size: Family<Consumer, Histogram>,
+    context_limit: Family<Consumer, Gauge>,
+    context_breaches: Family<(Consumer, BreachAction), Counter>,
+    contract_changes: Family<ContractChange, Counter>,
+    enrichment_duration: Family<EnrichmentOutcome, Histogram>,
 }
 
 impl Default for ContextProbes {
@@ -243,106 +234,40 @@ impl Default for ContextProbes {
 impl ContextProbes {
     /// Registers every handle, once per label combination.
     pub fn new() -> Self {
-        use catalog::*;
         Self {
-            resolution_duration: array::from_fn(|c| {
-                array::from_fn(|o| {
-                    metrics::histogram!(RESOLUTION_DURATION.name,
-                        "consumer" => Consumer::ALL[c].as_str(),
-                        "outcome" => ResolutionOutcome::ALL[o].as_str())
-                })
-            }),
-            resolution_errors: array::from_fn(|c| {
-                array::from_fn(|e| {
-                    metrics::counter!(RESOLUTION_ERRORS.name,
-                        "consumer" => Consumer::ALL[c].as_str(),
-                        "error.type" => ContextError::CODES[e])
-                })
-            }),
-            refresh_duration: array::from_fn(|s| {
-                array::from_fn(|o| {
-                    metrics::histogram!(REFRESH_DURATION.name,
-                        "source" => Source::ALL[s].as_str(),
-                        "outcome" => RefreshOutcome::ALL[o].as_str())
-                })
-            }),
-            refresh_errors: array::from_fn(|s| {
-                array::from_fn(|e| {
-                    metrics::counter!(REFRESH_ERRORS.name,
-                        "source" => Source::ALL[s].as_str(),
-                        "error.type" => ContextError::CODES[e])
-                })
-            }),
-            last_success: array::from_fn(|s| {
-                LatestTimestamp::new(
-                    metrics::gauge!(LAST_SUCCESS.name, "source" => Source::ALL[s].as_str()),
-                )
-            }),
-            context_duration: array::from_fn(|c| {
-                array::from_fn(|o| {
-                    metrics::histogram!(CONTEXT_DURATION.name,
-                        "consumer" => Consumer::ALL[c].as_str(),
-                        "outcome" => ContextOutcome::ALL[o].as_str())
-                })
-            }),
-            context_size: array::from_fn(
-                |c| metrics::histogram!(CONTEXT_SIZE.name, "consumer" => Consumer::ALL[c].as_str()),
-            ),
-            context_limit: array::from_fn(
-                |c| metrics::gauge!(CONTEXT_LIMIT.name, "consumer" => Consumer::ALL[c].as_str()),
-            ),
-            context_breaches: array::from_fn(|c| {
-                array::from_fn(|a| {
-                    metrics::counter!(CONTEXT_BREACHES.name,
-                        "consumer" => Consumer::ALL[c].as_str(),
-                        "action" => BreachAction::ALL[a].as_str())
-                })
-            }),
-            contract_changes: array::from_fn(
-                |k| metrics::counter!(CONTRACT_CHANGES.name, "kind" => ContractChange::ALL[k].as_str()),
-            ),
-            enrichment_duration: array::from_fn(|o| {
-                metrics::histogram!(ENRICHMENT_DURATION.name,
-                    "outcome" => EnrichmentOutcome::ALL[o].as_str())
-            }),
+            resolution_duration: Family::register(&RESOLUTION_DURATION),
+            resolution_errors: Family::register(&RESOLUTION_ERRORS),
+            refresh_duration: Family::register(&REFRESH_DURATION),
+            refresh_errors: Family::register(&REFRESH_ERRORS),
+            last_success: Family::register(&LAST_SUCCESS),
+            context_duration: Family::register(&CONTEXT_DURATION),
+            context_size: Family::register(&CONTEXT_SIZE),
+            context_limit: Family::register(&CONTEXT_LIMIT),
+            context_breaches: Family::register(&CONTEXT_BREACHES),
+            contract_changes: Family::register(&CONTRACT_CHANGES),
+            enrichment_duration: Family::register(&ENRICHMENT_DURATION),
         }
     }
 
     /// Starts resolving `schema` (a schema, table or model name: span only) for `consumer`.
     pub fn resolve(&self, consumer: Consumer, schema: &str) -> ResolutionGuard<'_> {
-        let op = if telemetry_core::enabled() {
-            Operation::start(tracing::info_span!(
-                "dataface.catalog.resolve",
-                dataface.catalog.consumer = consumer.as_str(),
-                dataface.catalog.schema = schema,
-            ))
-        } else {
-            Operation::disabled()
-        };
-        ResolutionGuard {
-            probes: self,
-            consumer,
-            op,
-        }
+        let op = telemetry_core::operation!(
+            RESOLVE_SPAN,
+            CONSUMER_ATTR = consumer.as_str(),
+            SCHEMA_ATTR = schema,
+        );
+        ResolutionGuard::new(self, consumer, op)
     }
 
     /// Starts refreshing the catalog from one source of kind `source`; `source_name` (the
     /// connection, project or manifest) goes on the span only.
     pub fn refresh(&self, source: Source, source_name: &str) -> RefreshGuard<'_> {
-        let op = if telemetry_core::enabled() {
-            Operation::start(tracing::info_span!(
-                "dataface.catalog.refresh",
-                dataface.catalog.source = source.as_str(),
-                dataface.catalog.source.name = source_name,
-            ))
-        } else {
-            Operation::disabled()
-        };
-        RefreshGuard {
-            probes: self,
-            source,
-            op,
-        }
+        let op = telemetry_core::operation!(
+            REFRESH_SPAN,
+            SOURCE_ATTR = source.as_str(),
+            SOURCE_NAME_ATTR = source_name,
+        );
+        RefreshGuard::new(self, source, op)
     }
 
     /// Reports a last successful refresh of `source` known from before this process (the
@@ -350,29 +275,20 @@ impl ContextProbes {
     /// never moves backwards: a time older than a success already reported is ignored, a
     /// time in the future counts as now, a time before the Unix epoch is ignored.
     pub fn restore_last_success(&self, source: Source, at: SystemTime) {
-        if !telemetry_core::enabled() {
-            return;
+        if telemetry_core::enabled() {
+            self.last_success.get(source).advance(at);
         }
-        self.last_success[source.index()].advance(at);
     }
 
     /// Starts building an AI context about `schema` (span only) for `consumer`. Finish it
     /// with [`ContextGuard::deliver`], which checks the payload against the limit.
     pub fn context(&self, consumer: Consumer, schema: &str) -> ContextGuard<'_> {
-        let op = if telemetry_core::enabled() {
-            Operation::start(tracing::info_span!(
-                "dataface.catalog.context.build",
-                dataface.catalog.consumer = consumer.as_str(),
-                dataface.catalog.schema = schema,
-            ))
-        } else {
-            Operation::disabled()
-        };
-        ContextGuard {
-            probes: self,
-            consumer,
-            op,
-        }
+        let op = telemetry_core::operation!(
+            CONTEXT_SPAN,
+            CONSUMER_ATTR = consumer.as_str(),
+            SCHEMA_ATTR = schema,
+        );
+        ContextGuard::new(self, consumer, op)
     }
 
     /// Checks an AI context payload of `size_bytes` against the consumer's configured
@@ -403,11 +319,10 @@ impl ContextProbes {
     }
 
     fn record_payload(&self, consumer: Consumer, size: u64, limit: u64, check: PayloadCheck) {
-        let c = consumer.index();
-        self.context_size[c].record(size as f64);
-        self.context_limit[c].set(limit as f64);
+        self.context_size.get(consumer).record(size as f64);
+        self.context_limit.get(consumer).set(limit as f64);
         if let PayloadCheck::Breached(action) = check {
-            self.context_breaches[c][action.index()].increment(1);
+            self.context_breaches.get((consumer, action)).increment(1);
         }
     }
 
@@ -419,52 +334,43 @@ impl ContextProbes {
         if !telemetry_core::enabled() {
             return;
         }
-        self.contract_changes[kind.index()].increment(1);
-        let span = tracing::info_span!(
-            "dataface.catalog.contract.change",
-            dataface.catalog.contract.name = contract,
-            dataface.catalog.contract.change_kind = kind.as_str(),
+        self.contract_changes.get(kind).increment(1);
+        let span = telemetry_core::probe_span!(
+            CONTRACT_CHANGE_SPAN,
+            CONTRACT_NAME_ATTR = contract,
+            CHANGE_KIND_ATTR = kind.as_str(),
         );
         if kind == ContractChange::Breaking {
             // Seen, not failed: `error.type` names the code, the status stays unset.
-            span.set_attribute(ERROR_TYPE, ContextError::BreakingContractChange.code());
+            record_warning_on_span(&span, ContextError::BreakingContractChange);
         }
     }
 
     /// Starts an enrichment run over `schema` (span only).
     pub fn enrichment(&self, schema: &str) -> EnrichmentGuard<'_> {
-        let op = if telemetry_core::enabled() {
-            Operation::start(tracing::info_span!(
-                "dataface.catalog.enrichment",
-                dataface.catalog.schema = schema,
-            ))
-        } else {
-            Operation::disabled()
-        };
+        let op = telemetry_core::operation!(ENRICHMENT_SPAN, SCHEMA_ATTR = schema);
         EnrichmentGuard { probes: self, op }
     }
 }
 
-/// One schema resolution in flight. Finish it with [`resolved`](Self::resolved),
-/// [`served_stale_profile`](Self::served_stale_profile) or [`fail`](Self::fail); dropped
-/// without, it records `abandoned`.
-#[derive(Debug)]
-#[must_use = "finish the resolution with an outcome, or it records `abandoned`"]
-pub struct ResolutionGuard<'p> {
-    probes: &'p ContextProbes,
-    consumer: Consumer,
-    op: Operation,
+telemetry_core::probe_guard! {
+    /// One schema resolution in flight. Finish it with [`resolved`](Self::resolved),
+    /// [`served_stale_profile`](Self::served_stale_profile) or [`fail`](Self::fail); dropped
+    /// without, it records `abandoned`.
+    #[must_use = "finish the resolution with an outcome, or it records `abandoned`"]
+    pub struct ResolutionGuard<'p> {
+        probes: &'p ContextProbes,
+        consumer: Consumer,
+    }
+    drop(&mut self, elapsed) {
+        self.duration(ResolutionOutcome::Abandoned, elapsed);
+    }
 }
 
 impl ResolutionGuard<'_> {
-    /// The resolution span: enter it around the work so its logs correlate.
-    pub fn span(&self) -> &tracing::Span {
-        self.op.span()
-    }
-
     fn duration(&self, outcome: ResolutionOutcome, elapsed: Duration) {
-        self.probes.resolution_duration[self.consumer.index()][outcome.index()]
-            .record(elapsed.as_secs_f64());
+        let key = (self.consumer, outcome);
+        self.probes.resolution_duration.get(key).record(elapsed);
     }
 
     /// Resolved from fresh metadata.
@@ -479,12 +385,11 @@ impl ResolutionGuard<'_> {
     /// unset) and the age on the span.
     pub fn served_stale_profile(mut self, age: Duration) {
         if let Some(elapsed) = self.op.finish() {
-            let span = self.op.span();
-            span.set_attribute(ERROR_TYPE, ContextError::StaleProfileData.code());
-            span.set_attribute("dataface.catalog.profile.age", int(age.as_secs()));
-            self.probes.resolution_errors[self.consumer.index()]
-                [ContextError::StaleProfileData.index()]
-            .increment(1);
+            let (span, code) = (self.op.span(), ContextError::StaleProfileData);
+            record_warning_on_span(span, code);
+            span.set_attribute(PROFILE_AGE_ATTR.key, int(age.as_secs()));
+            let key = (self.consumer, code);
+            self.probes.resolution_errors.get(key).increment(1);
             self.duration(ResolutionOutcome::Stale, elapsed);
         }
     }
@@ -492,49 +397,42 @@ impl ResolutionGuard<'_> {
     /// Failed with `code` (schema not found, timeout ...).
     pub fn fail(mut self, code: ContextError) {
         if let Some(elapsed) = self.op.fail(code) {
-            self.probes.resolution_errors[self.consumer.index()][code.index()].increment(1);
+            let key = (self.consumer, code);
+            self.probes.resolution_errors.get(key).increment(1);
             self.duration(ResolutionOutcome::Failed, elapsed);
         }
     }
 }
 
-impl Drop for ResolutionGuard<'_> {
-    fn drop(&mut self) {
-        if let Some(elapsed) = self.op.abandon() {
-            self.duration(ResolutionOutcome::Abandoned, elapsed);
-        }
+telemetry_core::probe_guard! {
+    /// One source refresh in flight. Finish it with [`succeeded`](Self::succeeded) or
+    /// [`fail`](Self::fail); dropped without, it records `abandoned`. Enter its span around
+    /// the work: contract changes seen during the refresh then nest under it.
+    #[must_use = "finish the refresh with succeeded(entries) or fail(code), or it records `abandoned`"]
+    pub struct RefreshGuard<'p> {
+        probes: &'p ContextProbes,
+        source: Source,
     }
-}
-
-/// One source refresh in flight. Finish it with [`succeeded`](Self::succeeded) or
-/// [`fail`](Self::fail); dropped without, it records `abandoned`.
-#[derive(Debug)]
-#[must_use = "finish the refresh with succeeded(entries) or fail(code), or it records `abandoned`"]
-pub struct RefreshGuard<'p> {
-    probes: &'p ContextProbes,
-    source: Source,
-    op: Operation,
+    drop(&mut self, elapsed) {
+        self.duration(RefreshOutcome::Abandoned, elapsed);
+    }
 }
 
 impl RefreshGuard<'_> {
-    /// The refresh span: enter it around the work (contract changes seen during the refresh
-    /// then nest under it).
-    pub fn span(&self) -> &tracing::Span {
-        self.op.span()
-    }
-
     fn duration(&self, outcome: RefreshOutcome, elapsed: Duration) {
-        self.probes.refresh_duration[self.source.index()][outcome.index()]
-            .record(elapsed.as_secs_f64());
+        let key = (self.source, outcome);
+        self.probes.refresh_duration.get(key).record(elapsed);
     }
 
     /// Refreshed `entries` catalog entries: the source's last-success time becomes now.
     pub fn succeeded(mut self, entries: u64) {
         if let Some(elapsed) = self.op.finish() {
-            self.op
-                .span()
-                .set_attribute("dataface.catalog.refresh.entries", int(entries));
-            self.probes.last_success[self.source.index()].advance(SystemTime::now());
+            let span = self.op.span();
+            span.set_attribute(REFRESH_ENTRIES_ATTR.key, int(entries));
+            self.probes
+                .last_success
+                .get(self.source)
+                .advance(SystemTime::now());
             self.duration(RefreshOutcome::Success, elapsed);
         }
     }
@@ -543,39 +441,32 @@ impl RefreshGuard<'_> {
     /// staleness keeps growing.
     pub fn fail(mut self, code: ContextError) {
         if let Some(elapsed) = self.op.fail(code) {
-            self.probes.refresh_errors[self.source.index()][code.index()].increment(1);
+            self.probes
+                .refresh_errors
+                .get((self.source, code))
+                .increment(1);
             self.duration(RefreshOutcome::Failed, elapsed);
         }
     }
 }
 
-impl Drop for RefreshGuard<'_> {
-    fn drop(&mut self) {
-        if let Some(elapsed) = self.op.abandon() {
-            self.duration(RefreshOutcome::Abandoned, elapsed);
-        }
+telemetry_core::probe_guard! {
+    /// One AI context build in flight. Finish it with [`deliver`](Self::deliver) or
+    /// [`fail`](Self::fail); dropped without, it records `abandoned`.
+    #[must_use = "finish the context build with deliver(..) or fail(code), or it records `abandoned`"]
+    pub struct ContextGuard<'p> {
+        probes: &'p ContextProbes,
+        consumer: Consumer,
     }
-}
-
-/// One AI context build in flight. Finish it with [`deliver`](Self::deliver) or
-/// [`fail`](Self::fail); dropped without, it records `abandoned`.
-#[derive(Debug)]
-#[must_use = "finish the context build with deliver(..) or fail(code), or it records `abandoned`"]
-pub struct ContextGuard<'p> {
-    probes: &'p ContextProbes,
-    consumer: Consumer,
-    op: Operation,
+    drop(&mut self, elapsed) {
+        self.duration(ContextOutcome::Abandoned, elapsed);
+    }
 }
 
 impl ContextGuard<'_> {
-    /// The context build span.
-    pub fn span(&self) -> &tracing::Span {
-        self.op.span()
-    }
-
     fn duration(&self, outcome: ContextOutcome, elapsed: Duration) {
-        self.probes.context_duration[self.consumer.index()][outcome.index()]
-            .record(elapsed.as_secs_f64());
+        let key = (self.consumer, outcome);
+        self.probes.context_duration.get(key).record(elapsed);
     }
 
     /// The payload is built: checks its `size_bytes` against the consumer's `limit_bytes`
@@ -604,12 +495,12 @@ impl ContextGuard<'_> {
             return check;
         };
         let span = self.op.span();
-        span.set_attribute("dataface.catalog.context.size", int(size_bytes));
-        span.set_attribute("dataface.catalog.context.limit", int(limit_bytes));
+        span.set_attribute(CONTEXT_SIZE_ATTR.key, int(size_bytes));
+        span.set_attribute(CONTEXT_LIMIT_ATTR.key, int(limit_bytes));
         if let PayloadCheck::Breached(action) = check {
-            span.set_attribute("dataface.catalog.context.action", action.as_str());
+            span.set_attribute(CONTEXT_ACTION_ATTR.key, action.as_str());
             if action == BreachAction::Truncated {
-                span.set_attribute(ERROR_TYPE, code.code());
+                record_warning_on_span(span, code);
             }
         }
         self.probes
@@ -627,40 +518,29 @@ impl ContextGuard<'_> {
     }
 }
 
-impl Drop for ContextGuard<'_> {
-    fn drop(&mut self) {
-        if let Some(elapsed) = self.op.abandon() {
-            self.duration(ContextOutcome::Abandoned, elapsed);
-        }
+telemetry_core::probe_guard! {
+    /// One enrichment run in flight. Finish it with [`succeeded`](Self::succeeded),
+    /// [`partial`](Self::partial) or [`fail`](Self::fail); dropped without, it records
+    /// `abandoned`.
+    #[must_use = "finish the enrichment run with an outcome, or it records `abandoned`"]
+    pub struct EnrichmentGuard<'p> {
+        probes: &'p ContextProbes,
     }
-}
-
-/// One enrichment run in flight. Finish it with [`succeeded`](Self::succeeded),
-/// [`partial`](Self::partial) or [`fail`](Self::fail); dropped without, it records
-/// `abandoned`.
-#[derive(Debug)]
-#[must_use = "finish the enrichment run with an outcome, or it records `abandoned`"]
-pub struct EnrichmentGuard<'p> {
-    probes: &'p ContextProbes,
-    op: Operation,
+    drop(&mut self, elapsed) {
+        self.duration(EnrichmentOutcome::Abandoned, elapsed);
+    }
 }
 
 impl EnrichmentGuard<'_> {
-    /// The enrichment run span.
-    pub fn span(&self) -> &tracing::Span {
-        self.op.span()
-    }
-
     fn duration(&self, outcome: EnrichmentOutcome, elapsed: Duration) {
-        self.probes.enrichment_duration[outcome.index()].record(elapsed.as_secs_f64());
+        self.probes.enrichment_duration.get(outcome).record(elapsed);
     }
 
     /// Enriched all `entries` entries.
     pub fn succeeded(mut self, entries: u64) {
         if let Some(elapsed) = self.op.finish() {
-            self.op
-                .span()
-                .set_attribute("dataface.catalog.enrichment.entries", int(entries));
+            let span = self.op.span();
+            span.set_attribute(ENRICHMENT_ENTRIES_ATTR.key, int(entries));
             self.duration(EnrichmentOutcome::Success, elapsed);
         }
     }
@@ -669,8 +549,8 @@ impl EnrichmentGuard<'_> {
     pub fn partial(mut self, enriched: u64, failed: u64) {
         if let Some(elapsed) = self.op.finish() {
             let span = self.op.span();
-            span.set_attribute("dataface.catalog.enrichment.entries", int(enriched));
-            span.set_attribute("dataface.catalog.enrichment.failed_entries", int(failed));
+            span.set_attribute(ENRICHMENT_ENTRIES_ATTR.key, int(enriched));
+            span.set_attribute(ENRICHMENT_FAILED_ATTR.key, int(failed));
             self.duration(EnrichmentOutcome::Partial, elapsed);
         }
     }
@@ -679,14 +559,6 @@ impl EnrichmentGuard<'_> {
     pub fn fail(mut self, code: ContextError) {
         if let Some(elapsed) = self.op.fail(code) {
             self.duration(EnrichmentOutcome::Failed, elapsed);
-        }
-    }
-}
-
-impl Drop for EnrichmentGuard<'_> {
-    fn drop(&mut self) {
-        if let Some(elapsed) = self.op.abandon() {
-            self.duration(EnrichmentOutcome::Abandoned, elapsed);
         }
     }
 }

@@ -2,13 +2,14 @@
 //! Fivetran webhooks, billing events and custom domains.
 
 use crate::{
-    BillingError, BillingEventType, BillingOutcome, CertificateState, DeployError, DeployOutcome,
-    DomainCheckOutcome, DomainError, Environment, WebhookError, WebhookEvent, WebhookOutcome,
+    BillingError, BillingEventType, BillingOutcome, CertificateState, DeployOutcome,
+    DomainCheckOutcome, Environment, WebhookEvent, WebhookOutcome,
 };
 use telemetry_core::catalog::{
-    AttributeSpec, ErrorCodeSpec, InstrumentKind, LabelSpec, MetricSpec, Owner, Requirement,
-    Section, SpanSpec,
+    AttributeSpec, InstrumentKind, MetricSpec, Owner, Requirement, Section, SpanSpec,
 };
+use telemetry_core::errors::ERROR_TYPE_ATTR;
+use telemetry_core::probe::ABANDONED_ATTR;
 
 /// Deployments, webhooks and custom domains.
 pub const INTEGRATIONS_PLATFORM: Owner = Owner {
@@ -21,46 +22,6 @@ pub const BILLING: Owner = Owner {
     id: "billing",
     description: "Billing events and charges that must never be lost",
 };
-
-const ENVIRONMENT: LabelSpec = LabelSpec::enumerated(
-    "environment",
-    "Deployment environment (declared environments, else `other`).",
-    Environment::VALUES,
-);
-const DEPLOY_OUTCOME: LabelSpec = LabelSpec::enumerated(
-    "outcome",
-    "How the deployment ended.",
-    DeployOutcome::VALUES,
-);
-const WEBHOOK_EVENT: LabelSpec = LabelSpec::enumerated(
-    "event_type",
-    "Fivetran webhook event type (`other`: undeclared type; `unread`: payload never read).",
-    WebhookEvent::VALUES,
-);
-const WEBHOOK_OUTCOME: LabelSpec =
-    LabelSpec::enumerated("outcome", "How the delivery ended.", WebhookOutcome::VALUES);
-const BILLING_TYPE: LabelSpec = LabelSpec::enumerated(
-    "event_type",
-    "Billing event type.",
-    BillingEventType::VALUES,
-);
-const BILLING_OUTCOME: LabelSpec = LabelSpec::enumerated(
-    "outcome",
-    "How the billing event ended (`retried`: recorded after failed attempts).",
-    BillingOutcome::VALUES,
-);
-const BILLING_ERROR: LabelSpec =
-    LabelSpec::enumerated("error.type", "The billing error code.", BillingError::CODES);
-const CHECK_OUTCOME: LabelSpec = LabelSpec::enumerated(
-    "outcome",
-    "How the domain check ended.",
-    DomainCheckOutcome::VALUES,
-);
-const CERT_STATE: LabelSpec = LabelSpec::enumerated(
-    "state",
-    "Where the certificate stands: `expiring` within 14 days, `expired`, else `valid`.",
-    CertificateState::VALUES,
-);
 
 const DEPLOY_SECONDS: &[f64] = &[
     1.0, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 600.0, 900.0, 1800.0, 3600.0,
@@ -81,7 +42,7 @@ pub const DEPLOY_DURATION: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "s",
     description: "Time to deploy one release, by environment and outcome; its count is the deployment rate, `rolled_back` the rollbacks.",
-    labels: &[ENVIRONMENT, DEPLOY_OUTCOME],
+    labels: &[Environment::LABEL, DeployOutcome::LABEL],
     buckets: DEPLOY_SECONDS,
     owner: INTEGRATIONS_PLATFORM,
 };
@@ -91,7 +52,7 @@ pub const WEBHOOK_DELIVERIES: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{delivery}",
     description: "Fivetran webhook deliveries received, by event type and outcome.",
-    labels: &[WEBHOOK_EVENT, WEBHOOK_OUTCOME],
+    labels: &[WebhookEvent::LABEL, WebhookOutcome::LABEL],
     buckets: &[],
     owner: INTEGRATIONS_PLATFORM,
 };
@@ -101,7 +62,7 @@ pub const WEBHOOK_LAG: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "s",
     description: "Time from a Fivetran event's own timestamp to the receipt of its webhook, by event type (deliveries with a valid signature).",
-    labels: &[WEBHOOK_EVENT],
+    labels: &[WebhookEvent::LABEL],
     buckets: LAG_SECONDS,
     owner: INTEGRATIONS_PLATFORM,
 };
@@ -111,7 +72,7 @@ pub const WEBHOOK_DURATION: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "s",
     description: "Time to verify and process one Fivetran webhook delivery, by outcome.",
-    labels: &[WEBHOOK_OUTCOME],
+    labels: &[WebhookOutcome::LABEL],
     buckets: PROCESSING_SECONDS,
     owner: INTEGRATIONS_PLATFORM,
 };
@@ -121,7 +82,7 @@ pub const BILLING_EVENTS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{event}",
     description: "Billing events handled, by type and outcome; `failed` and `abandoned` are charges not accounted for.",
-    labels: &[BILLING_TYPE, BILLING_OUTCOME],
+    labels: &[BillingEventType::LABEL, BillingOutcome::LABEL],
     buckets: &[],
     owner: BILLING,
 };
@@ -131,7 +92,7 @@ pub const BILLING_LATENCY: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "s",
     description: "Time from receiving a billing event to its durable record (recorded and retried events), by type.",
-    labels: &[BILLING_TYPE],
+    labels: &[BillingEventType::LABEL],
     buckets: BILLING_SECONDS,
     owner: BILLING,
 };
@@ -141,7 +102,7 @@ pub const BILLING_PENDING: MetricSpec = MetricSpec {
     kind: InstrumentKind::Gauge,
     unit: "{event}",
     description: "Billing events received and not yet recorded (in flight, retries included), by type: a charge that is never recorded stays here until it is.",
-    labels: &[BILLING_TYPE],
+    labels: &[BillingEventType::LABEL],
     buckets: &[],
     owner: BILLING,
 };
@@ -151,7 +112,7 @@ pub const BILLING_ERRORS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{error}",
     description: "Billing errors by type and code: each failed attempt (retried or final) and each event dropped without an outcome (`billing_event_abandoned`).",
-    labels: &[BILLING_TYPE, BILLING_ERROR],
+    labels: &[BillingEventType::LABEL, BillingError::LABEL],
     buckets: &[],
     owner: BILLING,
 };
@@ -161,7 +122,7 @@ pub const DOMAIN_CHECKS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{check}",
     description: "Custom-domain DNS and TLS checks, by outcome (the domain is on the span only).",
-    labels: &[CHECK_OUTCOME],
+    labels: &[DomainCheckOutcome::LABEL],
     buckets: &[],
     owner: INTEGRATIONS_PLATFORM,
 };
@@ -182,184 +143,188 @@ pub const CERTIFICATES: MetricSpec = MetricSpec {
     kind: InstrumentKind::Gauge,
     unit: "{certificate}",
     description: "Observed custom-domain certificates by state; `expiring` plus `expired` is the count expiring within 14 days.",
-    labels: &[CERT_STATE],
+    labels: &[CertificateState::LABEL],
     buckets: &[],
     owner: INTEGRATIONS_PLATFORM,
 };
 
-const ERROR_ATTR: AttributeSpec = AttributeSpec {
-    key: "error.type",
-    requirement: Requirement::ConditionallyRequired,
-    description: "The error code, when the operation failed.",
+/// `deployment.environment.name`: the environment deployed to.
+pub const ENVIRONMENT_ATTR: AttributeSpec = AttributeSpec {
+    key: "deployment.environment.name",
+    requirement: Requirement::Required,
+    description: "The environment (OpenTelemetry semantic convention).",
 };
-const ABANDONED_ATTR: AttributeSpec = AttributeSpec {
-    key: telemetry_core::probe::ABANDONED,
-    requirement: Requirement::ConditionallyRequired,
-    description: "True when the operation's guard was dropped without an outcome.",
+/// `dataface.deploy.release`: the release deployed.
+pub const RELEASE_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.deploy.release",
+    requirement: Requirement::Required,
+    description: "The release deployed (version or image tag).",
 };
-const DOMAIN_ATTR: AttributeSpec = AttributeSpec {
+/// `dataface.deploy.outcome`: how a deployment ended.
+pub const DEPLOY_OUTCOME_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.deploy.outcome",
+    requirement: Requirement::Required,
+    description: "How the deployment ended.",
+};
+/// `dataface.deploy.rollback_to`: the release rolled back to.
+pub const ROLLBACK_TO_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.deploy.rollback_to",
+    requirement: Requirement::ConditionallyRequired,
+    description: "The release rolled back to, when the deployment was rolled back.",
+};
+/// `dataface.webhook.outcome`: how a delivery ended.
+pub const WEBHOOK_OUTCOME_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.webhook.outcome",
+    requirement: Requirement::Required,
+    description: "How the delivery ended.",
+};
+/// `dataface.webhook.event_type`: a delivery's event type.
+pub const EVENT_TYPE_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.webhook.event_type",
+    requirement: Requirement::ConditionallyRequired,
+    description: "The event type, when the payload was read.",
+};
+/// `dataface.fivetran.connector.id`: the connector a delivery concerns.
+pub const CONNECTOR_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.fivetran.connector.id",
+    requirement: Requirement::ConditionallyRequired,
+    description: "The Fivetran connector, when the payload was read.",
+};
+/// `dataface.webhook.lag`: from the event's own time to its receipt.
+pub const LAG_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.webhook.lag",
+    requirement: Requirement::ConditionallyRequired,
+    description: "Seconds from the event's own time to its receipt (negative on clock skew), when the payload was read.",
+};
+/// `dataface.billing.event_type`: the billing event type.
+pub const BILLING_TYPE_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.billing.event_type",
+    requirement: Requirement::Required,
+    description: "The billing event type.",
+};
+/// `dataface.billing.event.id`: the provider's event id.
+pub const BILLING_EVENT_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.billing.event.id",
+    requirement: Requirement::Required,
+    description: "The provider's event id (spans and logs only).",
+};
+/// `dataface.billing.outcome`: how a billing event ended.
+pub const BILLING_OUTCOME_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.billing.outcome",
+    requirement: Requirement::Required,
+    description: "How the billing event ended.",
+};
+/// `dataface.billing.attempts`: attempts made to record a billing event.
+pub const ATTEMPTS_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.billing.attempts",
+    requirement: Requirement::Required,
+    description: "Attempts made to record the event.",
+};
+/// `dataface.domain.name`: the custom domain.
+pub const DOMAIN_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.domain.name",
     requirement: Requirement::Required,
     description: "The custom domain (spans and logs only, never a metric label).",
 };
+/// `dataface.domain.check.outcome`: how a domain check ended.
+pub const CHECK_OUTCOME_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.domain.check.outcome",
+    requirement: Requirement::Required,
+    description: "How the check ended.",
+};
+/// `dataface.domain.certificate.not_after`: a certificate's expiry.
+pub const NOT_AFTER_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.domain.certificate.not_after",
+    requirement: Requirement::Required,
+    description: "The certificate's expiry, as a Unix time in seconds.",
+};
+/// `dataface.domain.certificate.days_left`: whole days until a certificate's expiry.
+pub const DAYS_LEFT_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.domain.certificate.days_left",
+    requirement: Requirement::Required,
+    description: "Whole days until expiry (negative once expired).",
+};
+
+/// `dataface.deploy`: one deployment.
+pub const DEPLOY_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.deploy",
+    description: "Deploying one release to one environment.",
+    attributes: &[
+        ENVIRONMENT_ATTR,
+        RELEASE_ATTR,
+        DEPLOY_OUTCOME_ATTR,
+        ROLLBACK_TO_ATTR,
+        ERROR_TYPE_ATTR,
+        ABANDONED_ATTR,
+    ],
+    owner: INTEGRATIONS_PLATFORM,
+};
+/// `dataface.webhook.receive`: one webhook delivery.
+pub const WEBHOOK_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.webhook.receive",
+    description: "Receiving, verifying and processing one Fivetran webhook delivery.",
+    attributes: &[
+        WEBHOOK_OUTCOME_ATTR,
+        EVENT_TYPE_ATTR,
+        CONNECTOR_ATTR,
+        LAG_ATTR,
+        ERROR_TYPE_ATTR,
+        ABANDONED_ATTR,
+    ],
+    owner: INTEGRATIONS_PLATFORM,
+};
+/// `dataface.billing.record`: one billing event.
+pub const BILLING_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.billing.record",
+    description: "One billing event from its receipt to its durable record; failed attempts are warning events inside it.",
+    attributes: &[
+        BILLING_TYPE_ATTR,
+        BILLING_EVENT_ATTR,
+        BILLING_OUTCOME_ATTR,
+        ATTEMPTS_ATTR,
+        ERROR_TYPE_ATTR,
+        ABANDONED_ATTR,
+    ],
+    owner: BILLING,
+};
+/// `dataface.domain.check`: one custom-domain check.
+pub const DOMAIN_CHECK_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.domain.check",
+    description: "Checking one custom domain's DNS and TLS.",
+    attributes: &[
+        DOMAIN_ATTR,
+        CHECK_OUTCOME_ATTR,
+        ERROR_TYPE_ATTR,
+        ABANDONED_ATTR,
+    ],
+    owner: INTEGRATIONS_PLATFORM,
+};
+/// `dataface.domain.certificate`: one certificate observation.
+pub const CERTIFICATE_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.domain.certificate",
+    description: "One observation of a custom domain's TLS certificate (an instant).",
+    attributes: &[
+        DOMAIN_ATTR,
+        NOT_AFTER_ATTR,
+        DAYS_LEFT_ATTR,
+        AttributeSpec {
+            description: "`certificate_expiring` within 14 days (status unset), `certificate_expired` once expired (status error).",
+            ..ERROR_TYPE_ATTR
+        },
+    ],
+    owner: INTEGRATIONS_PLATFORM,
+};
 
 /// The integrations platform's spans.
 pub const SPANS: &[SpanSpec] = &[
-    SpanSpec {
-        name: "dataface.deploy",
-        description: "Deploying one release to one environment.",
-        attributes: &[
-            AttributeSpec {
-                key: "deployment.environment.name",
-                requirement: Requirement::Required,
-                description: "The environment (OpenTelemetry semantic convention).",
-            },
-            AttributeSpec {
-                key: "dataface.deploy.release",
-                requirement: Requirement::Required,
-                description: "The release deployed (version or image tag).",
-            },
-            AttributeSpec {
-                key: "dataface.deploy.outcome",
-                requirement: Requirement::Required,
-                description: "How the deployment ended.",
-            },
-            AttributeSpec {
-                key: "dataface.deploy.rollback_to",
-                requirement: Requirement::ConditionallyRequired,
-                description: "The release rolled back to, when the deployment was rolled back.",
-            },
-            ERROR_ATTR,
-            ABANDONED_ATTR,
-        ],
-        owner: INTEGRATIONS_PLATFORM,
-    },
-    SpanSpec {
-        name: "dataface.webhook.receive",
-        description: "Receiving, verifying and processing one Fivetran webhook delivery.",
-        attributes: &[
-            AttributeSpec {
-                key: "dataface.webhook.outcome",
-                requirement: Requirement::Required,
-                description: "How the delivery ended.",
-            },
-            AttributeSpec {
-                key: "dataface.webhook.event_type",
-                requirement: Requirement::ConditionallyRequired,
-                description: "The event type, when the payload was read.",
-            },
-            AttributeSpec {
-                key: "dataface.fivetran.connector.id",
-                requirement: Requirement::ConditionallyRequired,
-                description: "The Fivetran connector, when the payload was read.",
-            },
-            AttributeSpec {
-                key: "dataface.webhook.lag",
-                requirement: Requirement::ConditionallyRequired,
-                description: "Seconds from the event's own time to its receipt (negative on clock skew), when the payload was read.",
-            },
-            ERROR_ATTR,
-            ABANDONED_ATTR,
-        ],
-        owner: INTEGRATIONS_PLATFORM,
-    },
-    SpanSpec {
-        name: "dataface.billing.record",
-        description: "One billing event from its receipt to its durable record; failed attempts are warning events inside it.",
-        attributes: &[
-            AttributeSpec {
-                key: "dataface.billing.event_type",
-                requirement: Requirement::Required,
-                description: "The billing event type.",
-            },
-            AttributeSpec {
-                key: "dataface.billing.event.id",
-                requirement: Requirement::Required,
-                description: "The provider's event id (spans and logs only).",
-            },
-            AttributeSpec {
-                key: "dataface.billing.outcome",
-                requirement: Requirement::Required,
-                description: "How the billing event ended.",
-            },
-            AttributeSpec {
-                key: "dataface.billing.attempts",
-                requirement: Requirement::Required,
-                description: "Attempts made to record the event.",
-            },
-            ERROR_ATTR,
-            ABANDONED_ATTR,
-        ],
-        owner: BILLING,
-    },
-    SpanSpec {
-        name: "dataface.domain.check",
-        description: "Checking one custom domain's DNS and TLS.",
-        attributes: &[
-            DOMAIN_ATTR,
-            AttributeSpec {
-                key: "dataface.domain.check.outcome",
-                requirement: Requirement::Required,
-                description: "How the check ended.",
-            },
-            ERROR_ATTR,
-            ABANDONED_ATTR,
-        ],
-        owner: INTEGRATIONS_PLATFORM,
-    },
-    SpanSpec {
-        name: "dataface.domain.certificate",
-        description: "One observation of a custom domain's TLS certificate (an instant).",
-        attributes: &[
-            DOMAIN_ATTR,
-            AttributeSpec {
-                key: "dataface.domain.certificate.not_after",
-                requirement: Requirement::Required,
-                description: "The certificate's expiry, as a Unix time in seconds.",
-            },
-            AttributeSpec {
-                key: "dataface.domain.certificate.days_left",
-                requirement: Requirement::Required,
-                description: "Whole days until expiry (negative once expired).",
-            },
-            AttributeSpec {
-                key: "error.type",
-                requirement: Requirement::ConditionallyRequired,
-                description: "`certificate_expiring` within 14 days (status unset), `certificate_expired` once expired (status error).",
-            },
-        ],
-        owner: INTEGRATIONS_PLATFORM,
-    },
+    DEPLOY_SPAN,
+    WEBHOOK_SPAN,
+    BILLING_SPAN,
+    DOMAIN_CHECK_SPAN,
+    CERTIFICATE_SPAN,
 ];
 
-const CODES: usize = DeployError::SPECS.len()
-    + WebhookError::SPECS.len()
-    + BillingError::SPECS.len()
-    + DomainError::SPECS.len();
-
-const fn concat<const N: usize>(parts: &[&[ErrorCodeSpec]]) -> [ErrorCodeSpec; N] {
-    let mut out = [parts[0][0]; N];
-    let (mut k, mut i) = (0, 0);
-    while k < parts.len() {
-        let mut j = 0;
-        while j < parts[k].len() {
-            out[i] = parts[k][j];
-            i += 1;
-            j += 1;
-        }
-        k += 1;
-    }
-    assert!(i == N, "every error code is listed once");
-    out
-}
-
-/// Every error code of the section: deployments, webhooks, billing, then domains.
-pub static ERROR_CODES: [ErrorCodeSpec; CODES] = concat(&[
-    DeployError::SPECS,
-    WebhookError::SPECS,
-    BillingError::SPECS,
-    DomainError::SPECS,
-]);
+pub use crate::ERROR_CODES;
 
 /// The integrations platform's section of the catalog.
 pub static SECTION: Section = Section {
@@ -378,7 +343,7 @@ pub static SECTION: Section = Section {
         CERTIFICATES,
     ],
     spans: SPANS,
-    error_codes: &ERROR_CODES,
+    error_codes: ERROR_CODES,
     owners: &[INTEGRATIONS_PLATFORM, BILLING],
 };
 

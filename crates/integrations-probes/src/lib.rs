@@ -25,20 +25,20 @@
 //! Every operation is a guard started with its context and finished with an outcome; a guard
 //! dropped without one records `abandoned`. A billing event dropped without an outcome is
 //! also a failure of its own kind: `error.type = billing_event_abandoned` on its span, an
-//! error log and the billing error counter. Metrics go through handles registered once per
-//! label combination in [`IntegrationsProbes::new`]: recording is an array index and an
+//! error log and the billing error counter. Metrics go through handle families registered
+//! once per label combination in [`IntegrationsProbes::new`]: recording is an index and an
 //! atomic update. Identifiers (deployment release, connector, billing event, domain) go on
 //! spans and logs only. When telemetry is disabled a guard does no work beyond one check.
 
 pub mod catalog;
 
+use catalog::*;
 use metrics::{Counter, Gauge, Histogram};
-use std::array;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
-use telemetry_core::errors::{ErrorCode as _, ERROR_TYPE};
-use telemetry_core::probe::Operation;
+use telemetry_core::errors::{record_warning_on_span, ErrorCode as _, ERROR_TYPE};
+use telemetry_core::probe::Family;
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 // ---------------------------------------------------------------------------------------------
@@ -48,7 +48,8 @@ use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 telemetry_core::label_enum! {
     /// A deployment environment (the `environment` label; `deployment.environment.name` on
     /// spans).
-    pub enum Environment {
+    pub enum Environment: "environment",
+        "Deployment environment (declared environments, else `other`)." {
         /// Production.
         Production = "production",
         /// Staging.
@@ -78,7 +79,7 @@ impl Environment {
 
 telemetry_core::label_enum! {
     /// How a deployment ended (the `outcome` label of `dataface.deploy.duration`).
-    pub enum DeployOutcome {
+    pub enum DeployOutcome: "outcome", "How the deployment ended." {
         /// The release is live.
         Succeeded = "succeeded",
         /// The rollout failed; the previous release kept serving.
@@ -92,7 +93,8 @@ telemetry_core::label_enum! {
 
 telemetry_core::label_enum! {
     /// A Fivetran webhook event type (the `event_type` label of webhook metrics).
-    pub enum WebhookEvent {
+    pub enum WebhookEvent: "event_type",
+        "Fivetran webhook event type (`other`: undeclared type; `unread`: payload never read)." {
         /// A connector sync started.
         SyncStart = "sync_start",
         /// A connector sync ended (new data landed).
@@ -141,7 +143,7 @@ impl WebhookEvent {
 
 telemetry_core::label_enum! {
     /// How a webhook delivery ended (the `outcome` label of webhook metrics).
-    pub enum WebhookOutcome {
+    pub enum WebhookOutcome: "outcome", "How the delivery ended." {
         /// Verified and processed.
         Accepted = "accepted",
         /// The signature did not match: the delivery was refused unread.
@@ -159,7 +161,7 @@ telemetry_core::label_enum! {
 
 telemetry_core::label_enum! {
     /// A billing event type (the `event_type` label of billing metrics).
-    pub enum BillingEventType {
+    pub enum BillingEventType: "event_type", "Billing event type." {
         /// A charge to a customer.
         Charge = "charge",
         /// A refund.
@@ -175,7 +177,8 @@ telemetry_core::label_enum! {
 
 telemetry_core::label_enum! {
     /// How a billing event ended (the `outcome` label of `dataface.billing.events`).
-    pub enum BillingOutcome {
+    pub enum BillingOutcome: "outcome",
+        "How the billing event ended (`retried`: recorded after failed attempts)." {
         /// Durably recorded on the first attempt.
         Recorded = "recorded",
         /// Durably recorded after one or more failed attempts.
@@ -189,7 +192,7 @@ telemetry_core::label_enum! {
 
 telemetry_core::label_enum! {
     /// How a custom-domain check ended (the `outcome` label of `dataface.domain.checks`).
-    pub enum DomainCheckOutcome {
+    pub enum DomainCheckOutcome: "outcome", "How the domain check ended." {
         /// The domain resolves to us and serves a valid certificate.
         Resolved = "resolved",
         /// The domain resolves, but not to the expected target.
@@ -206,7 +209,8 @@ telemetry_core::label_enum! {
 telemetry_core::label_enum! {
     /// Where a certificate stands against its expiry (the `state` label of
     /// `dataface.domain.certificates`).
-    pub enum CertificateState {
+    pub enum CertificateState: "state",
+        "Where the certificate stands: `expiring` within 14 days, `expired`, else `valid`." {
         /// Expires in more than [`EXPIRY_WARNING`].
         Valid = "valid",
         /// Expires within [`EXPIRY_WARNING`].
@@ -226,8 +230,11 @@ pub const EXPIRY_WARNING: Duration = Duration::from_secs(14 * 86_400);
 use crate::catalog::{BILLING, INTEGRATIONS_PLATFORM};
 
 telemetry_core::error_codes! {
+    /// Every error code of the section: deployments, webhooks, billing, then domains.
+    pub const ERROR_CODES;
+
     /// Why a deployment failed or was rolled back (owner: integrations-platform).
-    pub enum DeployError for "integrations" {
+    pub enum DeployError for "integrations", "The deployment error code." {
         /// The rollout itself failed.
         DeployFailed = "deploy_failed", Dependency, retryable: true, Error, INTEGRATIONS_PLATFORM,
             "The rollout failed before the new release served traffic (build, image push or GCP apply).",
@@ -241,11 +248,9 @@ telemetry_core::error_codes! {
             "The rollout did not become healthy within its deadline.",
             "Check GCP quotas and instance startup logs; retry, or raise the rollout deadline if startup is legitimately slow.";
     }
-}
 
-telemetry_core::error_codes! {
     /// Why a Fivetran webhook delivery was refused or failed (owner: integrations-platform).
-    pub enum WebhookError for "integrations" {
+    pub enum WebhookError for "integrations", "The webhook error code." {
         /// The delivery's signature did not match the shared secret.
         SignatureInvalid = "webhook_signature_invalid", Configuration, retryable: false, Warning, INTEGRATIONS_PLATFORM,
             "A webhook's signature did not match the shared secret.",
@@ -263,11 +268,9 @@ telemetry_core::error_codes! {
             "Processing a verified webhook failed on our side; Fivetran will redeliver.",
             "Read the webhook span's logs; if redeliveries keep failing, the affected dashboards show stale data until fixed.";
     }
-}
 
-telemetry_core::error_codes! {
     /// Why recording a billing event failed (owner: billing).
-    pub enum BillingError for "integrations" {
+    pub enum BillingError for "integrations", "The billing error code." {
         /// The billing provider could not be reached.
         ProviderUnavailable = "billing_provider_unavailable", Dependency, retryable: true, Error, BILLING,
             "The billing provider could not be reached or returned a server error.",
@@ -281,11 +284,9 @@ telemetry_core::error_codes! {
             "A billing event's handling ended without an outcome: it may be lost (recorded by the probe, never passed by code).",
             "Find the event id on the span or log and reconcile it against the provider; fix the code path that returned early.";
     }
-}
 
-telemetry_core::error_codes! {
     /// Custom-domain and certificate problems (owner: integrations-platform).
-    pub enum DomainError for "integrations" {
+    pub enum DomainError for "integrations", "The custom-domain error code." {
         /// A certificate expires within 14 days.
         CertificateExpiring = "certificate_expiring", Dependency, retryable: false, Warning, INTEGRATIONS_PLATFORM,
             "A custom domain's TLS certificate expires within 14 days and has not been renewed.",
@@ -313,31 +314,21 @@ telemetry_core::error_codes! {
 // The probes
 // ---------------------------------------------------------------------------------------------
 
-const ENVIRONMENTS: usize = Environment::ALL.len();
-const DEPLOY_OUTCOMES: usize = DeployOutcome::ALL.len();
-const WEBHOOK_EVENTS: usize = WebhookEvent::ALL.len();
-const WEBHOOK_OUTCOMES: usize = WebhookOutcome::ALL.len();
-const BILLING_TYPES: usize = BillingEventType::ALL.len();
-const BILLING_OUTCOMES: usize = BillingOutcome::ALL.len();
-const BILLING_CODES: usize = BillingError::ALL.len();
-const CHECK_OUTCOMES: usize = DomainCheckOutcome::ALL.len();
-const CERT_STATES: usize = CertificateState::ALL.len();
-
 /// The integrations platform's probes. Create them once at start (or inside a test
 /// capture): they register every handle.
 #[derive(Debug)]
 pub struct IntegrationsProbes {
-    deploy_duration: [[Histogram; DEPLOY_OUTCOMES]; ENVIRONMENTS],
-    webhook_deliveries: [[Counter; WEBHOOK_OUTCOMES]; WEBHOOK_EVENTS],
-    webhook_lag: [Histogram; WEBHOOK_EVENTS],
-    webhook_duration: [Histogram; WEBHOOK_OUTCOMES],
-    billing_events: [[Counter; BILLING_OUTCOMES]; BILLING_TYPES],
-    billing_latency: [Histogram; BILLING_TYPES],
-    billing_pending: [Gauge; BILLING_TYPES],
-    billing_errors: [[Counter; BILLING_CODES]; BILLING_TYPES],
-    domain_checks: [Counter; CHECK_OUTCOMES],
-    certificate_soonest_expiry: Gauge,
-    certificates: [Gauge; CERT_STATES],
+    deploy_duration: Family<(Environment, DeployOutcome), Histogram>,
+    webhook_deliveries: Family<(WebhookEvent, WebhookOutcome), Counter>,
+    webhook_lag: Family<WebhookEvent, Histogram>,
+    webhook_duration: Family<WebhookOutcome, Histogram>,
+    billing_events: Family<(BillingEventType, BillingOutcome), Counter>,
+    billing_latency: Family<BillingEventType, Histogram>,
+    billing_pending: Family<BillingEventType, Gauge>,
+    billing_errors: Family<(BillingEventType, BillingError), Counter>,
+    domain_checks: Family<DomainCheckOutcome, Counter>,
+    certificate_soonest_expiry: Family<(), Gauge>,
+    certificates: Family<CertificateState, Gauge>,
     observed: Mutex<HashMap<String, SystemTime>>,
 }
 
@@ -350,58 +341,18 @@ impl Default for IntegrationsProbes {
 impl IntegrationsProbes {
     /// Registers every handle, once per label combination.
     pub fn new() -> Self {
-        use catalog::*;
         Self {
-            deploy_duration: array::from_fn(|e| {
-                array::from_fn(|o| {
-                    metrics::histogram!(DEPLOY_DURATION.name,
-                        "environment" => Environment::ALL[e].as_str(),
-                        "outcome" => DeployOutcome::ALL[o].as_str())
-                })
-            }),
-            webhook_deliveries: array::from_fn(|e| {
-                array::from_fn(|o| {
-                    metrics::counter!(WEBHOOK_DELIVERIES.name,
-                        "event_type" => WebhookEvent::ALL[e].as_str(),
-                        "outcome" => WebhookOutcome::ALL[o].as_str())
-                })
-            }),
-            webhook_lag: array::from_fn(
-                |e| metrics::histogram!(WEBHOOK_LAG.name, "event_type" => WebhookEvent::ALL[e].as_str()),
-            ),
-            webhook_duration: array::from_fn(
-                |o| metrics::histogram!(WEBHOOK_DURATION.name, "outcome" => WebhookOutcome::ALL[o].as_str()),
-            ),
-            billing_events: array::from_fn(|t| {
-                array::from_fn(|o| {
-                    metrics::counter!(BILLING_EVENTS.name,
-                        "event_type" => BillingEventType::ALL[t].as_str(),
-                        "outcome" => BillingOutcome::ALL[o].as_str())
-                })
-            }),
-            billing_latency: array::from_fn(|t| {
-                metrics::histogram!(BILLING_LATENCY.name,
-                    "event_type" => BillingEventType::ALL[t].as_str())
-            }),
-            billing_pending: array::from_fn(|t| {
-                metrics::gauge!(BILLING_PENDING.name,
-                    "event_type" => BillingEventType::ALL[t].as_str())
-            }),
-            billing_errors: array::from_fn(|t| {
-                array::from_fn(|c| {
-                    metrics::counter!(BILLING_ERRORS.name,
-                        "event_type" => BillingEventType::ALL[t].as_str(),
-                        "error.type" => BillingError::CODES[c])
-                })
-            }),
-            domain_checks: array::from_fn(|o| {
-                metrics::counter!(DOMAIN_CHECKS.name,
-                    "outcome" => DomainCheckOutcome::ALL[o].as_str())
-            }),
-            certificate_soonest_expiry: metrics::gauge!(CERTIFICATE_SOONEST_EXPIRY.name),
-            certificates: array::from_fn(
-                |s| metrics::gauge!(CERTIFICATES.name, "state" => CertificateState::ALL[s].as_str()),
-            ),
+            deploy_duration: Family::register(&DEPLOY_DURATION),
+            webhook_deliveries: Family::register(&WEBHOOK_DELIVERIES),
+            webhook_lag: Family::register(&WEBHOOK_LAG),
+            webhook_duration: Family::register(&WEBHOOK_DURATION),
+            billing_events: Family::register(&BILLING_EVENTS),
+            billing_latency: Family::register(&BILLING_LATENCY),
+            billing_pending: Family::register(&BILLING_PENDING),
+            billing_errors: Family::register(&BILLING_ERRORS),
+            domain_checks: Family::register(&DOMAIN_CHECKS),
+            certificate_soonest_expiry: Family::register(&CERTIFICATE_SOONEST_EXPIRY),
+            certificates: Family::register(&CERTIFICATES),
             observed: Mutex::new(HashMap::new()),
         }
     }
@@ -411,20 +362,12 @@ impl IntegrationsProbes {
     /// Starts deploying `release` (a version or image tag, on the span only) to
     /// `environment`.
     pub fn deployment(&self, environment: Environment, release: &str) -> DeploymentGuard<'_> {
-        let op = if telemetry_core::enabled() {
-            Operation::start(tracing::info_span!(
-                "dataface.deploy",
-                deployment.environment.name = environment.as_str(),
-                dataface.deploy.release = release,
-            ))
-        } else {
-            Operation::disabled()
-        };
-        DeploymentGuard {
-            probes: self,
-            environment,
-            op,
-        }
+        let op = telemetry_core::operation!(
+            DEPLOY_SPAN,
+            ENVIRONMENT_ATTR = environment.as_str(),
+            RELEASE_ATTR = release,
+        );
+        DeploymentGuard::new(self, environment, op)
     }
 
     // --- Fivetran webhooks -----------------------------------------------------------------
@@ -432,17 +375,8 @@ impl IntegrationsProbes {
     /// Starts handling one Fivetran webhook delivery, at its receipt. Call
     /// [`WebhookGuard::event`] once the payload is read, then finish with an outcome.
     pub fn webhook_delivery(&self) -> WebhookGuard<'_> {
-        let op = if telemetry_core::enabled() {
-            Operation::start(tracing::info_span!("dataface.webhook.receive"))
-        } else {
-            Operation::disabled()
-        };
-        WebhookGuard {
-            probes: self,
-            event: WebhookEvent::Unread,
-            lag: None,
-            op,
-        }
+        let op = telemetry_core::operation!(WEBHOOK_SPAN);
+        WebhookGuard::new(self, WebhookEvent::Unread, None, op)
     }
 
     // --- billing ---------------------------------------------------------------------------
@@ -451,38 +385,22 @@ impl IntegrationsProbes {
     /// (`dataface.billing.events.pending`) until it is recorded, fails, or is dropped.
     /// `event_id` (the provider's id) goes on the span and logs only.
     pub fn billing_event(&self, event_type: BillingEventType, event_id: &str) -> BillingGuard<'_> {
-        let op = if telemetry_core::enabled() {
-            Operation::start(tracing::info_span!(
-                "dataface.billing.record",
-                dataface.billing.event_type = event_type.as_str(),
-                dataface.billing.event.id = event_id,
-            ))
-        } else {
-            Operation::disabled()
-        };
+        let op = telemetry_core::operation!(
+            BILLING_SPAN,
+            BILLING_TYPE_ATTR = event_type.as_str(),
+            BILLING_EVENT_ATTR = event_id,
+        );
         if op.is_recording() {
-            self.billing_pending[event_type.index()].increment(1.0);
+            self.billing_pending.get(event_type).increment(1.0);
         }
-        BillingGuard {
-            probes: self,
-            event_type,
-            failed_attempts: 0,
-            op,
-        }
+        BillingGuard::new(self, event_type, 0, op)
     }
 
     // --- custom domains --------------------------------------------------------------------
 
     /// Starts checking one custom domain (DNS and TLS). The domain goes on the span only.
     pub fn domain_check(&self, domain: &str) -> DomainCheckGuard<'_> {
-        let op = if telemetry_core::enabled() {
-            Operation::start(tracing::info_span!(
-                "dataface.domain.check",
-                dataface.domain.name = domain,
-            ))
-        } else {
-            Operation::disabled()
-        };
+        let op = telemetry_core::operation!(DOMAIN_CHECK_SPAN, DOMAIN_ATTR = domain);
         DomainCheckGuard { probes: self, op }
     }
 
@@ -505,33 +423,35 @@ impl IntegrationsProbes {
         // Whole days, rounded: a certificate observed 6 days before expiry says 6, however
         // many microseconds passed since the caller read its clock.
         let days_left = ((expiry - unix_seconds(now)) / 86_400.0).round() as i64;
-        let span = tracing::info_span!(
-            "dataface.domain.certificate",
-            dataface.domain.name = domain,
-            dataface.domain.certificate.not_after = expiry as i64,
-            dataface.domain.certificate.days_left = days_left,
+        let span = telemetry_core::probe_span!(
+            CERTIFICATE_SPAN,
+            DOMAIN_ATTR = domain,
+            NOT_AFTER_ATTR = expiry as i64,
+            DAYS_LEFT_ATTR = days_left,
         );
         match state {
             CertificateState::Valid => {}
             CertificateState::Expiring => {
                 // A warning: `error.type` says what, the status stays unset.
-                span.set_attribute(ERROR_TYPE, DomainError::CertificateExpiring.code());
+                let code = DomainError::CertificateExpiring;
+                record_warning_on_span(&span, code);
                 span.in_scope(|| {
                     tracing::warn!(
-                        dataface.domain.name = domain,
+                        { DOMAIN_ATTR.key } = domain,
                         days_left,
-                        error.type = DomainError::CertificateExpiring.code(),
+                        { ERROR_TYPE } = code.code(),
                         "custom domain certificate expires within 14 days"
                     )
                 });
             }
             CertificateState::Expired => {
-                telemetry_core::errors::record_on_span(&span, DomainError::CertificateExpired);
+                let code = DomainError::CertificateExpired;
+                telemetry_core::errors::record_on_span(&span, code);
                 span.in_scope(|| {
                     tracing::error!(
-                        dataface.domain.name = domain,
+                        { DOMAIN_ATTR.key } = domain,
                         days_left,
-                        error.type = DomainError::CertificateExpired.code(),
+                        { ERROR_TYPE } = code.code(),
                         "custom domain certificate has expired"
                     )
                 });
@@ -564,16 +484,18 @@ impl IntegrationsProbes {
     }
 
     fn fold_certificates(&self, observed: &HashMap<String, SystemTime>, now: SystemTime) {
-        let mut counts = [0u32; CERT_STATES];
+        let mut counts = [0u32; CertificateState::COUNT];
         let mut soonest: Option<SystemTime> = None;
         for not_after in observed.values() {
             counts[certificate_state(*not_after, now).index()] += 1;
             soonest = Some(soonest.map_or(*not_after, |s| s.min(*not_after)));
         }
-        self.certificate_soonest_expiry
-            .set(soonest.map_or(f64::INFINITY, unix_seconds));
-        for (gauge, count) in self.certificates.iter().zip(counts) {
-            gauge.set(f64::from(count));
+        let soonest = soonest.map_or(f64::INFINITY, unix_seconds);
+        self.certificate_soonest_expiry.get(()).set(soonest);
+        for state in CertificateState::ALL {
+            self.certificates
+                .get(*state)
+                .set(f64::from(counts[state.index()]));
         }
     }
 }
@@ -598,30 +520,27 @@ fn certificate_state(not_after: SystemTime, now: SystemTime) -> CertificateState
 // Deployments
 // ---------------------------------------------------------------------------------------------
 
-/// One deployment in flight. Finish it with [`succeeded`](Self::succeeded),
-/// [`failed`](Self::failed) or [`rolled_back`](Self::rolled_back); dropped without, it
-/// records `abandoned`.
-#[derive(Debug)]
-#[must_use = "finish the deployment with succeeded(), failed(code) or rolled_back(code, to), or it records `abandoned`"]
-pub struct DeploymentGuard<'p> {
-    probes: &'p IntegrationsProbes,
-    environment: Environment,
-    op: Operation,
+telemetry_core::probe_guard! {
+    /// One deployment in flight. Finish it with [`succeeded`](Self::succeeded),
+    /// [`failed`](Self::failed) or [`rolled_back`](Self::rolled_back); dropped without, it
+    /// records `abandoned`.
+    #[must_use = "finish the deployment with succeeded(), failed(code) or rolled_back(code, to), or it records `abandoned`"]
+    pub struct DeploymentGuard<'p> {
+        probes: &'p IntegrationsProbes,
+        environment: Environment,
+    }
+    drop(&mut self, elapsed) {
+        self.record(DeployOutcome::Abandoned, Some(elapsed));
+    }
 }
 
 impl DeploymentGuard<'_> {
-    /// The deployment span: enter it around the work so its logs correlate.
-    pub fn span(&self) -> &tracing::Span {
-        self.op.span()
-    }
-
     fn record(&self, outcome: DeployOutcome, elapsed: Option<Duration>) {
         if let Some(elapsed) = elapsed {
-            self.op
-                .span()
-                .set_attribute("dataface.deploy.outcome", outcome.as_str());
-            self.probes.deploy_duration[self.environment.index()][outcome.index()]
-                .record(elapsed.as_secs_f64());
+            let span = self.op.span();
+            span.set_attribute(DEPLOY_OUTCOME_ATTR.key, outcome.as_str());
+            let key = (self.environment, outcome);
+            self.probes.deploy_duration.get(key).record(elapsed);
         }
     }
 
@@ -642,18 +561,10 @@ impl DeploymentGuard<'_> {
     pub fn rolled_back(mut self, code: DeployError, to_release: &str) {
         let elapsed = self.op.fail(code);
         if elapsed.is_some() {
-            self.op
-                .span()
-                .set_attribute("dataface.deploy.rollback_to", to_release.to_owned());
+            let span = self.op.span();
+            span.set_attribute(ROLLBACK_TO_ATTR.key, to_release.to_owned());
         }
         self.record(DeployOutcome::RolledBack, elapsed);
-    }
-}
-
-impl Drop for DeploymentGuard<'_> {
-    fn drop(&mut self) {
-        let elapsed = self.op.abandon();
-        self.record(DeployOutcome::Abandoned, elapsed);
     }
 }
 
@@ -661,25 +572,23 @@ impl Drop for DeploymentGuard<'_> {
 // Fivetran webhooks
 // ---------------------------------------------------------------------------------------------
 
-/// One Fivetran webhook delivery in flight, from its receipt. Finish it with
-/// [`accepted`](Self::accepted), [`duplicate`](Self::duplicate),
-/// [`invalid_signature`](Self::invalid_signature), [`rejected`](Self::rejected) or
-/// [`failed`](Self::failed); dropped without, it records `abandoned`.
-#[derive(Debug)]
-#[must_use = "finish the delivery with an outcome, or it records `abandoned`"]
-pub struct WebhookGuard<'p> {
-    probes: &'p IntegrationsProbes,
-    event: WebhookEvent,
-    lag: Option<f64>,
-    op: Operation,
+telemetry_core::probe_guard! {
+    /// One Fivetran webhook delivery in flight, from its receipt. Finish it with
+    /// [`accepted`](Self::accepted), [`duplicate`](Self::duplicate),
+    /// [`invalid_signature`](Self::invalid_signature), [`rejected`](Self::rejected) or
+    /// [`failed`](Self::failed); dropped without, it records `abandoned`.
+    #[must_use = "finish the delivery with an outcome, or it records `abandoned`"]
+    pub struct WebhookGuard<'p> {
+        probes: &'p IntegrationsProbes,
+        event: WebhookEvent,
+        lag: Option<f64>,
+    }
+    drop(&mut self, elapsed) {
+        self.record(WebhookOutcome::Abandoned, Some(elapsed));
+    }
 }
 
 impl WebhookGuard<'_> {
-    /// The delivery span: enter it around the processing so its logs correlate.
-    pub fn span(&self) -> &tracing::Span {
-        self.op.span()
-    }
-
     /// The payload was read: its event type, the event's own time (Fivetran's `created`)
     /// and the connector it concerns (on the span only). The lag from `created` to now is
     /// recorded when the delivery finishes, unless its signature fails (its time cannot be
@@ -693,26 +602,24 @@ impl WebhookGuard<'_> {
         let lag = unix_seconds(SystemTime::now()) - unix_seconds(created);
         self.lag = Some(lag);
         let span = self.op.span();
-        span.set_attribute("dataface.webhook.event_type", event.as_str());
-        span.set_attribute("dataface.fivetran.connector.id", connector_id.to_owned());
-        span.set_attribute("dataface.webhook.lag", lag);
+        span.set_attribute(EVENT_TYPE_ATTR.key, event.as_str());
+        span.set_attribute(CONNECTOR_ATTR.key, connector_id.to_owned());
+        span.set_attribute(LAG_ATTR.key, lag);
     }
 
     fn record(&self, outcome: WebhookOutcome, elapsed: Option<Duration>) {
         let Some(elapsed) = elapsed else { return };
-        let p = self.probes;
-        let e = self.event.index();
-        self.op
-            .span()
-            .set_attribute("dataface.webhook.outcome", outcome.as_str());
-        p.webhook_deliveries[e][outcome.index()].increment(1);
-        p.webhook_duration[outcome.index()].record(elapsed.as_secs_f64());
+        let (p, event) = (self.probes, self.event);
+        let span = self.op.span();
+        span.set_attribute(WEBHOOK_OUTCOME_ATTR.key, outcome.as_str());
+        p.webhook_deliveries.get((event, outcome)).increment(1);
+        p.webhook_duration.get(outcome).record(elapsed);
         // A delivery that failed its signature check has an untrusted time: no lag.
         if let Some(lag) = self
             .lag
             .filter(|_| outcome != WebhookOutcome::InvalidSignature)
         {
-            p.webhook_lag[e].record(lag.max(0.0));
+            p.webhook_lag.get(event).record(lag.max(0.0));
         }
     }
 
@@ -750,37 +657,38 @@ impl WebhookGuard<'_> {
     }
 }
 
-impl Drop for WebhookGuard<'_> {
-    fn drop(&mut self) {
-        let elapsed = self.op.abandon();
-        self.record(WebhookOutcome::Abandoned, elapsed);
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Billing
 // ---------------------------------------------------------------------------------------------
 
-/// One billing event in flight, from its receipt to its durable record. It counts as
-/// pending until finished with [`recorded`](Self::recorded) or [`failed`](Self::failed);
-/// report each failed attempt before a retry with [`retrying`](Self::retrying). Dropped
-/// without an outcome it records `abandoned` loudly: `error.type = billing_event_abandoned`,
-/// an error log and the billing error counter.
-#[derive(Debug)]
-#[must_use = "finish the billing event with recorded() or failed(code): a dropped one is counted as possibly lost"]
-pub struct BillingGuard<'p> {
-    probes: &'p IntegrationsProbes,
-    event_type: BillingEventType,
-    failed_attempts: u32,
-    op: Operation,
+telemetry_core::probe_guard! {
+    /// One billing event in flight, from its receipt to its durable record. It counts as
+    /// pending until finished with [`recorded`](Self::recorded) or [`failed`](Self::failed);
+    /// report each failed attempt before a retry with [`retrying`](Self::retrying). Dropped
+    /// without an outcome it records `abandoned` loudly: `error.type = billing_event_abandoned`,
+    /// an error log and the billing error counter.
+    #[must_use = "finish the billing event with recorded() or failed(code): a dropped one is counted as possibly lost"]
+    pub struct BillingGuard<'p> {
+        probes: &'p IntegrationsProbes,
+        event_type: BillingEventType,
+        failed_attempts: u32,
+    }
+    drop(&mut self, _elapsed) {
+        let code = BillingError::EventAbandoned;
+        record_warning_on_span(self.op.span(), code);
+        self.end(BillingOutcome::Abandoned);
+        self.probes.billing_errors.get((self.event_type, code)).increment(1);
+        self.op.span().in_scope(|| {
+            tracing::error!(
+                { ERROR_TYPE } = code.code(),
+                "billing event dropped without an outcome: it may be lost. {}",
+                code.spec().remedy
+            )
+        });
+    }
 }
 
 impl BillingGuard<'_> {
-    /// The billing span: enter it around the work so its logs correlate.
-    pub fn span(&self) -> &tracing::Span {
-        self.op.span()
-    }
-
     /// Failed attempts reported with [`retrying`](Self::retrying) so far (counted also when
     /// telemetry is disabled, so a retry budget can rely on it).
     pub fn failed_attempts(&self) -> u32 {
@@ -796,11 +704,14 @@ impl BillingGuard<'_> {
         if !self.op.is_recording() {
             return;
         }
-        self.probes.billing_errors[self.event_type.index()][code.index()].increment(1);
+        self.probes
+            .billing_errors
+            .get((self.event_type, code))
+            .increment(1);
         let attempt = i64::from(self.failed_attempts);
         self.op.span().in_scope(|| {
             tracing::warn!(
-                error.type = code.code(),
+                { ERROR_TYPE } = code.code(),
                 attempt,
                 "billing record attempt failed; retrying"
             )
@@ -808,16 +719,14 @@ impl BillingGuard<'_> {
     }
 
     fn end(&self, outcome: BillingOutcome) {
-        let p = self.probes;
-        let t = self.event_type.index();
+        let (p, event_type) = (self.probes, self.event_type);
         let span = self.op.span();
-        span.set_attribute("dataface.billing.outcome", outcome.as_str());
-        span.set_attribute(
-            "dataface.billing.attempts",
-            i64::from(self.failed_attempts) + i64::from(outcome != BillingOutcome::Abandoned),
-        );
-        p.billing_events[t][outcome.index()].increment(1);
-        p.billing_pending[t].decrement(1.0);
+        span.set_attribute(BILLING_OUTCOME_ATTR.key, outcome.as_str());
+        let attempts =
+            i64::from(self.failed_attempts) + i64::from(outcome != BillingOutcome::Abandoned);
+        span.set_attribute(ATTEMPTS_ATTR.key, attempts);
+        p.billing_events.get((event_type, outcome)).increment(1);
+        p.billing_pending.get(event_type).decrement(1.0);
     }
 
     /// Durably recorded: outcome `recorded`, or `retried` after failed attempts; the
@@ -830,7 +739,10 @@ impl BillingGuard<'_> {
                 BillingOutcome::Retried
             };
             self.end(outcome);
-            self.probes.billing_latency[self.event_type.index()].record(elapsed.as_secs_f64());
+            self.probes
+                .billing_latency
+                .get(self.event_type)
+                .record(elapsed);
         }
     }
 
@@ -839,31 +751,16 @@ impl BillingGuard<'_> {
     pub fn failed(mut self, code: BillingError) {
         if self.op.fail(code).is_some() {
             self.end(BillingOutcome::Failed);
-            self.probes.billing_errors[self.event_type.index()][code.index()].increment(1);
+            self.probes
+                .billing_errors
+                .get((self.event_type, code))
+                .increment(1);
             let attempts = i64::from(self.failed_attempts) + 1;
             self.op.span().in_scope(|| {
                 tracing::error!(
-                    error.type = code.code(),
+                    { ERROR_TYPE } = code.code(),
                     attempts,
                     "billing event not recorded: {}",
-                    code.spec().remedy
-                )
-            });
-        }
-    }
-}
-
-impl Drop for BillingGuard<'_> {
-    fn drop(&mut self) {
-        if self.op.abandon().is_some() {
-            let code = BillingError::EventAbandoned;
-            self.op.span().set_attribute(ERROR_TYPE, code.code());
-            self.end(BillingOutcome::Abandoned);
-            self.probes.billing_errors[self.event_type.index()][code.index()].increment(1);
-            self.op.span().in_scope(|| {
-                tracing::error!(
-                    error.type = code.code(),
-                    "billing event dropped without an outcome: it may be lost. {}",
                     code.spec().remedy
                 )
             });
@@ -875,28 +772,25 @@ impl Drop for BillingGuard<'_> {
 // Custom domains
 // ---------------------------------------------------------------------------------------------
 
-/// One custom-domain check in flight. Finish it with [`resolved`](Self::resolved),
-/// [`mismatch`](Self::mismatch), [`nxdomain`](Self::nxdomain) or
-/// [`tls_error`](Self::tls_error); dropped without, it records `abandoned`.
-#[derive(Debug)]
-#[must_use = "finish the domain check with an outcome, or it records `abandoned`"]
-pub struct DomainCheckGuard<'p> {
-    probes: &'p IntegrationsProbes,
-    op: Operation,
+telemetry_core::probe_guard! {
+    /// One custom-domain check in flight. Finish it with [`resolved`](Self::resolved),
+    /// [`mismatch`](Self::mismatch), [`nxdomain`](Self::nxdomain) or
+    /// [`tls_error`](Self::tls_error); dropped without, it records `abandoned`.
+    #[must_use = "finish the domain check with an outcome, or it records `abandoned`"]
+    pub struct DomainCheckGuard<'p> {
+        probes: &'p IntegrationsProbes,
+    }
+    drop(&mut self, elapsed) {
+        self.record(DomainCheckOutcome::Abandoned, Some(elapsed));
+    }
 }
 
 impl DomainCheckGuard<'_> {
-    /// The check span.
-    pub fn span(&self) -> &tracing::Span {
-        self.op.span()
-    }
-
     fn record(&self, outcome: DomainCheckOutcome, elapsed: Option<Duration>) {
         if elapsed.is_some() {
-            self.op
-                .span()
-                .set_attribute("dataface.domain.check.outcome", outcome.as_str());
-            self.probes.domain_checks[outcome.index()].increment(1);
+            let span = self.op.span();
+            span.set_attribute(CHECK_OUTCOME_ATTR.key, outcome.as_str());
+            self.probes.domain_checks.get(outcome).increment(1);
         }
     }
 
@@ -923,13 +817,6 @@ impl DomainCheckGuard<'_> {
     pub fn tls_error(mut self, code: DomainError) {
         let elapsed = self.op.fail(code);
         self.record(DomainCheckOutcome::TlsError, elapsed);
-    }
-}
-
-impl Drop for DomainCheckGuard<'_> {
-    fn drop(&mut self) {
-        let elapsed = self.op.abandon();
-        self.record(DomainCheckOutcome::Abandoned, elapsed);
     }
 }
 

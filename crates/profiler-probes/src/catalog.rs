@@ -2,35 +2,16 @@
 
 use crate::{Outcome, ProfileError, ReportOutcome, SemanticType, Verdict, WarehouseType};
 use telemetry_core::catalog::{
-    AttributeSpec, InstrumentKind, LabelSpec, MetricSpec, Owner, Requirement, Section, SpanSpec,
+    AttributeSpec, InstrumentKind, MetricSpec, Owner, Requirement, Section, SpanSpec,
 };
+use telemetry_core::errors::ERROR_TYPE_ATTR;
+use telemetry_core::probe::ABANDONED_ATTR;
 
 /// The warehouse profiler and inspector reports.
 pub const INSPECT_PROFILER: Owner = Owner {
     id: "inspect-profiler",
     description: "Warehouse profiling, semantic type detection, inspector reports",
 };
-
-const WAREHOUSE_TYPE: LabelSpec = LabelSpec::enumerated(
-    "warehouse_type",
-    "Kind of warehouse profiled (declared kinds, else `other`).",
-    WarehouseType::VALUES,
-);
-const RUN_OUTCOME: LabelSpec = LabelSpec::enumerated(
-    "outcome",
-    "How the profiling run ended; a run past its deadline is `timeout` even if it finished later.",
-    Outcome::VALUES,
-);
-const ERROR_TYPE: LabelSpec = LabelSpec::enumerated(
-    "error.type",
-    "The profiler error code.",
-    ProfileError::CODES,
-);
-const SEMANTIC_TYPE: LabelSpec = LabelSpec::enumerated(
-    "semantic_type",
-    "Semantic type detected on a column (declared types, else `other`).",
-    SemanticType::VALUES,
-);
 
 /// Profiling runs take seconds on small tables and tens of minutes on large warehouses.
 const RUN_SECONDS: &[f64] = &[
@@ -45,7 +26,7 @@ pub const RUN_DURATION: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "s",
     description: "Time to profile one table, by warehouse type and outcome (success, failure, timeout, cancelled, abandoned); its count is the run rate.",
-    labels: &[WAREHOUSE_TYPE, RUN_OUTCOME],
+    labels: &[WarehouseType::LABEL, Outcome::LABEL],
     buckets: RUN_SECONDS,
     owner: INSPECT_PROFILER,
 };
@@ -55,7 +36,7 @@ pub const RUN_ERRORS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{error}",
     description: "Profiling runs that failed or timed out (`profile_warehouse_timeout`), by warehouse type and error code.",
-    labels: &[WAREHOUSE_TYPE, ERROR_TYPE],
+    labels: &[WarehouseType::LABEL, ProfileError::LABEL],
     buckets: &[],
     owner: INSPECT_PROFILER,
 };
@@ -65,7 +46,7 @@ pub const RUNS_ACTIVE: MetricSpec = MetricSpec {
     kind: InstrumentKind::Gauge,
     unit: "{run}",
     description: "Profiling runs in flight, by warehouse type: a run hung on a warehouse stays here after its deadline.",
-    labels: &[WAREHOUSE_TYPE],
+    labels: &[WarehouseType::LABEL],
     buckets: &[],
     owner: INSPECT_PROFILER,
 };
@@ -75,7 +56,7 @@ pub const COLUMNS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{column}",
     description: "Columns profiled, by warehouse type.",
-    labels: &[WAREHOUSE_TYPE],
+    labels: &[WarehouseType::LABEL],
     buckets: &[],
     owner: INSPECT_PROFILER,
 };
@@ -85,7 +66,7 @@ pub const COLUMNS_SKIPPED: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{column}",
     description: "Columns a run skipped (unsupported type, sampling failed) while profiling the rest of the table, by warehouse type and error code.",
-    labels: &[WAREHOUSE_TYPE, ERROR_TYPE],
+    labels: &[WarehouseType::LABEL, ProfileError::LABEL],
     buckets: &[],
     owner: INSPECT_PROFILER,
 };
@@ -95,7 +76,7 @@ pub const ROWS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{row}",
     description: "Rows profiled (scanned or sampled), by warehouse type.",
-    labels: &[WAREHOUSE_TYPE],
+    labels: &[WarehouseType::LABEL],
     buckets: &[],
     owner: INSPECT_PROFILER,
 };
@@ -105,7 +86,7 @@ pub const LAST_SUCCESS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Gauge,
     unit: "s",
     description: "Time of the last successful profiling run per warehouse type, in Unix seconds: staleness is `time() - this` at query time.",
-    labels: &[WAREHOUSE_TYPE],
+    labels: &[WarehouseType::LABEL],
     buckets: &[],
     owner: INSPECT_PROFILER,
 };
@@ -115,7 +96,7 @@ pub const SEMANTIC_CONFIDENCE: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "1",
     description: "Confidence (0 to 1) of each semantic type detection, by detected type; its count is the detection rate.",
-    labels: &[SEMANTIC_TYPE],
+    labels: &[SemanticType::LABEL],
     buckets: CONFIDENCE,
     owner: INSPECT_PROFILER,
 };
@@ -125,14 +106,7 @@ pub const SEMANTIC_FEEDBACK: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{feedback}",
     description: "Analyst feedback on detected semantic types, by detected type and verdict: detection accuracy is confirmed / (confirmed + corrected) over time.",
-    labels: &[
-        SEMANTIC_TYPE,
-        LabelSpec::enumerated(
-            "verdict",
-            "Whether the analyst confirmed or corrected the detected type.",
-            Verdict::VALUES,
-        ),
-    ],
+    labels: &[SemanticType::LABEL, Verdict::LABEL],
     buckets: &[],
     owner: INSPECT_PROFILER,
 };
@@ -142,11 +116,7 @@ pub const REPORT_DURATION: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "s",
     description: "Time to generate one inspector report, by outcome; its count is the report rate.",
-    labels: &[LabelSpec::enumerated(
-        "outcome",
-        "How the report generation ended.",
-        ReportOutcome::VALUES,
-    )],
+    labels: &[ReportOutcome::LABEL],
     buckets: REPORT_SECONDS,
     owner: INSPECT_PROFILER,
 };
@@ -156,87 +126,131 @@ pub const REPORT_ERRORS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{error}",
     description: "Inspector report generations that failed, by error code.",
-    labels: &[ERROR_TYPE],
+    labels: &[ProfileError::LABEL],
     buckets: &[],
     owner: INSPECT_PROFILER,
 };
 
-const ERROR_ATTR: AttributeSpec = AttributeSpec {
-    key: "error.type",
-    requirement: Requirement::ConditionallyRequired,
+/// `error.type`: the error code of a failed or timed-out operation.
+pub const ERROR_ATTR: AttributeSpec = AttributeSpec {
     description: "The error code, when the operation failed or timed out.",
+    ..ERROR_TYPE_ATTR
 };
-const ABANDONED_ATTR: AttributeSpec = AttributeSpec {
-    key: telemetry_core::probe::ABANDONED,
-    requirement: Requirement::ConditionallyRequired,
-    description: "True when the operation's guard was dropped without an outcome.",
-};
-const WAREHOUSE_ATTR: AttributeSpec = AttributeSpec {
+/// `dataface.warehouse.type`: the kind of warehouse.
+pub const WAREHOUSE_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.warehouse.type",
     requirement: Requirement::Required,
     description: "Kind of warehouse (the `warehouse_type` label value).",
 };
-const TABLE_ATTR: AttributeSpec = AttributeSpec {
+/// `db.collection.name`: the table profiled.
+pub const TABLE_ATTR: AttributeSpec = AttributeSpec {
     key: "db.collection.name",
     requirement: Requirement::Recommended,
     description: "The table (spans and logs only, never a metric label).",
 };
+/// `db.system.name`: the database system profiled.
+pub const DB_SYSTEM_ATTR: AttributeSpec = AttributeSpec {
+    key: "db.system.name",
+    requirement: Requirement::Required,
+    description: "The database system (OpenTelemetry semantic convention).",
+};
+/// `dataface.profiler.deadline`: a run's deadline.
+pub const DEADLINE_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.profiler.deadline",
+    requirement: Requirement::Required,
+    description: "The run's deadline, in seconds from its start.",
+};
+/// `dataface.profiler.outcome`: how a run ended.
+pub const RUN_OUTCOME_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.profiler.outcome",
+    requirement: Requirement::Required,
+    description: "How the run ended (the `outcome` label value).",
+};
+/// `dataface.profiler.late_outcome`: what was reported after a run's deadline.
+pub const LATE_OUTCOME_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.profiler.late_outcome",
+    requirement: Requirement::ConditionallyRequired,
+    description:
+        "What the caller reported after the deadline, when a timed-out run finished later.",
+};
+/// `dataface.profiler.columns`: columns a run profiled.
+pub const COLUMNS_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.profiler.columns",
+    requirement: Requirement::Required,
+    description: "Columns profiled.",
+};
+/// `dataface.profiler.columns_skipped`: columns a run skipped.
+pub const SKIPPED_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.profiler.columns_skipped",
+    requirement: Requirement::Required,
+    description: "Columns skipped.",
+};
+/// `dataface.profiler.rows`: rows a run profiled.
+pub const ROWS_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.profiler.rows",
+    requirement: Requirement::Required,
+    description: "Rows profiled (scanned or sampled).",
+};
+/// `dataface.column.name`: the column a run's event or a feedback log is about.
+pub const COLUMN_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.column.name",
+    requirement: Requirement::Required,
+    description: "The column (events and logs only, never a metric label).",
+};
+/// `dataface.semantic_type`: the semantic type detected, on events and feedback logs.
+pub const SEMANTIC_TYPE_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.semantic_type",
+    requirement: Requirement::Required,
+    description: "The semantic type detected (the `semantic_type` label value).",
+};
+/// `dataface.semantic.confidence`: the confidence of a detection, on its event.
+pub const CONFIDENCE_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.semantic.confidence",
+    requirement: Requirement::Required,
+    description: "Confidence of the detection, 0 to 1.",
+};
+/// `dataface.semantic.verdict`: an analyst's verdict, on the feedback log.
+pub const VERDICT_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.semantic.verdict",
+    requirement: Requirement::Required,
+    description: "The analyst's verdict: confirmed or corrected.",
+};
+/// `dataface.semantic.corrected_to`: the type an analyst chose, on the feedback log.
+pub const CORRECTED_TO_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.semantic.corrected_to",
+    requirement: Requirement::ConditionallyRequired,
+    description: "The semantic type the analyst chose, when the verdict is corrected.",
+};
+
+/// `dataface.profiler.run`: profiling one table.
+pub const RUN_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.profiler.run",
+    description: "Profiling one table on a warehouse. Its events, one per column: `column profiled` and `semantic type detected` (DEBUG), `column skipped` with `error.type` (WARN).",
+    attributes: &[
+        WAREHOUSE_ATTR,
+        DB_SYSTEM_ATTR,
+        TABLE_ATTR,
+        DEADLINE_ATTR,
+        RUN_OUTCOME_ATTR,
+        LATE_OUTCOME_ATTR,
+        COLUMNS_ATTR,
+        SKIPPED_ATTR,
+        ROWS_ATTR,
+        ERROR_ATTR,
+        ABANDONED_ATTR,
+    ],
+    owner: INSPECT_PROFILER,
+};
+/// `dataface.profiler.report`: generating one inspector report.
+pub const REPORT_SPAN: SpanSpec = SpanSpec {
+    name: "dataface.profiler.report",
+    description: "Generating one inspector report from a table's profile.",
+    attributes: &[WAREHOUSE_ATTR, TABLE_ATTR, ERROR_ATTR, ABANDONED_ATTR],
+    owner: INSPECT_PROFILER,
+};
 
 /// The profiler's spans.
-pub const SPANS: &[SpanSpec] = &[
-    SpanSpec {
-        name: "dataface.profiler.run",
-        description: "Profiling one table on a warehouse. Its events, one per column: `column profiled` and `semantic type detected` (DEBUG), `column skipped` with `error.type` (WARN).",
-        attributes: &[
-            WAREHOUSE_ATTR,
-            AttributeSpec {
-                key: "db.system.name",
-                requirement: Requirement::Required,
-                description: "The database system (OpenTelemetry semantic convention).",
-            },
-            TABLE_ATTR,
-            AttributeSpec {
-                key: "dataface.profiler.deadline",
-                requirement: Requirement::Required,
-                description: "The run's deadline, in seconds from its start.",
-            },
-            AttributeSpec {
-                key: "dataface.profiler.outcome",
-                requirement: Requirement::Required,
-                description: "How the run ended (the `outcome` label value).",
-            },
-            AttributeSpec {
-                key: "dataface.profiler.late_outcome",
-                requirement: Requirement::ConditionallyRequired,
-                description: "What the caller reported after the deadline, when a timed-out run finished later.",
-            },
-            AttributeSpec {
-                key: "dataface.profiler.columns",
-                requirement: Requirement::Required,
-                description: "Columns profiled.",
-            },
-            AttributeSpec {
-                key: "dataface.profiler.columns_skipped",
-                requirement: Requirement::Required,
-                description: "Columns skipped.",
-            },
-            AttributeSpec {
-                key: "dataface.profiler.rows",
-                requirement: Requirement::Required,
-                description: "Rows profiled (scanned or sampled).",
-            },
-            ERROR_ATTR,
-            ABANDONED_ATTR,
-        ],
-        owner: INSPECT_PROFILER,
-    },
-    SpanSpec {
-        name: "dataface.profiler.report",
-        description: "Generating one inspector report from a table's profile.",
-        attributes: &[WAREHOUSE_ATTR, TABLE_ATTR, ERROR_ATTR, ABANDONED_ATTR],
-        owner: INSPECT_PROFILER,
-    },
-];
+pub const SPANS: &[SpanSpec] = &[RUN_SPAN, REPORT_SPAN];
 
 /// The profiler's section of the catalog.
 pub static SECTION: Section = Section {

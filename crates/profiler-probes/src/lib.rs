@@ -25,23 +25,24 @@
 //! finished with an outcome; a guard dropped without one records `abandoned`. A run that
 //! passes its deadline is recorded as a `timeout` as soon as the probe notices (at the next
 //! progress call, at [`ProfileRunGuard::finish`], or when the guard is dropped) and never
-//! counted again, even if the work completes later. Metrics go through handles registered
-//! once per label combination in [`ProfilerProbes::new`]: recording is an array index and
-//! an atomic update. Table and column names go on spans and logs only. When telemetry is
+//! counted again, even if the work completes later. Metrics go through handle families
+//! registered once per label combination in [`ProfilerProbes::new`]: recording is an index
+//! and an atomic update. Table and column names go on spans and logs only. When telemetry is
 //! disabled a guard does no work beyond one check: no span, no clock read.
 
 pub mod catalog;
 
+use catalog::*;
 use metrics::{Counter, Gauge, Histogram};
-use std::array;
 use std::time::{Duration, SystemTime};
-use telemetry_core::errors::ErrorCode as _;
-use telemetry_core::probe::{LatestTimestamp, Operation};
+use telemetry_core::errors::{ErrorCode as _, ERROR_TYPE};
+use telemetry_core::probe::{saturating_i64, Family, LatestTimestamp};
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 telemetry_core::label_enum! {
     /// The kind of warehouse a profile runs against (the `warehouse_type` label).
-    pub enum WarehouseType {
+    pub enum WarehouseType: "warehouse_type",
+        "Kind of warehouse profiled (declared kinds, else `other`)." {
         /// Snowflake.
         Snowflake = "snowflake",
         /// BigQuery.
@@ -90,7 +91,8 @@ impl WarehouseType {
 
 telemetry_core::label_enum! {
     /// How a profiling run ended (the run's `outcome` label).
-    pub enum Outcome {
+    pub enum Outcome: "outcome",
+        "How the profiling run ended; a run past its deadline is `timeout` even if it finished later." {
         /// The table was profiled within its deadline.
         Success = "success",
         /// The run failed with an error code.
@@ -106,7 +108,7 @@ telemetry_core::label_enum! {
 
 telemetry_core::label_enum! {
     /// How an inspector report generation ended (the report's `outcome` label).
-    pub enum ReportOutcome {
+    pub enum ReportOutcome: "outcome", "How the report generation ended." {
         /// The report was generated.
         Success = "success",
         /// Generation failed with an error code.
@@ -118,7 +120,8 @@ telemetry_core::label_enum! {
 
 telemetry_core::label_enum! {
     /// A semantic type the profiler detects on a column (the `semantic_type` label).
-    pub enum SemanticType {
+    pub enum SemanticType: "semantic_type",
+        "Semantic type detected on a column (declared types, else `other`)." {
         /// A primary or surrogate key.
         Identifier = "identifier",
         /// A reference to another table's key.
@@ -186,7 +189,7 @@ impl SemanticType {
 
 telemetry_core::label_enum! {
     /// What an analyst said about a detected semantic type (the `verdict` label).
-    pub enum Verdict {
+    pub enum Verdict: "verdict", "Whether the analyst confirmed or corrected the detected type." {
         /// The detected type is right.
         Confirmed = "confirmed",
         /// The analyst changed it to another type.
@@ -209,7 +212,7 @@ pub enum Feedback {
 use crate::catalog::INSPECT_PROFILER;
 telemetry_core::error_codes! {
     /// The profiler surface's error codes (owner: inspect-profiler).
-    pub enum ProfileError for "profiler" {
+    pub enum ProfileError for "profiler", "The profiler error code." {
         /// The run passed its deadline on the warehouse.
         WarehouseTimeout = "profile_warehouse_timeout", Timeout, retryable: true, Error, INSPECT_PROFILER,
             "Profiling a table ran past its deadline on the warehouse.",
@@ -237,32 +240,21 @@ telemetry_core::error_codes! {
     }
 }
 
-const WAREHOUSES: usize = WarehouseType::ALL.len();
-const OUTCOMES: usize = Outcome::ALL.len();
-const REPORT_OUTCOMES: usize = ReportOutcome::ALL.len();
-const CODES: usize = ProfileError::ALL.len();
-const SEMANTIC_TYPES: usize = SemanticType::ALL.len();
-const VERDICTS: usize = Verdict::ALL.len();
-
-fn saturating_i64(n: u64) -> i64 {
-    i64::try_from(n).unwrap_or(i64::MAX)
-}
-
 /// The profiler's probes. Create it once at start (or inside a test capture): it registers
 /// every handle.
 #[derive(Debug)]
 pub struct ProfilerProbes {
-    run_duration: [[Histogram; OUTCOMES]; WAREHOUSES],
-    run_errors: [[Counter; CODES]; WAREHOUSES],
-    runs_active: [Gauge; WAREHOUSES],
-    columns: [Counter; WAREHOUSES],
-    columns_skipped: [[Counter; CODES]; WAREHOUSES],
-    rows: [Counter; WAREHOUSES],
-    last_success: [LatestTimestamp; WAREHOUSES],
-    confidence: [Histogram; SEMANTIC_TYPES],
-    feedback: [[Counter; VERDICTS]; SEMANTIC_TYPES],
-    report_duration: [Histogram; REPORT_OUTCOMES],
-    report_errors: [Counter; CODES],
+    run_duration: Family<(WarehouseType, Outcome), Histogram>,
+    run_errors: Family<(WarehouseType, ProfileError), Counter>,
+    runs_active: Family<WarehouseType, Gauge>,
+    columns: Family<WarehouseType, Counter>,
+    columns_skipped: Family<(WarehouseType, ProfileError), Counter>,
+    rows: Family<WarehouseType, Counter>,
+    last_success: Family<WarehouseType, LatestTimestamp>,
+    confidence: Family<SemanticType, Histogram>,
+    feedback: Family<(SemanticType, Verdict), Counter>,
+    report_duration: Family<ReportOutcome, Histogram>,
+    report_errors: Family<ProfileError, Counter>,
 }
 
 impl Default for ProfilerProbes {
@@ -274,53 +266,18 @@ impl Default for ProfilerProbes {
 impl ProfilerProbes {
     /// Registers every handle, once per label combination.
     pub fn new() -> Self {
-        use catalog::*;
-        let w = |i: usize| WarehouseType::ALL[i].as_str();
         Self {
-            run_duration: array::from_fn(|a| {
-                array::from_fn(|o| {
-                    metrics::histogram!(RUN_DURATION.name,
-                        "warehouse_type" => w(a), "outcome" => Outcome::ALL[o].as_str())
-                })
-            }),
-            run_errors: array::from_fn(|a| {
-                array::from_fn(|e| {
-                    metrics::counter!(RUN_ERRORS.name,
-                        "warehouse_type" => w(a), "error.type" => ProfileError::CODES[e])
-                })
-            }),
-            runs_active: array::from_fn(
-                |a| metrics::gauge!(RUNS_ACTIVE.name, "warehouse_type" => w(a)),
-            ),
-            columns: array::from_fn(|a| metrics::counter!(COLUMNS.name, "warehouse_type" => w(a))),
-            columns_skipped: array::from_fn(|a| {
-                array::from_fn(|e| {
-                    metrics::counter!(COLUMNS_SKIPPED.name,
-                        "warehouse_type" => w(a), "error.type" => ProfileError::CODES[e])
-                })
-            }),
-            rows: array::from_fn(|a| metrics::counter!(ROWS.name, "warehouse_type" => w(a))),
-            last_success: array::from_fn(|a| {
-                LatestTimestamp::new(metrics::gauge!(LAST_SUCCESS.name, "warehouse_type" => w(a)))
-            }),
-            confidence: array::from_fn(|s| {
-                metrics::histogram!(SEMANTIC_CONFIDENCE.name,
-                    "semantic_type" => SemanticType::ALL[s].as_str())
-            }),
-            feedback: array::from_fn(|s| {
-                array::from_fn(|v| {
-                    metrics::counter!(SEMANTIC_FEEDBACK.name,
-                        "semantic_type" => SemanticType::ALL[s].as_str(),
-                        "verdict" => Verdict::ALL[v].as_str())
-                })
-            }),
-            report_duration: array::from_fn(|o| {
-                metrics::histogram!(REPORT_DURATION.name,
-                    "outcome" => ReportOutcome::ALL[o].as_str())
-            }),
-            report_errors: array::from_fn(
-                |e| metrics::counter!(REPORT_ERRORS.name, "error.type" => ProfileError::CODES[e]),
-            ),
+            run_duration: Family::register(&RUN_DURATION),
+            run_errors: Family::register(&RUN_ERRORS),
+            runs_active: Family::register(&RUNS_ACTIVE),
+            columns: Family::register(&COLUMNS),
+            columns_skipped: Family::register(&COLUMNS_SKIPPED),
+            rows: Family::register(&ROWS),
+            last_success: Family::register(&LAST_SUCCESS),
+            confidence: Family::register(&SEMANTIC_CONFIDENCE),
+            feedback: Family::register(&SEMANTIC_FEEDBACK),
+            report_duration: Family::register(&REPORT_DURATION),
+            report_errors: Family::register(&REPORT_ERRORS),
         }
     }
 
@@ -332,27 +289,24 @@ impl ProfilerProbes {
         table: &str,
         deadline: Duration,
     ) -> ProfileRunGuard<'_> {
-        let op = if telemetry_core::enabled() {
-            let op = Operation::start(tracing::info_span!(
-                "dataface.profiler.run",
-                "dataface.warehouse.type" = warehouse.as_str(),
-                db.system.name = warehouse.db_system_name(),
-                db.collection.name = table,
-                dataface.profiler.deadline = deadline.as_secs_f64(),
-            ));
-            self.runs_active[warehouse.index()].increment(1.0);
-            op
-        } else {
-            Operation::disabled()
-        };
+        let op = telemetry_core::operation!(
+            RUN_SPAN,
+            WAREHOUSE_ATTR = warehouse.as_str(),
+            DB_SYSTEM_ATTR = warehouse.db_system_name(),
+            TABLE_ATTR = table,
+            DEADLINE_ATTR = deadline.as_secs_f64(),
+        );
+        if op.is_recording() {
+            self.runs_active.get(warehouse).increment(1.0);
+        }
         ProfileRunGuard {
             probes: self,
             warehouse,
             deadline,
-            op,
             columns: 0,
             columns_skipped: 0,
             rows: 0,
+            op,
         }
     }
 
@@ -367,21 +321,23 @@ impl ProfilerProbes {
         }
         match feedback {
             Feedback::Corrected { to } if to != detected => {
-                self.feedback[detected.index()][Verdict::Corrected.index()].increment(1);
+                let verdict = Verdict::Corrected;
+                self.feedback.get((detected, verdict)).increment(1);
                 tracing::info!(
-                    dataface.semantic_type = detected.as_str(),
-                    dataface.semantic.verdict = Verdict::Corrected.as_str(),
-                    dataface.semantic.corrected_to = to.as_str(),
-                    dataface.column.name = column,
+                    { SEMANTIC_TYPE_ATTR.key } = detected.as_str(),
+                    { VERDICT_ATTR.key } = verdict.as_str(),
+                    { CORRECTED_TO_ATTR.key } = to.as_str(),
+                    { COLUMN_ATTR.key } = column,
                     "analyst corrected a detected semantic type"
                 );
             }
             _ => {
-                self.feedback[detected.index()][Verdict::Confirmed.index()].increment(1);
+                let verdict = Verdict::Confirmed;
+                self.feedback.get((detected, verdict)).increment(1);
                 tracing::debug!(
-                    dataface.semantic_type = detected.as_str(),
-                    dataface.semantic.verdict = Verdict::Confirmed.as_str(),
-                    dataface.column.name = column,
+                    { SEMANTIC_TYPE_ATTR.key } = detected.as_str(),
+                    { VERDICT_ATTR.key } = verdict.as_str(),
+                    { COLUMN_ATTR.key } = column,
                     "analyst confirmed a detected semantic type"
                 );
             }
@@ -390,15 +346,11 @@ impl ProfilerProbes {
 
     /// Starts generating the inspector report for `table` (profiled on `warehouse`).
     pub fn report(&self, warehouse: WarehouseType, table: &str) -> ReportGuard<'_> {
-        let op = if telemetry_core::enabled() {
-            Operation::start(tracing::info_span!(
-                "dataface.profiler.report",
-                "dataface.warehouse.type" = warehouse.as_str(),
-                db.collection.name = table,
-            ))
-        } else {
-            Operation::disabled()
-        };
+        let op = telemetry_core::operation!(
+            REPORT_SPAN,
+            WAREHOUSE_ATTR = warehouse.as_str(),
+            TABLE_ATTR = table,
+        );
         ReportGuard { probes: self, op }
     }
 
@@ -406,7 +358,7 @@ impl ProfilerProbes {
     /// so freshness is known before the first run): the gauge only moves forward.
     pub fn restore_last_success(&self, warehouse: WarehouseType, at: SystemTime) {
         if telemetry_core::enabled() {
-            self.last_success[warehouse.index()].advance(at);
+            self.last_success.get(warehouse).advance(at);
         }
     }
 }
@@ -439,30 +391,26 @@ impl RunOutcome {
     }
 }
 
-/// One profiling run (one table) in flight. Report progress with
-/// [`column_profiled`](Self::column_profiled), [`semantic_type_detected`](Self::semantic_type_detected),
-/// [`column_skipped`](Self::column_skipped) and [`rows_profiled`](Self::rows_profiled); finish
-/// it with [`finish`](Self::finish). Dropped without an outcome it records `abandoned`, or
-/// `timeout` when its deadline has passed (a timer that drops the work, such as
-/// `tokio::time::timeout`, is a timeout).
-#[derive(Debug)]
-#[must_use = "finish the run with an outcome, or it records `abandoned`"]
-pub struct ProfileRunGuard<'p> {
-    probes: &'p ProfilerProbes,
-    warehouse: WarehouseType,
-    deadline: Duration,
-    op: Operation,
-    columns: u64,
-    columns_skipped: u64,
-    rows: u64,
+telemetry_core::probe_guard! {
+    /// One profiling run (one table) in flight. Report progress with
+    /// [`column_profiled`](Self::column_profiled),
+    /// [`semantic_type_detected`](Self::semantic_type_detected),
+    /// [`column_skipped`](Self::column_skipped) and [`rows_profiled`](Self::rows_profiled);
+    /// finish it with [`finish`](Self::finish). Dropped without an outcome it records
+    /// `abandoned`, or `timeout` when its deadline has passed (a timer that drops the work,
+    /// such as `tokio::time::timeout`, is a timeout).
+    #[must_use = "finish the run with an outcome, or it records `abandoned`"]
+    pub struct ProfileRunGuard<'p> {
+        probes: &'p ProfilerProbes,
+        warehouse: WarehouseType,
+        deadline: Duration,
+        columns: u64,
+        columns_skipped: u64,
+        rows: u64,
+    }
 }
 
 impl ProfileRunGuard<'_> {
-    /// The run span: enter it around the work so its logs correlate.
-    pub fn span(&self) -> &tracing::Span {
-        self.op.span()
-    }
-
     /// The warehouse type.
     pub fn warehouse(&self) -> WarehouseType {
         self.warehouse
@@ -476,17 +424,17 @@ impl ProfileRunGuard<'_> {
     }
 
     fn set_outcome(&self, outcome: Outcome) {
-        self.op
-            .span()
-            .set_attribute("dataface.profiler.outcome", outcome.as_str());
+        let span = self.op.span();
+        span.set_attribute(RUN_OUTCOME_ATTR.key, outcome.as_str());
     }
 
     /// Records the timeout once: duration and error counter, `error.type` on the span.
     fn record_timeout(&mut self) {
-        if let Some(elapsed) = self.op.fail(ProfileError::WarehouseTimeout) {
-            let (p, w) = (self.probes, self.warehouse.index());
-            p.run_errors[w][ProfileError::WarehouseTimeout.index()].increment(1);
-            p.run_duration[w][Outcome::Timeout.index()].record(elapsed.as_secs_f64());
+        let code = ProfileError::WarehouseTimeout;
+        if let Some(elapsed) = self.op.fail(code) {
+            let (p, w) = (self.probes, self.warehouse);
+            p.run_errors.get((w, code)).increment(1);
+            p.run_duration.get((w, Outcome::Timeout)).record(elapsed);
             self.set_outcome(Outcome::Timeout);
         }
     }
@@ -505,11 +453,11 @@ impl ProfileRunGuard<'_> {
             return;
         }
         self.columns += 1;
-        self.probes.columns[self.warehouse.index()].increment(1);
+        self.probes.columns.get(self.warehouse).increment(1);
         if tracing::enabled!(tracing::Level::DEBUG) {
             self.op
                 .span()
-                .in_scope(|| tracing::debug!(dataface.column.name = column, "column profiled"));
+                .in_scope(|| tracing::debug!({ COLUMN_ATTR.key } = column, "column profiled"));
         }
         self.check_deadline();
     }
@@ -521,11 +469,12 @@ impl ProfileRunGuard<'_> {
             return;
         }
         self.columns_skipped += 1;
-        self.probes.columns_skipped[self.warehouse.index()][code.index()].increment(1);
+        let key = (self.warehouse, code);
+        self.probes.columns_skipped.get(key).increment(1);
         self.op.span().in_scope(|| {
             tracing::warn!(
-                dataface.column.name = column,
-                "error.type" = code.code(),
+                { COLUMN_ATTR.key } = column,
+                { ERROR_TYPE } = code.code(),
                 "column skipped: {}",
                 code.spec().summary
             )
@@ -550,13 +499,13 @@ impl ProfileRunGuard<'_> {
         } else {
             confidence.clamp(0.0, 1.0)
         };
-        self.probes.confidence[detected.index()].record(confidence);
+        self.probes.confidence.get(detected).record(confidence);
         if tracing::enabled!(tracing::Level::DEBUG) {
             self.op.span().in_scope(|| {
                 tracing::debug!(
-                    dataface.column.name = column,
-                    dataface.semantic_type = detected.as_str(),
-                    dataface.semantic.confidence = confidence,
+                    { COLUMN_ATTR.key } = column,
+                    { SEMANTIC_TYPE_ATTR.key } = detected.as_str(),
+                    { CONFIDENCE_ATTR.key } = confidence,
                     "semantic type detected"
                 )
             });
@@ -570,7 +519,7 @@ impl ProfileRunGuard<'_> {
             return;
         }
         self.rows = self.rows.saturating_add(rows);
-        self.probes.rows[self.warehouse.index()].increment(rows);
+        self.probes.rows.get(self.warehouse).increment(rows);
         self.check_deadline();
     }
 
@@ -586,9 +535,8 @@ impl ProfileRunGuard<'_> {
         let label = outcome.label();
         if self.op.is_finished() || self.op.elapsed() > self.deadline {
             if label != Outcome::Timeout {
-                self.op
-                    .span()
-                    .set_attribute("dataface.profiler.late_outcome", label.as_str());
+                let span = self.op.span();
+                span.set_attribute(LATE_OUTCOME_ATTR.key, label.as_str());
             }
             self.record_timeout();
             return;
@@ -597,22 +545,22 @@ impl ProfileRunGuard<'_> {
             self.record_timeout();
             return;
         }
-        let (p, w) = (self.probes, self.warehouse.index());
+        let (p, w) = (self.probes, self.warehouse);
         let elapsed = match outcome {
             RunOutcome::Failed(code) => {
                 let elapsed = self.op.fail(code);
                 if elapsed.is_some() {
-                    p.run_errors[w][code.index()].increment(1);
+                    p.run_errors.get((w, code)).increment(1);
                 }
                 elapsed
             }
             RunOutcome::Success | RunOutcome::Cancelled | RunOutcome::TimedOut => self.op.finish(),
         };
         let Some(elapsed) = elapsed else { return };
-        p.run_duration[w][label.index()].record(elapsed.as_secs_f64());
+        p.run_duration.get((w, label)).record(elapsed);
         self.set_outcome(label);
         if label == Outcome::Success {
-            p.last_success[self.warehouse.index()].advance(SystemTime::now());
+            p.last_success.get(w).advance(SystemTime::now());
         }
     }
 }
@@ -626,59 +574,49 @@ impl Drop for ProfileRunGuard<'_> {
             if self.op.elapsed() > self.deadline {
                 self.record_timeout();
             } else if let Some(elapsed) = self.op.abandon() {
-                self.probes.run_duration[self.warehouse.index()][Outcome::Abandoned.index()]
-                    .record(elapsed.as_secs_f64());
+                let key = (self.warehouse, Outcome::Abandoned);
+                self.probes.run_duration.get(key).record(elapsed);
                 self.set_outcome(Outcome::Abandoned);
             }
         }
         let span = self.op.span();
-        span.set_attribute("dataface.profiler.columns", saturating_i64(self.columns));
-        span.set_attribute(
-            "dataface.profiler.columns_skipped",
-            saturating_i64(self.columns_skipped),
-        );
-        span.set_attribute("dataface.profiler.rows", saturating_i64(self.rows));
-        self.probes.runs_active[self.warehouse.index()].decrement(1.0);
+        span.set_attribute(COLUMNS_ATTR.key, saturating_i64(self.columns));
+        span.set_attribute(SKIPPED_ATTR.key, saturating_i64(self.columns_skipped));
+        span.set_attribute(ROWS_ATTR.key, saturating_i64(self.rows));
+        self.probes.runs_active.get(self.warehouse).decrement(1.0);
     }
 }
 
-/// One inspector report generation in flight.
-#[derive(Debug)]
-#[must_use = "finish the report with ok() or fail(code), or it records `abandoned`"]
-pub struct ReportGuard<'p> {
-    probes: &'p ProfilerProbes,
-    op: Operation,
+telemetry_core::probe_guard! {
+    /// One inspector report generation in flight.
+    #[must_use = "finish the report with ok() or fail(code), or it records `abandoned`"]
+    pub struct ReportGuard<'p> {
+        probes: &'p ProfilerProbes,
+    }
+    drop(&mut self, elapsed) {
+        self.probes.report_duration.get(ReportOutcome::Abandoned).record(elapsed);
+    }
 }
 
 impl ReportGuard<'_> {
-    /// The report span.
-    pub fn span(&self) -> &tracing::Span {
-        self.op.span()
-    }
-
     /// The report was generated.
     pub fn ok(mut self) {
         if let Some(elapsed) = self.op.finish() {
-            self.probes.report_duration[ReportOutcome::Success.index()]
-                .record(elapsed.as_secs_f64());
+            self.probes
+                .report_duration
+                .get(ReportOutcome::Success)
+                .record(elapsed);
         }
     }
 
     /// Generation failed with `code` (usually [`ProfileError::ReportRenderFailed`]).
     pub fn fail(mut self, code: ProfileError) {
         if let Some(elapsed) = self.op.fail(code) {
-            self.probes.report_errors[code.index()].increment(1);
-            self.probes.report_duration[ReportOutcome::Failure.index()]
-                .record(elapsed.as_secs_f64());
-        }
-    }
-}
-
-impl Drop for ReportGuard<'_> {
-    fn drop(&mut self) {
-        if let Some(elapsed) = self.op.abandon() {
-            self.probes.report_duration[ReportOutcome::Abandoned.index()]
-                .record(elapsed.as_secs_f64());
+            self.probes.report_errors.get(code).increment(1);
+            self.probes
+                .report_duration
+                .get(ReportOutcome::Failure)
+                .record(elapsed);
         }
     }
 }

@@ -7,15 +7,16 @@
 //! of the surface's declared error counter.
 //!
 //! ```
-//! use telemetry_core::catalog::{owners, ErrorClass, ErrorCodeSpec, Severity};
+//! use telemetry_core::catalog::{ErrorClass, ErrorCodeSpec, Owner, Severity};
 //! use telemetry_core::errors::{record_on_span, ErrorCode};
 //!
+//! const COMPILER_TEAM: Owner = Owner { id: "core-compiler", description: "The compiler." };
 //! #[derive(Debug, Clone, Copy)]
 //! enum CompileError { UnknownQuery }
 //!
 //! const UNKNOWN_QUERY: ErrorCodeSpec = ErrorCodeSpec {
 //!     code: "unknown_query", surface: "compiler", class: ErrorClass::User, retryable: false,
-//!     severity: Severity::Error, owner: owners::CORE_COMPILER,
+//!     severity: Severity::Error, owner: COMPILER_TEAM,
 //!     summary: "A chart references a query the contract does not define.",
 //!     remedy: "Define the query under `queries:` or fix the chart's `query:` name.",
 //! };
@@ -28,12 +29,30 @@
 //! assert_eq!(CompileError::UnknownQuery.code(), "unknown_query");
 //! ```
 
-use crate::catalog::ErrorCodeSpec;
+use crate::catalog::{AttributeSpec, ErrorCodeSpec, Requirement};
 use opentelemetry::trace::Status;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 
 /// The span attribute and metric label that carry an error code.
 pub const ERROR_TYPE: &str = "error.type";
+
+/// The `error.type` span attribute every operation that can fail declares. A section that
+/// says more overrides the description.
+///
+/// ```
+/// use telemetry_core::catalog::AttributeSpec;
+/// use telemetry_core::errors::{ERROR_TYPE, ERROR_TYPE_ATTR};
+/// const ERROR_ATTR: AttributeSpec = AttributeSpec {
+///     description: "The error code, when the operation failed or timed out.",
+///     ..ERROR_TYPE_ATTR
+/// };
+/// assert_eq!(ERROR_ATTR.key, ERROR_TYPE);
+/// ```
+pub const ERROR_TYPE_ATTR: AttributeSpec = AttributeSpec {
+    key: ERROR_TYPE,
+    requirement: Requirement::ConditionallyRequired,
+    description: "The error code, when the operation failed.",
+};
 
 /// An error code of a surface: each variant maps to its catalog entry.
 pub trait ErrorCode: Copy + std::fmt::Debug + 'static {
@@ -55,4 +74,28 @@ pub fn record_on_span(span: &tracing::Span, code: impl ErrorCode) {
     let spec = code.spec();
     span.set_attribute(ERROR_TYPE, spec.code);
     span.set_status(Status::error(spec.summary));
+}
+
+/// Marks `span` degraded with `code`: `error.type` = the code, the status stays unset (a
+/// warning: the operation went on). Costs nothing when telemetry is disabled.
+///
+/// ```
+/// # use telemetry_core::catalog::{ErrorClass, ErrorCodeSpec, Owner, Severity};
+/// # use telemetry_core::errors::ErrorCode;
+/// # #[derive(Debug, Clone, Copy)]
+/// # struct Truncated;
+/// # const TEAM: Owner = Owner { id: "core-compiler", description: "The compiler." };
+/// # const SPEC: ErrorCodeSpec = ErrorCodeSpec {
+/// #     code: "result_truncated", surface: "compiler", class: ErrorClass::User,
+/// #     retryable: false, severity: Severity::Warning, owner: TEAM,
+/// #     summary: "The result was truncated.", remedy: "Aggregate in the query.",
+/// # };
+/// # impl ErrorCode for Truncated { fn spec(self) -> &'static ErrorCodeSpec { &SPEC } }
+/// let span = tracing::info_span!("dataface.query.execute");
+/// telemetry_core::errors::record_warning_on_span(&span, Truncated);
+/// ```
+pub fn record_warning_on_span(span: &tracing::Span, code: impl ErrorCode) {
+    if !span.is_disabled() {
+        span.set_attribute(ERROR_TYPE, code.code());
+    }
 }
