@@ -10,7 +10,7 @@
 //! use telemetry_core::catalog::{ErrorClass, ErrorCodeSpec, Owner, Severity};
 //! use telemetry_core::errors::{record_on_span, ErrorCode};
 //!
-//! const COMPILER_TEAM: Owner = Owner { id: "core-compiler", description: "The compiler." };
+//! const COMPILER_TEAM: Owner = Owner { id: "example-team", description: "The compiler." };
 //! #[derive(Debug, Clone, Copy)]
 //! enum CompileError { UnknownQuery }
 //!
@@ -84,7 +84,7 @@ pub fn record_on_span(span: &tracing::Span, code: impl ErrorCode) {
 /// # use telemetry_core::errors::ErrorCode;
 /// # #[derive(Debug, Clone, Copy)]
 /// # struct Truncated;
-/// # const TEAM: Owner = Owner { id: "core-compiler", description: "The compiler." };
+/// # const TEAM: Owner = Owner { id: "example-team", description: "The compiler." };
 /// # const SPEC: ErrorCodeSpec = ErrorCodeSpec {
 /// #     code: "result_truncated", surface: "compiler", class: ErrorClass::User,
 /// #     retryable: false, severity: Severity::Warning, owner: TEAM,

@@ -11,7 +11,7 @@
 //! use telemetry_core::catalog::*;
 //!
 //! const CORE_COMPILER: Owner = Owner {
-//!     id: "core-compiler",
+//!     id: "example-team",
 //!     description: "YAML contract, compiler, execution adapters, rendering",
 //! };
 //! const OUTCOME: LabelSpec = LabelSpec::enumerated("outcome", "How the compile ended.",

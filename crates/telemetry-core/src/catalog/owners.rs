@@ -11,7 +11,7 @@ use serde::{Serialize, Serializer};
 /// A team that answers for a signal. Serialises as its id.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Owner {
-    /// The routing key (`core-compiler`), used in alert labels and the owners file.
+    /// The routing key (for example `example-team`), used in alert labels and the owners file.
     pub id: &'static str,
     /// What the team answers for.
     pub description: &'static str,

@@ -1011,7 +1011,7 @@ fn version_that_is_not_semantic_is_rejected() {
 
 #[test]
 fn semantic_version_is_accepted() {
-    for version in ["2.3.4", "0.1.0", "10.20.30"] {
+    for version in ["2.3.4", "0.1.0", "10.20.30", "2.0.0-rc.1"] {
         let c = catalog(version, vec![ERRORS], vec![], vec![]);
         expect_valid(&c, &format!("version {version}"));
     }

@@ -225,17 +225,11 @@ impl Catalog {
                 detail,
             })
         };
-        let parts: Vec<_> = self.version.split('.').collect();
-        let numeric = |p: &&str| {
-            !p.is_empty()
-                && p.chars().all(|c| c.is_ascii_digit())
-                && (*p == "0" || !p.starts_with('0'))
-        };
-        if parts.len() != 3 || !parts.iter().all(numeric) {
+        if let Err(e) = semver::Version::parse(self.version) {
             err(
                 format!("catalog version {:?}", self.version),
                 Rule::SemanticVersion,
-                "not MAJOR.MINOR.PATCH".into(),
+                format!("not a semantic version MAJOR.MINOR.PATCH ({e})"),
             );
         }
         let owners = self.owner_ids(&mut err);
@@ -357,7 +351,7 @@ impl Catalog {
                     err(
                         entry.clone(),
                         Rule::KeyConvention,
-                        "owner ids are lower-kebab (`core-compiler`)".into(),
+                        "owner ids are lower-kebab (`example-team`)".into(),
                     );
                 }
                 if owner.description.trim().is_empty() {

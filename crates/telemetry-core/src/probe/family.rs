@@ -123,7 +123,7 @@ impl<A: LabelValue, B: LabelValue, C: LabelValue> LabelKey for (A, B, C) {
 /// ```
 /// use telemetry_core::catalog::{InstrumentKind, MetricSpec, Owner};
 /// use telemetry_core::probe::{Family, LatestTimestamp};
-/// const CATALOG_TEAM: Owner = Owner { id: "context-catalog", description: "The catalog." };
+/// const CATALOG_TEAM: Owner = Owner { id: "example-team", description: "The catalog." };
 /// telemetry_core::label_enum! {
 ///     /// A source.
 ///     pub enum Source: "source", "Kind of source." { Profiles = "profiles" }
@@ -216,7 +216,7 @@ impl Handle for LatestTimestamp {
 /// use telemetry_core::catalog::{InstrumentKind, LabelSpec, MetricSpec, Owner};
 /// use telemetry_core::probe::Family;
 ///
-/// const COMPILER_TEAM: Owner = Owner { id: "core-compiler", description: "The compiler." };
+/// const COMPILER_TEAM: Owner = Owner { id: "example-team", description: "The compiler." };
 ///
 /// telemetry_core::label_enum! {
 ///     /// An adapter.

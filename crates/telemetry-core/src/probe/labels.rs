@@ -235,7 +235,7 @@ macro_rules! relabel {
 ///
 /// ```
 /// use telemetry_core::catalog::{ErrorClass::*, Owner, Severity::*};
-/// const COMPILER_TEAM: Owner = Owner { id: "core-compiler", description: "The compiler." };
+/// const COMPILER_TEAM: Owner = Owner { id: "example-team", description: "The compiler." };
 /// telemetry_core::error_codes! {
 ///     /// Why a compile failed.
 ///     pub enum CompileError for "compiler", "The compiler error code." {

@@ -16,7 +16,7 @@
 //! use telemetry_core::catalog::*;
 //! use telemetry_core::probe::{Family, ABANDONED_ATTR};
 //!
-//! const COMPILER_TEAM: Owner = Owner { id: "core-compiler", description: "The compiler." };
+//! const COMPILER_TEAM: Owner = Owner { id: "example-team", description: "The compiler." };
 //!
 //! telemetry_core::label_enum! {
 //!     /// How a render ended.
@@ -117,7 +117,7 @@ pub const ABANDONED_ATTR: AttributeSpec = AttributeSpec {
 ///
 /// ```
 /// use telemetry_core::catalog::{AttributeSpec, Owner, Requirement, SpanSpec};
-/// const COMPILER_TEAM: Owner = Owner { id: "core-compiler", description: "The compiler." };
+/// const COMPILER_TEAM: Owner = Owner { id: "example-team", description: "The compiler." };
 /// const ROWS: AttributeSpec = AttributeSpec {
 ///     key: "dataface.query.rows",
 ///     requirement: Requirement::Recommended,
@@ -151,7 +151,7 @@ macro_rules! probe_span {
 ///
 /// ```
 /// use telemetry_core::catalog::{Owner, SpanSpec};
-/// const COMPILER_TEAM: Owner = Owner { id: "core-compiler", description: "The compiler." };
+/// const COMPILER_TEAM: Owner = Owner { id: "example-team", description: "The compiler." };
 /// const COMPILE: SpanSpec = SpanSpec {
 ///     name: "dataface.compile",
 ///     description: "One compile.",
