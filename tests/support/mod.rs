@@ -2,6 +2,8 @@
 //! free loopback ports, and an in-process OTLP receiver (gRPC or HTTP/protobuf).
 #![allow(dead_code)]
 
+pub(crate) mod nginx;
+
 use mock_collector::{MockServer, Protocol, ServerHandle};
 use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};
 use std::collections::BTreeMap;

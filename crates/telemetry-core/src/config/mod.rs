@@ -39,6 +39,7 @@ pub use types::{
     BatchSettings, Compression, Exporters, Headers, OtlpSettings, PerSignal, Propagator, Protocol,
     Sampler, Signal, SpanLimits, TelemetryConfig, Temporality,
 };
+pub use types::{ClientIdentity, TlsSettings};
 
 /// Every environment variable telemetry-core reads, with a one-line description, in the
 /// order the workspace README's configuration table lists them.

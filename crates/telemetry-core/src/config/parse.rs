@@ -232,19 +232,53 @@ impl<'a> Reader<'a> {
         Some((out, bad))
     }
 
-    /// An `http://` or `https://` URL with a host.
+    /// An `http://` or `https://` URL with a host, or a `host:port` without a scheme (which
+    /// only gRPC accepts: the caller picks the scheme from the `INSECURE` setting).
     pub(crate) fn endpoint(&mut self, var: &'static str) -> Option<String> {
         let raw = self.raw(var)?;
-        if valid_endpoint(&raw) {
+        if valid_endpoint(&raw) || schemeless_endpoint(&raw) {
             Some(raw)
         } else {
             self.problem(
                 var,
                 ProblemKind::Unparsable,
-                "an absolute URL starting with http:// or https://, e.g. http://127.0.0.1:4317",
+                "an absolute URL starting with http:// or https://, e.g. http://127.0.0.1:4317 (gRPC also takes host:port)",
                 None,
                 "the default endpoint",
             );
+            None
+        }
+    }
+
+    /// The contents of the PEM file the variable names, when it holds what `kind` asks
+    /// for. A missing or unreadable file, or one without valid PEM of that kind, is a
+    /// problem (naming the variable, never the path or the contents) and `fallback` is used.
+    pub(crate) fn pem_file(
+        &mut self,
+        var: &'static str,
+        kind: PemKind,
+        fallback: &str,
+    ) -> Option<Vec<u8>> {
+        let path = self.raw(var)?;
+        let expected = match kind {
+            PemKind::Certificates => {
+                "the path of a readable PEM file holding one or more X.509 certificates"
+            }
+            PemKind::PrivateKey => {
+                "the path of a readable PEM file holding one private key (PKCS#8, PKCS#1 or SEC1)"
+            }
+        };
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(_) => {
+                self.problem(var, ProblemKind::Unreadable, expected, None, fallback);
+                return None;
+            }
+        };
+        if valid_pem(&bytes, kind) {
+            Some(bytes)
+        } else {
+            self.problem(var, ProblemKind::Unparsable, expected, None, fallback);
             None
         }
     }
@@ -274,6 +308,42 @@ impl<'a> Reader<'a> {
 fn one_of<'s>(names: impl Iterator<Item = &'s str>) -> String {
     let names: Vec<_> = names.map(|n| format!("`{n}`")).collect();
     format!("one of {}", names.join(", "))
+}
+
+/// What a PEM file named by a certificate variable must hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PemKind {
+    /// One or more X.509 certificates.
+    Certificates,
+    /// One private key.
+    PrivateKey,
+}
+
+/// Whether `pem` holds what `kind` asks for, each item well formed.
+pub(crate) fn valid_pem(pem: &[u8], kind: PemKind) -> bool {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    match kind {
+        PemKind::Certificates => {
+            let certs: Result<Vec<_>, _> = CertificateDer::pem_slice_iter(pem).collect();
+            match certs {
+                Ok(certs) if !certs.is_empty() => {
+                    // Each must parse as an X.509 certificate, not only as base64.
+                    let mut store = rustls::RootCertStore::empty();
+                    certs.into_iter().all(|c| store.add(c).is_ok())
+                }
+                _ => false,
+            }
+        }
+        PemKind::PrivateKey => PrivateKeyDer::from_pem_slice(pem)
+            .map(|key| rustls::crypto::ring::sign::any_supported_type(&key).is_ok())
+            .unwrap_or(false),
+    }
+}
+
+/// Whether `endpoint` is a `host:port` (optionally with a path) without a scheme.
+pub(crate) fn schemeless_endpoint(endpoint: &str) -> bool {
+    !endpoint.contains("://") && valid_endpoint(&format!("http://{endpoint}"))
 }
 
 /// Whether `url` is an absolute http(s) URL with a non-empty host.

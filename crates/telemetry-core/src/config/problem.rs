@@ -13,6 +13,8 @@ pub enum ProblemKind {
     UnknownValue,
     /// Two values contradict each other (e.g. a batch larger than its queue).
     Inconsistent,
+    /// The value names a file that does not exist or cannot be read.
+    Unreadable,
 }
 
 impl ProblemKind {
@@ -22,6 +24,7 @@ impl ProblemKind {
             ProblemKind::OutOfRange => "is out of range",
             ProblemKind::UnknownValue => "holds an unknown value",
             ProblemKind::Inconsistent => "contradicts another setting",
+            ProblemKind::Unreadable => "names a file that cannot be read",
         }
     }
 }

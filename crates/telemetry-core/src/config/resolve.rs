@@ -3,11 +3,11 @@
 //! mode is applied by [`TelemetryConfigBuilder::build`](super::TelemetryConfigBuilder::build).
 
 use super::builder::{idx, Lookup, TelemetryConfigBuilder};
-use super::parse::Reader;
+use super::parse::{schemeless_endpoint, PemKind, Reader};
 use super::problem::ProblemKind;
 use super::types::{
-    BatchSettings, Compression, Exporters, Headers, OtlpSettings, PerSignal, Propagator, Protocol,
-    Sampler, Signal, SpanLimits, TelemetryConfig, Temporality,
+    BatchSettings, ClientIdentity, Compression, Exporters, Headers, OtlpSettings, PerSignal,
+    Propagator, Protocol, Sampler, Signal, SpanLimits, TelemetryConfig, Temporality, TlsSettings,
 };
 use super::vars;
 use super::StrictConfigError;
@@ -312,11 +312,31 @@ impl TelemetryConfigBuilder {
         let g_compression = r.choice(OTEL_EXPORTER_OTLP_COMPRESSION, compressions);
         let g_protocol = r.choice(OTEL_EXPORTER_OTLP_PROTOCOL, protocols);
         let g_insecure = r.bool(OTEL_EXPORTER_OTLP_INSECURE);
+        let g_certificate = r.pem_file(
+            OTEL_EXPORTER_OTLP_CERTIFICATE,
+            PemKind::Certificates,
+            CA_FALLBACK,
+        );
+        let g_client_certificate = r
+            .pem_file(
+                OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE,
+                PemKind::Certificates,
+                CLIENT_FALLBACK,
+            )
+            .map(|pem| (pem, OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE));
+        let g_client_key = r
+            .pem_file(
+                OTEL_EXPORTER_OTLP_CLIENT_KEY,
+                PemKind::PrivateKey,
+                CLIENT_FALLBACK,
+            )
+            .map(|pem| (pem, OTEL_EXPORTER_OTLP_CLIENT_KEY));
 
-        let mut one = |signal: Signal, names: [&'static str; 6]| {
-            let [endpoint_var, headers_var, timeout_var, compression_var, protocol_var, insecure_var] =
+        let mut one = |signal: Signal, names: [&'static str; 9]| {
+            let [endpoint_var, headers_var, timeout_var, compression_var, protocol_var, insecure_var, certificate_var, client_certificate_var, client_key_var] =
                 names;
             let i = idx(signal);
+            let insecure = r.bool(insecure_var).or(g_insecure).unwrap_or(false);
             let protocol = self.protocol[i]
                 .or(self.general_protocol)
                 .or_else(|| r.choice(protocol_var, protocols))
@@ -327,19 +347,84 @@ impl TelemetryConfigBuilder {
                 Protocol::Grpc => base.to_owned(),
                 Protocol::HttpProtobuf => format!("{}{}", base.trim_end_matches('/'), signal_path),
             };
-            let endpoint = if let Some(e) = &self.endpoint[i] {
-                e.clone()
+            // The endpoint and the variable it came from (none: code or default).
+            let (endpoint, from_var) = if let Some(e) = &self.endpoint[i] {
+                (e.clone(), None)
             } else if let Some(base) = &self.general_endpoint {
-                from_base(base)
+                (from_base(base), None)
             } else if let Some(e) = r.endpoint(endpoint_var) {
-                e
+                (e, Some(endpoint_var))
             } else if let Some(base) = &g_endpoint {
-                from_base(base)
+                (from_base(base), Some(OTEL_EXPORTER_OTLP_ENDPOINT))
             } else {
-                match protocol {
+                let default = match protocol {
                     Protocol::Grpc => "http://localhost:4317".to_owned(),
                     Protocol::HttpProtobuf => format!("http://localhost:4318{signal_path}"),
+                };
+                (default, None)
+            };
+            // The specification's INSECURE rule: a gRPC endpoint without a scheme is plain
+            // text when insecure, TLS otherwise. HTTP endpoints need their scheme.
+            let endpoint = if schemeless_endpoint(&endpoint) {
+                match (protocol, from_var) {
+                    (Protocol::Grpc, _) if insecure => format!("http://{endpoint}"),
+                    (Protocol::Grpc, _) => format!("https://{endpoint}"),
+                    (Protocol::HttpProtobuf, Some(var)) => {
+                        r.problem(
+                            var,
+                            ProblemKind::Unparsable,
+                            "an absolute URL starting with http:// or https:// (only gRPC takes host:port)",
+                            None,
+                            "the default endpoint",
+                        );
+                        format!("http://localhost:4318{signal_path}")
+                    }
+                    (Protocol::HttpProtobuf, None) => endpoint,
                 }
+            } else {
+                endpoint
+            };
+            let certificate = r
+                .pem_file(certificate_var, PemKind::Certificates, CA_FALLBACK)
+                .or_else(|| g_certificate.clone());
+            let client_certificate = r
+                .pem_file(
+                    client_certificate_var,
+                    PemKind::Certificates,
+                    CLIENT_FALLBACK,
+                )
+                .map(|pem| (pem, client_certificate_var))
+                .or_else(|| g_client_certificate.clone());
+            let client_key = r
+                .pem_file(client_key_var, PemKind::PrivateKey, CLIENT_FALLBACK)
+                .map(|pem| (pem, client_key_var))
+                .or_else(|| g_client_key.clone());
+            let client_identity = match (client_certificate, client_key) {
+                (Some((certificate_chain, _)), Some((private_key, _))) => Some(ClientIdentity {
+                    certificate_chain,
+                    private_key,
+                }),
+                (Some((_, var)), None) => {
+                    r.problem(
+                        var,
+                        ProblemKind::Inconsistent,
+                        format!("a client certificate together with its key ({client_key_var} or {OTEL_EXPORTER_OTLP_CLIENT_KEY})"),
+                        None,
+                        CLIENT_FALLBACK,
+                    );
+                    None
+                }
+                (None, Some((_, var))) => {
+                    r.problem(
+                        var,
+                        ProblemKind::Inconsistent,
+                        format!("a client key together with its certificate ({client_certificate_var} or {OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE})"),
+                        None,
+                        CLIENT_FALLBACK,
+                    );
+                    None
+                }
+                (None, None) => None,
             };
             let headers = self
                 .headers
@@ -357,7 +442,6 @@ impl TelemetryConfigBuilder {
                 .or_else(|| r.choice(compression_var, compressions))
                 .or(g_compression)
                 .unwrap_or(Compression::None);
-            let insecure = r.bool(insecure_var).or(g_insecure).unwrap_or(false);
             OtlpSettings {
                 protocol,
                 endpoint,
@@ -365,6 +449,10 @@ impl TelemetryConfigBuilder {
                 timeout,
                 compression,
                 insecure,
+                tls: TlsSettings {
+                    certificate,
+                    client_identity,
+                },
             }
         };
         PerSignal {
@@ -377,6 +465,9 @@ impl TelemetryConfigBuilder {
                     OTEL_EXPORTER_OTLP_TRACES_COMPRESSION,
                     OTEL_EXPORTER_OTLP_TRACES_PROTOCOL,
                     OTEL_EXPORTER_OTLP_TRACES_INSECURE,
+                    OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE,
+                    OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE,
+                    OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY,
                 ],
             ),
             metrics: one(
@@ -388,6 +479,9 @@ impl TelemetryConfigBuilder {
                     OTEL_EXPORTER_OTLP_METRICS_COMPRESSION,
                     OTEL_EXPORTER_OTLP_METRICS_PROTOCOL,
                     OTEL_EXPORTER_OTLP_METRICS_INSECURE,
+                    OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE,
+                    OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE,
+                    OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY,
                 ],
             ),
             logs: one(
@@ -399,11 +493,18 @@ impl TelemetryConfigBuilder {
                     OTEL_EXPORTER_OTLP_LOGS_COMPRESSION,
                     OTEL_EXPORTER_OTLP_LOGS_PROTOCOL,
                     OTEL_EXPORTER_OTLP_LOGS_INSECURE,
+                    OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE,
+                    OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE,
+                    OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY,
                 ],
             ),
         }
     }
 }
+
+/// What a certificate problem falls back to.
+const CA_FALLBACK: &str = "the system roots only";
+const CLIENT_FALLBACK: &str = "no client certificate";
 
 fn to_exporters(list: &[ExporterName]) -> Exporters {
     let mut e = Exporters::NONE;

@@ -187,6 +187,42 @@ impl fmt::Debug for Headers {
     }
 }
 
+/// TLS material for an `https://` OTLP endpoint, read from the PEM files the
+/// `OTEL_EXPORTER_OTLP[_SIGNAL]_CERTIFICATE`, `_CLIENT_CERTIFICATE` and `_CLIENT_KEY`
+/// variables name. The server is always checked against the system roots; a configured
+/// certificate adds trusted roots. `Debug` shows what is present, never the contents.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct TlsSettings {
+    /// Extra trusted root certificates (PEM), on top of the system roots.
+    pub certificate: Option<Vec<u8>>,
+    /// The client certificate chain and its private key (both PEM), for mutual TLS.
+    pub client_identity: Option<ClientIdentity>,
+}
+
+/// A client certificate chain with its private key, both PEM. `Debug` shows neither.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientIdentity {
+    /// The certificate chain, leaf first (PEM).
+    pub certificate_chain: Vec<u8>,
+    /// The private key of the leaf (PEM: PKCS#8, PKCS#1 or SEC1).
+    pub private_key: Vec<u8>,
+}
+
+impl fmt::Debug for ClientIdentity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ClientIdentity(<certificate and key not shown>)")
+    }
+}
+
+impl fmt::Debug for TlsSettings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TlsSettings")
+            .field("certificate", &self.certificate.is_some())
+            .field("client_identity", &self.client_identity.is_some())
+            .finish()
+    }
+}
+
 /// The resolved OTLP settings of one signal. `Debug` hides URL userinfo and query.
 #[derive(Clone, PartialEq, Eq)]
 pub struct OtlpSettings {
@@ -200,8 +236,11 @@ pub struct OtlpSettings {
     pub timeout: Duration,
     /// Payload compression.
     pub compression: Compression,
-    /// gRPC: allow plain text when the endpoint has no scheme.
+    /// gRPC: plain text (`true`) or TLS (`false`) for an endpoint given without a
+    /// scheme; the endpoint above already carries the scheme this chose.
     pub insecure: bool,
+    /// TLS material, used when the endpoint is `https://`.
+    pub tls: TlsSettings,
 }
 
 impl fmt::Debug for OtlpSettings {
@@ -213,6 +252,7 @@ impl fmt::Debug for OtlpSettings {
             .field("timeout", &self.timeout)
             .field("compression", &self.compression)
             .field("insecure", &self.insecure)
+            .field("tls", &self.tls)
             .finish()
     }
 }

@@ -121,8 +121,9 @@ variables! {
     OTEL_EXPORTER_OTLP_METRICS_PROTOCOL;
     /// OTLP transport for log records.
     OTEL_EXPORTER_OTLP_LOGS_PROTOCOL;
-    /// gRPC only: `true` or `false`. Endpoints always carry their scheme here, so `http://`
-    /// already means plain text and `https://` TLS; the value is validated for compatibility.
+    /// gRPC only, for an endpoint given without a scheme (`collector:4317`): `true` sends
+    /// plain text, `false` (the default) TLS. An `http://` or `https://` endpoint decides by
+    /// its scheme.
     OTEL_EXPORTER_OTLP_INSECURE;
     /// gRPC only, spans: see `OTEL_EXPORTER_OTLP_INSECURE`.
     OTEL_EXPORTER_OTLP_TRACES_INSECURE;
@@ -130,6 +131,31 @@ variables! {
     OTEL_EXPORTER_OTLP_METRICS_INSECURE;
     /// gRPC only, log records: see `OTEL_EXPORTER_OTLP_INSECURE`.
     OTEL_EXPORTER_OTLP_LOGS_INSECURE;
+    /// Path of a PEM file of root certificates trusted for the collector's TLS certificate,
+    /// on top of the system roots.
+    OTEL_EXPORTER_OTLP_CERTIFICATE;
+    /// Trusted root certificates for the span endpoint.
+    OTEL_EXPORTER_OTLP_TRACES_CERTIFICATE;
+    /// Trusted root certificates for the metric endpoint.
+    OTEL_EXPORTER_OTLP_METRICS_CERTIFICATE;
+    /// Trusted root certificates for the log endpoint.
+    OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE;
+    /// Path of the PEM client certificate chain for mutual TLS (with the client key).
+    OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE;
+    /// Client certificate chain for the span endpoint.
+    OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE;
+    /// Client certificate chain for the metric endpoint.
+    OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE;
+    /// Client certificate chain for the log endpoint.
+    OTEL_EXPORTER_OTLP_LOGS_CLIENT_CERTIFICATE;
+    /// Path of the PEM private key of the client certificate, for mutual TLS. Never echoed.
+    OTEL_EXPORTER_OTLP_CLIENT_KEY;
+    /// Client private key for the span endpoint.
+    OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY;
+    /// Client private key for the metric endpoint.
+    OTEL_EXPORTER_OTLP_METRICS_CLIENT_KEY;
+    /// Client private key for the log endpoint.
+    OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY;
     /// Aggregation temporality of OTLP metrics: `cumulative`, `delta` or `lowmemory`.
     OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE;
     /// Address the Prometheus scrape endpoint listens on.
