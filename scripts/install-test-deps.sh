@@ -2,12 +2,14 @@
 # Installs the real out-of-process peers the test suite talks to, on loopback only:
 #   - the rotel OTLP collector (PyPI wheel carrying the collector binary)
 #   - Debian's prometheus (promtool) and prometheus-alertmanager (amtool)
+#   - Debian's nginx, the TLS gateway of the TLS tests (started by the tests, never as a service)
 # Idempotent: does nothing for what is already installed.
 set -euo pipefail
 
 need_apt=()
 command -v promtool >/dev/null 2>&1 || need_apt+=(prometheus)
 command -v amtool >/dev/null 2>&1 || need_apt+=(prometheus-alertmanager)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || need_apt+=(nginx)
 if [ ${#need_apt[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
@@ -26,3 +28,4 @@ fi
 echo "promtool: $(command -v promtool)"
 echo "amtool:   $(command -v amtool)"
 echo "rotel:    $(command -v rotel)"
+echo "nginx:    $( [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx || command -v nginx)"

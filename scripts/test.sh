@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: installs the real peers the tests talk to (rotel, promtool,
-# amtool), then runs every test with nextest (each `init` test runs in a process of its
+# amtool, nginx), then runs every test with nextest (each `init` test runs in a process of its
 # own) and the doc tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -464,7 +464,8 @@ fn unparsable_value_of_every_kind_is_reported_and_ignored() {
         (OTEL_EXPORTER_OTLP_TIMEOUT, "10s"),
         (OTEL_METRIC_EXPORT_INTERVAL, "1e3"),
         (OTEL_TRACES_SAMPLER_ARG, "half"),
-        (OTEL_EXPORTER_OTLP_ENDPOINT, "collector:4317"),
+        // Without a scheme, `host:port` is valid (gRPC); without a host it is not.
+        (OTEL_EXPORTER_OTLP_ENDPOINT, "//:4317"),
         (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, "ftp://collector"),
         (OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, "http://:4317"),
         (OTEL_EXPORTER_PROMETHEUS_HOST, "not-an-ip"),
@@ -926,10 +927,7 @@ fn secrets_never_appear_in_messages_or_debug_output() {
             OTEL_EXPORTER_OTLP_METRICS_ENDPOINT,
             "http://user:canary-pass@",
         ),
-        (
-            OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
-            "user:canary-pass@collector:4317",
-        ),
+        (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, "user:canary-pass@:4317"),
         (OTEL_BSP_SCHEDULE_DELAY, "canary-delay"),
         (DATAFACE_LOG, "canary===canary"),
     ];
@@ -1078,7 +1076,7 @@ fn endpoint_precedence_is_code_then_per_signal_then_general_then_default() {
 fn bad_per_signal_value_falls_back_to_the_general_value() {
     let config = cfg(&[
         (OTEL_EXPORTER_OTLP_ENDPOINT, "http://general:4317"),
-        (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, "general:4317"),
+        (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, "ftp://general:4317"),
         (OTEL_EXPORTER_OTLP_TIMEOUT, "5000"),
         (OTEL_EXPORTER_OTLP_TRACES_TIMEOUT, "soon"),
         (OTEL_EXPORTER_OTLP_COMPRESSION, "gzip"),
@@ -1363,5 +1361,169 @@ fn only_listed_variables_are_read() {
     assert!(
         unlisted.is_empty(),
         "read but not in vars::ALL: {unlisted:?}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// TLS material and the INSECURE rule.
+// ---------------------------------------------------------------------------------------
+
+/// PEM files made for the test, removed when dropped: `ca.pem`, `client.pem`,
+/// `client.key`, `garbage.pem` (a PEM envelope around bytes that are no certificate).
+struct PemFiles(std::path::PathBuf);
+
+impl PemFiles {
+    fn new(tag: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("tls-config-{tag}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let mut params = rcgen::CertificateParams::new(vec!["collector".to_owned()]).unwrap();
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let cert = params.self_signed(&key).unwrap();
+        std::fs::write(dir.join("ca.pem"), cert.pem()).unwrap();
+        std::fs::write(dir.join("client.pem"), cert.pem()).unwrap();
+        std::fs::write(dir.join("client.key"), key.serialize_pem()).unwrap();
+        std::fs::write(
+            dir.join("garbage.pem"),
+            "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n",
+        )
+        .unwrap();
+        Self(dir)
+    }
+
+    fn path(&self, name: &str) -> String {
+        self.0.join(name).display().to_string()
+    }
+}
+
+impl Drop for PemFiles {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn certificates_are_read_per_signal_over_the_general_variable() {
+    let files = PemFiles::new("precedence");
+    let (ca, key, cert) = (
+        files.path("ca.pem"),
+        files.path("client.key"),
+        files.path("client.pem"),
+    );
+    let config = cfg(&[
+        (OTEL_EXPORTER_OTLP_CERTIFICATE, &ca),
+        (OTEL_EXPORTER_OTLP_TRACES_CLIENT_CERTIFICATE, &cert),
+        (OTEL_EXPORTER_OTLP_TRACES_CLIENT_KEY, &key),
+    ]);
+    assert!(config.problems().is_empty(), "{:?}", config.problems());
+    let ca_pem = std::fs::read(&ca).unwrap();
+    for signal in Signal::ALL {
+        assert_eq!(
+            config.otlp.get(signal).tls.certificate.as_ref(),
+            Some(&ca_pem),
+            "{signal}"
+        );
+    }
+    let identity = config.otlp.traces.tls.client_identity.as_ref().unwrap();
+    assert_eq!(identity.private_key, std::fs::read(&key).unwrap());
+    assert!(config.otlp.metrics.tls.client_identity.is_none());
+    // Debug shows what is present, never the contents.
+    let debug = format!("{config:?}");
+    assert!(!debug.contains("BEGIN"), "{debug}");
+    assert!(debug.contains("client_identity: true"), "{debug}");
+}
+
+#[test]
+fn a_missing_or_garbage_certificate_file_is_a_problem_naming_the_variable_only() {
+    let files = PemFiles::new("bad");
+    let missing = files.path("nope.pem");
+    let garbage = files.path("garbage.pem");
+    let config = cfg(&[(OTEL_EXPORTER_OTLP_CERTIFICATE, &missing)]);
+    let p = single_problem(&config);
+    assert_eq!(
+        (p.variable(), p.kind()),
+        (OTEL_EXPORTER_OTLP_CERTIFICATE, ProblemKind::Unreadable)
+    );
+    assert!(config.otlp.traces.tls.certificate.is_none());
+    assert!(!p.to_string().contains(&missing), "{p}");
+
+    let config = cfg(&[(OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE, &garbage)]);
+    let p = single_problem(&config);
+    assert_eq!(
+        (p.variable(), p.kind()),
+        (OTEL_EXPORTER_OTLP_LOGS_CERTIFICATE, ProblemKind::Unparsable)
+    );
+    // A certificate file given as the key is not a key.
+    let err = strict(&[
+        (
+            OTEL_EXPORTER_OTLP_CLIENT_CERTIFICATE,
+            &files.path("client.pem"),
+        ),
+        (OTEL_EXPORTER_OTLP_CLIENT_KEY, &files.path("client.pem")),
+    ])
+    .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains(OTEL_EXPORTER_OTLP_CLIENT_KEY), "{text}");
+    assert!(
+        !text.contains("BEGIN") && !text.contains(&files.path("")),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_client_certificate_without_its_key_is_inconsistent() {
+    let files = PemFiles::new("pair");
+    let config = cfg(&[(
+        OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE,
+        &files.path("client.pem"),
+    )]);
+    let p = single_problem(&config);
+    assert_eq!(
+        (p.variable(), p.kind()),
+        (
+            OTEL_EXPORTER_OTLP_METRICS_CLIENT_CERTIFICATE,
+            ProblemKind::Inconsistent
+        )
+    );
+    assert!(config.otlp.metrics.tls.client_identity.is_none());
+}
+
+#[test]
+fn a_schemeless_grpc_endpoint_takes_its_scheme_from_insecure() {
+    let config = cfg(&[
+        (OTEL_EXPORTER_OTLP_ENDPOINT, "collector.example:4317"),
+        (OTEL_EXPORTER_OTLP_LOGS_INSECURE, "true"),
+    ]);
+    assert!(config.problems().is_empty(), "{:?}", config.problems());
+    assert_eq!(
+        config.otlp.traces.endpoint,
+        "https://collector.example:4317"
+    );
+    assert_eq!(config.otlp.logs.endpoint, "http://collector.example:4317");
+    // A scheme decides by itself.
+    let config = cfg(&[
+        (OTEL_EXPORTER_OTLP_ENDPOINT, "http://collector.example:4317"),
+        (OTEL_EXPORTER_OTLP_INSECURE, "false"),
+    ]);
+    assert_eq!(config.otlp.traces.endpoint, "http://collector.example:4317");
+}
+
+#[test]
+fn a_schemeless_http_endpoint_is_a_problem_and_the_default_is_used() {
+    let config = cfg(&[
+        (OTEL_EXPORTER_OTLP_PROTOCOL, "http/protobuf"),
+        (
+            OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+            "collector.example:4318/v1/traces",
+        ),
+    ]);
+    let p = single_problem(&config);
+    assert_eq!(
+        (p.variable(), p.kind()),
+        (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, ProblemKind::Unparsable)
+    );
+    assert_eq!(
+        config.otlp.traces.endpoint,
+        "http://localhost:4318/v1/traces"
     );
 }
