@@ -345,6 +345,20 @@ fn child_with_code_overrides() {
             .otlp_compression(telemetry_core::config::Compression::None),
     )
     .expect("init");
+    // Over gRPC the exporter reads the compression variable itself: reported, not silent.
+    let grpc = std::env::var("OTEL_EXPORTER_OTLP_PROTOCOL").as_deref() == Ok("grpc");
+    let problems: Vec<_> = guard
+        .config()
+        .problems()
+        .iter()
+        .map(|p| p.variable())
+        .collect();
+    let expected: &[&str] = if grpc {
+        &["OTEL_EXPORTER_OTLP_TRACES_COMPRESSION"]
+    } else {
+        &[]
+    };
+    assert_eq!(problems, expected);
     let stats = guard.stats_handle();
     drop(tracing::info_span!("dataface.tls.export").entered());
     let _ = guard.shutdown(Duration::from_secs(10));

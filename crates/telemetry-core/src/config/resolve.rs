@@ -442,6 +442,20 @@ impl TelemetryConfigBuilder {
                 .or_else(|| r.choice(compression_var, compressions))
                 .or(g_compression)
                 .unwrap_or(Compression::None);
+            if protocol == Protocol::Grpc && compression == Compression::None {
+                // The gRPC exporter reads these variables from the process environment
+                // itself and has no way to be told "none": say so rather than compress
+                // silently against the configuration.
+                if let Some(var) = sdk_grpc_gzip_variable(compression_var) {
+                    r.problem(
+                        var,
+                        ProblemKind::Inconsistent,
+                        "`none` or unset when the configuration asks for no compression: the gRPC exporter reads this variable from the process environment itself",
+                        None,
+                        "gzip over gRPC",
+                    );
+                }
+            }
             OtlpSettings {
                 protocol,
                 endpoint,
@@ -500,6 +514,20 @@ impl TelemetryConfigBuilder {
             ),
         }
     }
+}
+
+/// The process-environment variable that makes opentelemetry-otlp's gRPC exporter
+/// compress with gzip on its own, read the way it reads it (the signal's variable first;
+/// `none` stops the search; a value it cannot use is skipped).
+fn sdk_grpc_gzip_variable(signal_var: &'static str) -> Option<&'static str> {
+    for var in [signal_var, vars::OTEL_EXPORTER_OTLP_COMPRESSION] {
+        match std::env::var(var) {
+            Ok(v) if v.eq_ignore_ascii_case("none") => return None,
+            Ok(v) if v.eq_ignore_ascii_case("gzip") => return Some(var),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// What a certificate problem falls back to.

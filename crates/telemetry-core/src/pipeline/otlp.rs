@@ -326,3 +326,48 @@ pub(crate) fn metric_exporter(
         with_temporality(temporality)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::TelemetryConfig;
+
+    fn settings(endpoint: &str) -> OtlpSettings {
+        let mut s = TelemetryConfig::builder()
+            .lookup(|_| None)
+            .build()
+            .unwrap()
+            .otlp
+            .traces;
+        s.endpoint = endpoint.to_owned();
+        s
+    }
+
+    #[test]
+    fn scrub_removes_userinfo_from_every_url_in_a_message() {
+        let s = settings("https://user:pw-canary@collector:4317");
+        let message = "invalid endpoint 'https://user:pw-canary@collector:4317': bad; also \"http://a:b-canary@other/x?token=q-canary\" and https://plain:1/ok";
+        let scrubbed = scrub(message, &s);
+        assert!(!scrubbed.contains("canary"), "{scrubbed}");
+        assert!(scrubbed.contains("'https://collector:4317'"), "{scrubbed}");
+        assert!(scrubbed.contains("\"http://other/x\""), "{scrubbed}");
+        assert!(scrubbed.ends_with("https://plain:1/ok"), "{scrubbed}");
+    }
+
+    #[test]
+    fn build_errors_never_repeat_url_credentials() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let _entered = runtime.enter();
+        for protocol in [Protocol::Grpc, Protocol::HttpProtobuf] {
+            let mut s = settings("https://user:pw-canary@col{lector:4317");
+            s.protocol = protocol;
+            let err = span_exporter(&s, Duration::from_secs(1)).unwrap_err();
+            let text = format!("{err} {err:?}");
+            assert!(!text.contains("pw-canary"), "{protocol:?}: {text}");
+            assert!(text.contains("col{lector:4317"), "{protocol:?}: {text}");
+        }
+    }
+}
