@@ -26,6 +26,21 @@ fn pipeline_threads() -> Vec<String> {
     names
 }
 
+/// The number of pipeline threads once it has stayed the same for 200 ms (at most 5 s).
+fn settled_thread_count() -> usize {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut last = pipeline_threads().len();
+    let mut since = Instant::now();
+    while Instant::now() < deadline && since.elapsed() < Duration::from_millis(200) {
+        std::thread::sleep(Duration::from_millis(20));
+        let now = pipeline_threads().len();
+        if now != last {
+            (last, since) = (now, Instant::now());
+        }
+    }
+    last
+}
+
 /// Waits (bounded) until `done` holds, and says whether it did.
 fn eventually(timeout: Duration, done: impl Fn() -> bool) -> bool {
     let deadline = Instant::now() + timeout;
@@ -197,7 +212,9 @@ fn init_twice_keeps_the_first_pipeline_and_installs_nothing_more() {
     }
     let first = telemetry_core::init_with("first", everything(free_port(), loopback(0)))
         .expect("the first init");
-    let threads = pipeline_threads().len();
+    // A thread names itself once it runs: count the first pipeline's threads once the
+    // count has settled, so a late-named one is not taken for the second init's.
+    let threads = settled_thread_count();
     let second_scrape = loopback(free_port());
     let second = telemetry_core::init_with("second", everything(free_port(), second_scrape));
     assert!(
