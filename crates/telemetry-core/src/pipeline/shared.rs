@@ -226,7 +226,10 @@ mod tests {
 
     /// An exporter that keeps the value of the first data point of each metric.
     #[derive(Debug, Clone, Default)]
-    struct Values(Arc<Mutex<HashMap<String, (f64, Vec<KeyValue>)>>>);
+    struct Values(Arc<Mutex<HashMap<String, Point>>>);
+
+    /// A data point's value and attributes.
+    type Point = (f64, Vec<KeyValue>);
 
     impl PushMetricExporter for Values {
         async fn export(&self, metrics: &ResourceMetrics) -> OTelSdkResult {
