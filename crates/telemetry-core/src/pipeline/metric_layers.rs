@@ -10,7 +10,7 @@ use metrics::{
 };
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// Series an undeclared metric may have before further label sets overflow.
 pub(crate) const UNDECLARED_SERIES_LIMIT: usize = 256;
@@ -34,6 +34,46 @@ pub(crate) const UNDECLARED_METRIC_OVERFLOW: &str = OVERFLOW_LABEL.0;
 /// huge value would otherwise sit in every scrape and every OTLP export (and can push a
 /// request past a collector's size limit).
 pub(crate) const LABEL_VALUE_MAX_BYTES: usize = 256;
+
+/// Keys per instrument kind whose handles the guard keeps, so that registering one again
+/// (a `counter!` call per operation) is one hash lookup. Only keys that pass the guard
+/// unchanged are kept: a key that overflows is bounded, and counted, on every registration.
+/// Past the limit, further keys are registered the long way, as before.
+pub(crate) const REGISTRATION_CACHE_LIMIT: usize = 4096;
+
+/// Handles by the key they were registered under.
+struct Cache<H>(RwLock<HashMap<Key, H>>);
+
+impl<H: Clone> Cache<H> {
+    fn new() -> Self {
+        Self(RwLock::new(HashMap::new()))
+    }
+
+    /// The cached handle of `key`, or the one `register` gives for the key the guard
+    /// bounds it to (`None`: nothing may be registered, `noop`).
+    fn get_or_register(
+        &self,
+        key: &Key,
+        bound: impl FnOnce(&Key) -> Option<Key>,
+        register: impl FnOnce(&Key) -> H,
+        noop: fn() -> H,
+    ) -> H {
+        if let Some(h) = self.0.read().unwrap_or_else(|p| p.into_inner()).get(key) {
+            return h.clone();
+        }
+        let Some(bounded) = bound(key) else {
+            return noop();
+        };
+        let handle = register(&bounded);
+        if bounded == *key {
+            let mut map = self.0.write().unwrap_or_else(|p| p.into_inner());
+            if map.len() < REGISTRATION_CACHE_LIMIT {
+                map.insert(bounded, handle.clone());
+            }
+        }
+        handle
+    }
+}
 
 /// `value` cut to [`LABEL_VALUE_MAX_BYTES`] on a character boundary, and whether it was cut.
 fn capped(value: &str) -> (&str, bool) {
@@ -76,6 +116,7 @@ impl Specs {
 /// [`UNDECLARED_SERIES_LIMIT`] label sets, at most [`UNDECLARED_METRIC_LIMIT`] undeclared
 /// names are registered, and no value is longer than [`LABEL_VALUE_MAX_BYTES`]. Secrets
 /// in label values are redacted (declared bounded labels and every undeclared label).
+/// Keys that pass unchanged keep their handle ([`REGISTRATION_CACHE_LIMIT`]).
 /// Each overflow is counted in
 /// `dataface.telemetry.cardinality.overflow{metric}`. Values are only rewritten, never
 /// lost: the totals stay whole. It runs when a handle is registered, never per update.
@@ -87,6 +128,9 @@ pub(crate) struct CardinalityGuard<R> {
     /// Label sets seen per undeclared metric name; at most [`UNDECLARED_METRIC_LIMIT`] names.
     undeclared: Mutex<HashMap<String, HashSet<Vec<Label>>>>,
     overflow: Mutex<HashMap<String, Counter>>,
+    counters: Cache<Counter>,
+    gauges: Cache<Gauge>,
+    histograms: Cache<Histogram>,
 }
 
 impl<R> std::fmt::Debug for CardinalityGuard<R> {
@@ -106,6 +150,9 @@ impl<R: Recorder> CardinalityGuard<R> {
             seen: Mutex::default(),
             undeclared: Mutex::default(),
             overflow: Mutex::default(),
+            counters: Cache::new(),
+            gauges: Cache::new(),
+            histograms: Cache::new(),
         }
     }
 
@@ -285,18 +332,28 @@ impl<R: Recorder> Recorder for CardinalityGuard<R> {
         }
     }
     fn register_counter(&self, key: &Key, metadata: &Metadata<'_>) -> Counter {
-        self.bound(key).map_or_else(Counter::noop, |key| {
-            self.inner.register_counter(&key, metadata)
-        })
+        self.counters.get_or_register(
+            key,
+            |k| self.bound(k),
+            |k| self.inner.register_counter(k, metadata),
+            Counter::noop,
+        )
     }
     fn register_gauge(&self, key: &Key, metadata: &Metadata<'_>) -> Gauge {
-        self.bound(key)
-            .map_or_else(Gauge::noop, |key| self.inner.register_gauge(&key, metadata))
+        self.gauges.get_or_register(
+            key,
+            |k| self.bound(k),
+            |k| self.inner.register_gauge(k, metadata),
+            Gauge::noop,
+        )
     }
     fn register_histogram(&self, key: &Key, metadata: &Metadata<'_>) -> Histogram {
-        self.bound(key).map_or_else(Histogram::noop, |key| {
-            self.inner.register_histogram(&key, metadata)
-        })
+        self.histograms.get_or_register(
+            key,
+            |k| self.bound(k),
+            |k| self.inner.register_histogram(k, metadata),
+            Histogram::noop,
+        )
     }
 }
 
@@ -679,5 +736,35 @@ mod tests {
         );
         assert_eq!(overflow.get("dataface.test.undeclared"), Some(&1));
         assert_eq!(overflow.get("dataface.test.queries"), Some(&1));
+    }
+
+    #[test]
+    fn a_cached_key_keeps_its_series_and_an_overflowing_key_is_counted_every_time() {
+        let (guard, snapshotter) = guard();
+        let clean = Key::from_parts(
+            "dataface.test.queries",
+            vec![
+                Label::new("warehouse", "wh"),
+                Label::new("outcome", "success"),
+            ],
+        );
+        let bad = Key::from_parts(
+            "dataface.test.queries",
+            vec![
+                Label::new("warehouse", "wh"),
+                Label::new("outcome", "exploded"),
+            ],
+        );
+        for _ in 0..3 {
+            guard.register_counter(&clean, &metadata()).increment(1);
+            guard.register_counter(&bad, &metadata()).increment(1);
+        }
+        assert_eq!(
+            guard.counters.0.read().unwrap().len(),
+            1,
+            "only the clean key"
+        );
+        let (series, sum, overflow) = totals(&snapshotter, "dataface.test.queries");
+        assert_eq!((series, sum, overflow), (2, 6, 3));
     }
 }
