@@ -82,7 +82,7 @@ pub(super) fn install(
     } else {
         (None, None)
     };
-    let recorder = recorder::build(&cx, scrape_recorder, meter.get());
+    let recorder = recorder::build(&cx, scrape_recorder, scrape.as_ref(), meter.get());
     let subscriber = subscriber::build(&cx, traces.get(), logs.get());
 
     // The globals, each checked before anything is set.

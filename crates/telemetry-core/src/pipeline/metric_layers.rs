@@ -10,7 +10,7 @@ use metrics::{
 };
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// Series an undeclared metric may have before further label sets overflow.
 pub(crate) const UNDECLARED_SERIES_LIMIT: usize = 256;
@@ -18,6 +18,74 @@ pub(crate) const UNDECLARED_SERIES_LIMIT: usize = 256;
 /// The label set an undeclared metric's overflowing series are recorded under: the
 /// OpenTelemetry SDK's overflow attribute.
 pub(crate) const OVERFLOW_LABEL: (&str, &str) = ("otel.metric.overflow", "true");
+
+/// Distinct metric names outside the catalog the process may register. A handle for a
+/// further undeclared name records nothing; each such registration is counted in
+/// `dataface.telemetry.cardinality.overflow{metric="otel.metric.overflow"}`. Bounds the
+/// memory an unbounded stream of names (a name built from an id) can take.
+pub(crate) const UNDECLARED_METRIC_LIMIT: usize = 256;
+
+/// The `metric` label under which registrations past [`UNDECLARED_METRIC_LIMIT`] are
+/// counted: one series for all of them, so the overflow counter stays bounded too.
+pub(crate) const UNDECLARED_METRIC_OVERFLOW: &str = OVERFLOW_LABEL.0;
+
+/// Longest label value, in bytes, that leaves the process. A longer value is cut at the
+/// last character boundary within it and the registration counted as an overflow: one
+/// huge value would otherwise sit in every scrape and every OTLP export (and can push a
+/// request past a collector's size limit).
+pub(crate) const LABEL_VALUE_MAX_BYTES: usize = 256;
+
+/// Keys per instrument kind whose handles the guard keeps, so that registering one again
+/// (a `counter!` call per operation) is one hash lookup. Only keys that pass the guard
+/// unchanged are kept: a key that overflows is bounded, and counted, on every registration.
+/// Past the limit, further keys are registered the long way, as before.
+pub(crate) const REGISTRATION_CACHE_LIMIT: usize = 4096;
+
+/// Handles by the key they were registered under.
+struct Cache<H>(RwLock<HashMap<Key, H>>);
+
+impl<H: Clone> Cache<H> {
+    fn new() -> Self {
+        Self(RwLock::new(HashMap::new()))
+    }
+
+    /// The cached handle of `key`, or the one `register` gives for the key the guard
+    /// bounds it to (`None`: nothing may be registered, `noop`).
+    fn get_or_register(
+        &self,
+        key: &Key,
+        bound: impl FnOnce(&Key) -> Option<Key>,
+        register: impl FnOnce(&Key) -> H,
+        noop: fn() -> H,
+    ) -> H {
+        if let Some(h) = self.0.read().unwrap_or_else(|p| p.into_inner()).get(key) {
+            return h.clone();
+        }
+        let Some(bounded) = bound(key) else {
+            return noop();
+        };
+        let handle = register(&bounded);
+        if bounded == *key {
+            let mut map = self.0.write().unwrap_or_else(|p| p.into_inner());
+            if map.len() < REGISTRATION_CACHE_LIMIT {
+                map.insert(bounded, handle.clone());
+            }
+        }
+        handle
+    }
+}
+
+/// `value` cut to [`LABEL_VALUE_MAX_BYTES`] on a character boundary, and whether it was cut.
+fn capped(value: &str) -> (&str, bool) {
+    if value.len() <= LABEL_VALUE_MAX_BYTES {
+        return (value, false);
+    }
+    let mut end = LABEL_VALUE_MAX_BYTES;
+    while !value.is_char_boundary(end) {
+        end -= 1;
+    }
+    (&value[..end], true)
+}
 
 /// The metrics of the catalogs in use, by name.
 #[derive(Debug, Default)]
@@ -45,7 +113,11 @@ impl Specs {
 
 /// Bounds every label of every metric: a value outside its declared set is recorded as
 /// `other`, an undeclared label is dropped, an undeclared metric keeps at most
-/// [`UNDECLARED_SERIES_LIMIT`] label sets. Each overflow is counted in
+/// [`UNDECLARED_SERIES_LIMIT`] label sets, at most [`UNDECLARED_METRIC_LIMIT`] undeclared
+/// names are registered, and no value is longer than [`LABEL_VALUE_MAX_BYTES`]. Secrets
+/// in label values are redacted (declared bounded labels and every undeclared label).
+/// Keys that pass unchanged keep their handle ([`REGISTRATION_CACHE_LIMIT`]).
+/// Each overflow is counted in
 /// `dataface.telemetry.cardinality.overflow{metric}`. Values are only rewritten, never
 /// lost: the totals stay whole. It runs when a handle is registered, never per update.
 pub(crate) struct CardinalityGuard<R> {
@@ -53,8 +125,12 @@ pub(crate) struct CardinalityGuard<R> {
     specs: Specs,
     redactor: Arc<Redactor>,
     seen: Mutex<HashMap<(&'static str, &'static str), HashSet<String>>>,
+    /// Label sets seen per undeclared metric name; at most [`UNDECLARED_METRIC_LIMIT`] names.
     undeclared: Mutex<HashMap<String, HashSet<Vec<Label>>>>,
     overflow: Mutex<HashMap<String, Counter>>,
+    counters: Cache<Counter>,
+    gauges: Cache<Gauge>,
+    histograms: Cache<Histogram>,
 }
 
 impl<R> std::fmt::Debug for CardinalityGuard<R> {
@@ -74,6 +150,9 @@ impl<R: Recorder> CardinalityGuard<R> {
             seen: Mutex::default(),
             undeclared: Mutex::default(),
             overflow: Mutex::default(),
+            counters: Cache::new(),
+            gauges: Cache::new(),
+            histograms: Cache::new(),
         }
     }
 
@@ -100,10 +179,11 @@ impl<R: Recorder> CardinalityGuard<R> {
         counter.increment(1);
     }
 
-    /// The key to register instead of `key`.
-    pub(crate) fn bound(&self, key: &Key) -> Key {
+    /// The key to register instead of `key`, or `None` when nothing may be registered
+    /// (an undeclared name past [`UNDECLARED_METRIC_LIMIT`]; counted).
+    pub(crate) fn bound(&self, key: &Key) -> Option<Key> {
         match self.specs.get(key.name()) {
-            Some(spec) => self.bound_declared(spec, key),
+            Some(spec) => Some(self.bound_declared(spec, key)),
             None => self.bound_undeclared(key),
         }
     }
@@ -122,7 +202,8 @@ impl<R: Recorder> CardinalityGuard<R> {
                 LabelValues::Enumerated(_) => Cow::Borrowed(label.value()),
                 LabelValues::Bounded(_) => self.redactor.value(decl.key, label.value()),
             };
-            let value: &str = &redacted;
+            let (value, cut) = capped(&redacted);
+            overflowed |= cut;
             let allowed = match decl.values {
                 LabelValues::Enumerated(values) => values.contains(&value),
                 LabelValues::Bounded(max) => {
@@ -160,21 +241,38 @@ impl<R: Recorder> CardinalityGuard<R> {
         }
     }
 
-    fn bound_undeclared(&self, key: &Key) -> Key {
+    /// The key to register for a metric the catalog does not declare, or `None` when the
+    /// name is past [`UNDECLARED_METRIC_LIMIT`] (counted; the handle records nothing).
+    fn bound_undeclared(&self, key: &Key) -> Option<Key> {
+        let mut cut_any = false;
         let labels: Vec<Label> = key
             .labels()
-            .map(|l| match self.redactor.value(l.key(), l.value()) {
-                Cow::Borrowed(_) => l.clone(),
-                Cow::Owned(v) => Label::new(l.key().to_owned(), v),
+            .map(|l| {
+                let redacted = self.redactor.value(l.key(), l.value());
+                let (value, cut) = capped(&redacted);
+                cut_any |= cut;
+                // Compare the text, not the `Cow` variant: the redactor answers a secret
+                // key with a borrowed constant, which is still a replacement.
+                if value == l.value() {
+                    l.clone()
+                } else {
+                    Label::new(l.key().to_owned(), value.to_owned())
+                }
             })
             .collect();
-        if labels.is_empty() {
-            return key.clone();
-        }
         let allowed = {
             let mut map = self.undeclared.lock().unwrap_or_else(|p| p.into_inner());
-            let set = map.entry(key.name().to_owned()).or_default();
-            if set.contains(&labels) {
+            let full = map.len() >= UNDECLARED_METRIC_LIMIT;
+            let set = match map.get_mut(key.name()) {
+                Some(set) => set,
+                None if full => {
+                    drop(map);
+                    self.count_overflow(UNDECLARED_METRIC_OVERFLOW);
+                    return None;
+                }
+                None => map.entry(key.name().to_owned()).or_default(),
+            };
+            if labels.is_empty() || set.contains(&labels) {
                 true
             } else if set.len() < UNDECLARED_SERIES_LIMIT {
                 set.insert(labels.clone());
@@ -184,35 +282,78 @@ impl<R: Recorder> CardinalityGuard<R> {
             }
         };
         if allowed {
-            Key::from_parts(key.name().to_owned(), labels)
+            if cut_any {
+                self.count_overflow(key.name());
+            }
+            Some(Key::from_parts(key.name().to_owned(), labels))
         } else {
             self.count_overflow(key.name());
-            Key::from_parts(
+            Some(Key::from_parts(
                 key.name().to_owned(),
                 vec![Label::new(OVERFLOW_LABEL.0, OVERFLOW_LABEL.1)],
-            )
+            ))
         }
+    }
+
+    /// Whether a description of `name` may pass: a declared name, or an undeclared one
+    /// within [`UNDECLARED_METRIC_LIMIT`] (admitting it, as a registration would).
+    fn admits_description(&self, name: &str) -> bool {
+        if self.specs.get(name).is_some() {
+            return true;
+        }
+        let mut map = self.undeclared.lock().unwrap_or_else(|p| p.into_inner());
+        if map.contains_key(name) {
+            return true;
+        }
+        if map.len() >= UNDECLARED_METRIC_LIMIT {
+            drop(map);
+            self.count_overflow(UNDECLARED_METRIC_OVERFLOW);
+            return false;
+        }
+        map.insert(name.to_owned(), HashSet::new());
+        true
     }
 }
 
 impl<R: Recorder> Recorder for CardinalityGuard<R> {
     fn describe_counter(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
-        self.inner.describe_counter(key, unit, description);
+        if self.admits_description(key.as_str()) {
+            self.inner.describe_counter(key, unit, description);
+        }
     }
     fn describe_gauge(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
-        self.inner.describe_gauge(key, unit, description);
+        if self.admits_description(key.as_str()) {
+            self.inner.describe_gauge(key, unit, description);
+        }
     }
     fn describe_histogram(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
-        self.inner.describe_histogram(key, unit, description);
+        if self.admits_description(key.as_str()) {
+            self.inner.describe_histogram(key, unit, description);
+        }
     }
     fn register_counter(&self, key: &Key, metadata: &Metadata<'_>) -> Counter {
-        self.inner.register_counter(&self.bound(key), metadata)
+        self.counters.get_or_register(
+            key,
+            |k| self.bound(k),
+            |k| self.inner.register_counter(k, metadata),
+            Counter::noop,
+        )
     }
     fn register_gauge(&self, key: &Key, metadata: &Metadata<'_>) -> Gauge {
-        self.inner.register_gauge(&self.bound(key), metadata)
+        self.gauges.get_or_register(
+            key,
+            |k| self.bound(k),
+            |k| self.inner.register_gauge(k, metadata),
+            Gauge::noop,
+        )
     }
     fn register_histogram(&self, key: &Key, metadata: &Metadata<'_>) -> Histogram {
-        self.inner.register_histogram(&self.bound(key), metadata)
+        self.histograms.get_or_register(
+            key,
+            |k| self.bound(k),
+            |k| self.inner.register_histogram(k, metadata),
+            Histogram::noop,
+        )
     }
 }
 
@@ -458,5 +599,172 @@ mod tests {
         assert_eq!(series, UNDECLARED_SERIES_LIMIT + 1);
         assert_eq!(sum, (UNDECLARED_SERIES_LIMIT + 50) as u64);
         assert_eq!(overflow, 50);
+    }
+
+    /// The labels of every series of `name` in one snapshot.
+    fn series(
+        snapshotter: &metrics_util::debugging::Snapshotter,
+        name: &str,
+    ) -> Vec<Vec<(String, String)>> {
+        snapshotter
+            .snapshot()
+            .into_vec()
+            .into_iter()
+            .filter(|(key, ..)| key.key().name() == name)
+            .map(|(key, ..)| {
+                key.key()
+                    .labels()
+                    .map(|l| (l.key().to_owned(), l.value().to_owned()))
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn an_undeclared_label_under_a_secret_key_is_redacted() {
+        let (guard, snapshotter) = guard();
+        let key = Key::from_parts(
+            "dataface.test.undeclared",
+            vec![
+                Label::new("password", "hunter2-canary"),
+                Label::new("region", "eu"),
+            ],
+        );
+        guard.register_counter(&key, &metadata()).increment(1);
+        let series = series(&snapshotter, "dataface.test.undeclared");
+        assert_eq!(
+            series,
+            vec![vec![
+                ("password".to_owned(), "[REDACTED]".to_owned()),
+                ("region".to_owned(), "eu".to_owned()),
+            ]]
+        );
+    }
+
+    #[test]
+    fn undeclared_metric_names_are_bounded_and_the_rest_counted() {
+        let (guard, snapshotter) = guard();
+        let extra = 40;
+        for i in 0..(UNDECLARED_METRIC_LIMIT + extra) {
+            let name = format!("dataface.test.undeclared.n{i}");
+            let key = Key::from_parts(name, vec![Label::new("k", "v")]);
+            guard.register_counter(&key, &metadata()).increment(1);
+        }
+        // A name already admitted still records once the limit is reached.
+        let first = Key::from_parts("dataface.test.undeclared.n0", vec![Label::new("k", "v")]);
+        guard.register_counter(&first, &metadata()).increment(1);
+        // Descriptions past the limit are refused (and counted) too.
+        guard.describe_counter("dataface.test.undeclared.late".into(), None, "late".into());
+        // One snapshot: taking one resets the debugging recorder's counters.
+        let snapshot = snapshotter.snapshot().into_vec();
+        let names: HashSet<String> = snapshot
+            .iter()
+            .map(|(k, ..)| k.key().name().to_owned())
+            .filter(|n| n.starts_with("dataface.test.undeclared"))
+            .collect();
+        assert_eq!(names.len(), UNDECLARED_METRIC_LIMIT);
+        assert!(names.contains("dataface.test.undeclared.n0"));
+        let overflow = snapshot
+            .iter()
+            .find(|(k, ..)| {
+                k.key().name() == CARDINALITY_OVERFLOW
+                    && k.key()
+                        .labels()
+                        .any(|l| l.value() == UNDECLARED_METRIC_OVERFLOW)
+            })
+            .map(|(.., v)| v);
+        assert_eq!(
+            overflow,
+            Some(&DebugValue::Counter(extra as u64 + 1)),
+            "every refused registration and description counted under one series"
+        );
+    }
+
+    #[test]
+    fn long_label_values_are_cut_to_the_cap_on_a_character_boundary() {
+        let (guard, snapshotter) = guard();
+        // 'é' is two bytes: the cap falls inside one when the value starts with one ASCII byte.
+        let long = format!("x{}", "é".repeat(LABEL_VALUE_MAX_BYTES));
+        let undeclared = Key::from_parts("dataface.test.undeclared", vec![Label::new("k", long)]);
+        guard
+            .register_counter(&undeclared, &metadata())
+            .increment(1);
+        let declared = Key::from_parts(
+            "dataface.test.queries",
+            vec![
+                Label::new("warehouse", "w".repeat(10 * LABEL_VALUE_MAX_BYTES)),
+                Label::new("outcome", "success"),
+            ],
+        );
+        guard.register_counter(&declared, &metadata()).increment(1);
+        let snapshot = snapshotter.snapshot().into_vec();
+        let mut overflow = HashMap::new();
+        for (key, _, _, value) in &snapshot {
+            for label in key.key().labels() {
+                assert!(
+                    label.value().len() <= LABEL_VALUE_MAX_BYTES,
+                    "{} is {} bytes",
+                    label.key(),
+                    label.value().len()
+                );
+            }
+            if key.key().name() == CARDINALITY_OVERFLOW {
+                if let DebugValue::Counter(v) = value {
+                    let metric = key.key().labels().next().unwrap().value().to_owned();
+                    overflow.insert(metric, *v);
+                }
+            }
+        }
+        let value_of = |name: &str, label: &str| {
+            snapshot
+                .iter()
+                .find(|(k, ..)| k.key().name() == name)
+                .and_then(|(k, ..)| k.key().labels().find(|l| l.key() == label))
+                .map(|l| l.value().to_owned())
+                .unwrap()
+        };
+        let cut = value_of("dataface.test.undeclared", "k");
+        assert_eq!(
+            cut.len(),
+            LABEL_VALUE_MAX_BYTES - 1,
+            "cut before the split 'é'"
+        );
+        assert!(cut.starts_with('x') && cut[1..].chars().all(|c| c == 'é'));
+        assert_eq!(
+            value_of("dataface.test.queries", "warehouse"),
+            "w".repeat(LABEL_VALUE_MAX_BYTES)
+        );
+        assert_eq!(overflow.get("dataface.test.undeclared"), Some(&1));
+        assert_eq!(overflow.get("dataface.test.queries"), Some(&1));
+    }
+
+    #[test]
+    fn a_cached_key_keeps_its_series_and_an_overflowing_key_is_counted_every_time() {
+        let (guard, snapshotter) = guard();
+        let clean = Key::from_parts(
+            "dataface.test.queries",
+            vec![
+                Label::new("warehouse", "wh"),
+                Label::new("outcome", "success"),
+            ],
+        );
+        let bad = Key::from_parts(
+            "dataface.test.queries",
+            vec![
+                Label::new("warehouse", "wh"),
+                Label::new("outcome", "exploded"),
+            ],
+        );
+        for _ in 0..3 {
+            guard.register_counter(&clean, &metadata()).increment(1);
+            guard.register_counter(&bad, &metadata()).increment(1);
+        }
+        assert_eq!(
+            guard.counters.0.read().unwrap().len(),
+            1,
+            "only the clean key"
+        );
+        let (series, sum, overflow) = totals(&snapshotter, "dataface.test.queries");
+        assert_eq!((series, sum, overflow), (2, 6, 3));
     }
 }

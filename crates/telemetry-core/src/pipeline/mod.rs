@@ -19,6 +19,7 @@ mod parts;
 mod prometheus;
 mod recorder;
 mod resource;
+mod shared;
 mod subscriber;
 mod traces;
 

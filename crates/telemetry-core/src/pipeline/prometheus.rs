@@ -19,7 +19,7 @@ use metrics_exporter_prometheus::{
 };
 use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 /// Histogram buckets applied to every histogram on the scrape; the OpenTelemetry SDK's
@@ -39,10 +39,30 @@ const IDLE_POLL: Duration = Duration::from_millis(500);
 /// How often histogram samples are folded into buckets.
 const UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
 
+/// Work to do right before each render: brings the series the Prometheus recorder only
+/// mirrors (counters and gauges kept in `shared`) up to date.
+type BeforeRender = Arc<dyn Fn() + Send + Sync>;
+
+/// Renders the scrape text, after the hook set by [`ScrapeEndpoint::before_render`].
+#[derive(Clone)]
+struct Renderer {
+    handle: PrometheusHandle,
+    before: Arc<OnceLock<BeforeRender>>,
+}
+
+impl Renderer {
+    fn render(&self) -> String {
+        if let Some(before) = self.before.get() {
+            before();
+        }
+        self.handle.render()
+    }
+}
+
 /// The running endpoint. Dropped, it stops (see [`ScrapeEndpoint::stop`]).
 pub(crate) struct ScrapeEndpoint {
     addr: SocketAddr,
-    handle: PrometheusHandle,
+    renderer: Renderer,
     stop: Arc<AtomicBool>,
     server: Option<Arc<tiny_http::Server>>,
     threads: Vec<std::thread::JoinHandle<()>>,
@@ -75,21 +95,25 @@ pub(crate) fn start(
     let server = tiny_http::Server::from_listener(listener, None)
         .map_err(|e| listen_error(std::io::Error::other(e)))?;
     // From here the endpoint owns the server: an early return stops what started.
+    let renderer = Renderer {
+        handle: handle.clone(),
+        before: Arc::default(),
+    };
     let mut endpoint = ScrapeEndpoint {
         addr: bound,
-        handle: handle.clone(),
+        renderer: renderer.clone(),
         stop: Arc::new(AtomicBool::new(false)),
         server: Some(Arc::new(server)),
         threads: Vec::with_capacity(WORKERS + 1),
     };
     for i in 0..WORKERS {
         let server = endpoint.server.clone();
-        let (handle, stop) = (handle.clone(), endpoint.stop.clone());
+        let (renderer, stop) = (renderer.clone(), endpoint.stop.clone());
         let worker = std::thread::Builder::new()
             .name(format!("dataface-telemetry-scrape-{i}"))
             .spawn(move || {
                 if let Some(server) = server {
-                    serve(&server, &handle, &stop);
+                    serve(&server, &renderer, &stop);
                 }
             })
             .map_err(listen_error)?;
@@ -130,7 +154,12 @@ impl ScrapeEndpoint {
 
     /// The text a scrape would get now.
     pub(crate) fn render(&self) -> String {
-        self.handle.render()
+        self.renderer.render()
+    }
+
+    /// Runs `before` right before every render (set once; later calls are ignored).
+    pub(crate) fn before_render(&self, before: BeforeRender) {
+        let _ = self.renderer.before.set(before);
     }
 
     /// Stops serving and releases the port; returns at once. A response being written
@@ -157,10 +186,10 @@ impl Drop for ScrapeEndpoint {
 }
 
 /// One worker: answers complete requests until the endpoint stops.
-fn serve(server: &tiny_http::Server, handle: &PrometheusHandle, stop: &AtomicBool) {
+fn serve(server: &tiny_http::Server, renderer: &Renderer, stop: &AtomicBool) {
     while !stop.load(Ordering::Acquire) {
         match server.recv_timeout(IDLE_POLL) {
-            Ok(Some(request)) if !stop.load(Ordering::Acquire) => respond(request, handle),
+            Ok(Some(request)) if !stop.load(Ordering::Acquire) => respond(request, renderer),
             // Stopping, woken to stop, or idle.
             Ok(_) => {}
             // The listener failed: nothing more will arrive.
@@ -169,13 +198,13 @@ fn serve(server: &tiny_http::Server, handle: &PrometheusHandle, stop: &AtomicBoo
     }
 }
 
-fn respond(request: tiny_http::Request, handle: &PrometheusHandle) {
+fn respond(request: tiny_http::Request, renderer: &Renderer) {
     let path = request.url().split('?').next().unwrap_or("");
     let (status, content_type, body) = match (request.method(), path) {
         (tiny_http::Method::Get, "/metrics" | "/") => (
             200,
             "text/plain; version=0.0.4; charset=utf-8",
-            handle.render(),
+            renderer.render(),
         ),
         (tiny_http::Method::Get, _) => (
             404,

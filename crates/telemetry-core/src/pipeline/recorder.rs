@@ -1,5 +1,6 @@
-//! The `metrics` recorder: a fanout to the Prometheus recorder and the OpenTelemetry
-//! bridge, behind the cardinality guard.
+//! The `metrics` recorder: behind the cardinality guard, counters and gauges as one
+//! shared value each that both paths read (`shared`), histograms through a fanout to the
+//! Prometheus recorder and the OpenTelemetry bridge.
 //!
 //! The process-wide recorder is a slot of ours: claiming it (setting it as the global
 //! recorder) and filling it are two steps, so `init` can claim it before it sets the
@@ -9,6 +10,8 @@
 
 use super::install::Context;
 use super::metric_layers::{CardinalityGuard, PrometheusNames, Specs};
+use super::prometheus::ScrapeEndpoint;
+use super::shared::{SharedSeries, Split};
 use super::InitError;
 use crate::catalog::InstrumentKind;
 use metrics::{Counter, Gauge, Histogram, Key, KeyName, Metadata, Recorder, SharedString, Unit};
@@ -16,8 +19,13 @@ use metrics_exporter_prometheus::PrometheusRecorder;
 use metrics_util::layers::{Fanout, FanoutBuilder};
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
-type Inner = CardinalityGuard<Fanout>;
+/// What the bridge to OpenTelemetry records histograms on.
+type OtelBridge = metrics_opentelemetry::OpenTelemetryRecorder;
+/// The scrape's recorder, shared by the counter/gauge mirrors and the histogram fanout.
+type Scrape = Arc<PrometheusNames<PrometheusRecorder>>;
+type Inner = CardinalityGuard<Split<Scrape, Fanout>>;
 
 /// The recorder the slot forwards to, once `init` committed. Leaked, as a global recorder
 /// is: it lives as long as the process.
@@ -26,27 +34,39 @@ static FILLED: once_cell::sync::OnceCell<&'static (dyn Recorder + Sync)> =
 /// Whether the slot is the process's global recorder.
 static CLAIMED: AtomicBool = AtomicBool::new(false);
 
-/// Builds the recorder, or none when no metric exporter is selected.
+/// Builds the recorder, or none when no metric exporter is selected. Counters and gauges
+/// are one shared value each, read by both paths at collection (see `shared`); with the
+/// scrape on, `endpoint` syncs them right before each render.
 pub(super) fn build(
     cx: &Context<'_>,
     scrape: Option<PrometheusNames<PrometheusRecorder>>,
+    endpoint: Option<&ScrapeEndpoint>,
     meter: Option<&SdkMeterProvider>,
 ) -> Option<Inner> {
     if scrape.is_none() && meter.is_none() {
         return None;
     }
+    let scrape: Option<Scrape> = scrape.map(Arc::new);
     let mut fanout = FanoutBuilder::default();
-    if let Some(scrape) = scrape {
-        fanout = fanout.add_recorder(scrape);
+    if let Some(scrape) = &scrape {
+        fanout = fanout.add_recorder(scrape.clone());
     }
-    if let Some(mp) = meter {
+    let meter = meter.map(|mp| {
         use opentelemetry::metrics::MeterProvider as _;
-        fanout = fanout.add_recorder(metrics_opentelemetry::OpenTelemetryRecorder::new(
-            metrics_opentelemetry::OpenTelemetryMetrics::new(mp.meter("dataface-telemetry")),
+        mp.meter("dataface-telemetry")
+    });
+    if let Some(meter) = &meter {
+        fanout = fanout.add_recorder(OtelBridge::new(
+            metrics_opentelemetry::OpenTelemetryMetrics::new(meter.clone()),
         ));
     }
+    let shared = Arc::new(SharedSeries::new(scrape, meter));
+    if let Some(endpoint) = endpoint {
+        let shared = shared.clone();
+        endpoint.before_render(Arc::new(move || shared.sync_scrape()));
+    }
     Some(CardinalityGuard::new(
-        fanout.build(),
+        Split::new(shared, fanout.build()),
         cx.specs(),
         cx.redactor.clone(),
     ))
