@@ -116,11 +116,17 @@ pub fn dashboard(section: &Section, alerts: &[AlertSpec]) -> Value {
 pub fn ratio_records(alerts: &[AlertSpec]) -> Vec<String> {
     alerts
         .iter()
-        .filter(|a| a.objective.is_burn_rate())
-        .flat_map(|a| {
-            promql::WINDOWS
-                .iter()
-                .map(move |w| promql::ratio_record(a, w))
+        .flat_map(|a| match a.objective.alerting() {
+            crate::objective::Alerting::BurnRate { by, .. } => promql::scopes(by)
+                .into_iter()
+                .flat_map(|scope| {
+                    promql::WINDOWS
+                        .iter()
+                        .map(move |w| promql::ratio_record(a, &scope, w))
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>(),
+            crate::objective::Alerting::Direct { .. } => Vec::new(),
         })
         .collect()
 }

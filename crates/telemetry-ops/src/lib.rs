@@ -24,6 +24,7 @@
 //! ```
 
 pub mod alert;
+pub mod alert_tests;
 pub mod alerts;
 pub mod dashboards;
 pub mod diff;
@@ -135,6 +136,12 @@ pub fn package(
             files.push((
                 PathBuf::from(format!("alerts/{}.rules.yml", section.surface)),
                 rules,
+            ));
+        }
+        if let Some(tests) = alert_tests::test_file(section, alerts, links) {
+            files.push((
+                PathBuf::from(format!("alerts/tests/{}.test.yml", section.surface)),
+                tests,
             ));
         }
         files.push((

@@ -143,17 +143,30 @@ fn alert_rule(
     }
 }
 
-/// The recording rules of a section's alerts: each burn-rate alert's bad-event ratio per
-/// window.
+/// The recording rules of a section's alerts: each burn-rate alert's bad-event ratio and
+/// event count per window, for the fleet and per dimension.
 pub fn recording_rules(alerts: &[AlertSpec]) -> Vec<RecordingRule> {
     let mut rules = Vec::new();
     for alert in alerts {
-        if let Alerting::BurnRate { bad_ratio, .. } = alert.objective.alerting() {
-            for window in WINDOWS {
-                rules.push(RecordingRule {
-                    record: promql::ratio_record(alert, window),
-                    expr: bad_ratio(window),
-                });
+        if let Alerting::BurnRate {
+            bad_ratio,
+            events,
+            by,
+            ..
+        } = alert.objective.alerting()
+        {
+            for scope in promql::scopes(by) {
+                let labels = scope.labels();
+                for window in WINDOWS {
+                    rules.push(RecordingRule {
+                        record: promql::ratio_record(alert, &scope, window),
+                        expr: bad_ratio(window, &labels),
+                    });
+                    rules.push(RecordingRule {
+                        record: promql::events_record(alert, &scope, window),
+                        expr: events(window, &labels),
+                    });
+                }
             }
         }
     }
