@@ -130,6 +130,18 @@ pub fn package(
             routing::alertmanager_config(owners),
         ),
     ];
+    let (watchdog, watchdog_test) = rules::watchdog_files();
+    files.push((PathBuf::from("alerts/watchdog.rules.yml"), watchdog));
+    files.push((
+        PathBuf::from("alerts/tests/watchdog.test.yml"),
+        watchdog_test,
+    ));
+    let (watchdog, watchdog_test) = rules::watchdog_files();
+    files.push((PathBuf::from("alerts/watchdog.rules.yml"), watchdog));
+    files.push((
+        PathBuf::from("alerts/tests/watchdog.test.yml"),
+        watchdog_test,
+    ));
     for section in catalog.sections {
         let alerts = product.alerts_of(section);
         if let Some(rules) = rules::rule_file(section, alerts, links) {

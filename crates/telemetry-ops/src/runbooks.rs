@@ -95,6 +95,8 @@ struct RunbookView<'a> {
     rollback: &'a [&'a str],
     route: Option<RouteView<'a>>,
     escalation: &'a str,
+    incident_commander: Option<&'a str>,
+    war_room: Option<&'a str>,
     user_message: &'a str,
 }
 
@@ -134,6 +136,8 @@ pub fn runbook(section: &Section, alert: &AlertSpec, owners: &OwnersFile) -> Str
                 ticket: &route.ticket,
             }),
             escalation: r.escalation,
+            incident_commander: owners.incident_commander.as_deref(),
+            war_room: owners.war_room.as_deref(),
             user_message: r.user_message,
         },
     )

@@ -508,6 +508,19 @@ fn generate_writes_a_promtool_test_for_every_product_alert_and_promtool_passes_t
         "alerts without tests:\n{}",
         missing.join("\n")
     );
+    let watchdog = dir.join("alerts/tests/watchdog.test.yml");
+    let doc: Value = yaml_serde::from_str(&std::fs::read_to_string(&watchdog).unwrap()).unwrap();
+    assert_eq!(judged(&doc).0, ["Watchdog", "Watchdog"]);
+    files.push(watchdog);
+    let (ok, out) = run(
+        "promtool",
+        &[
+            "check",
+            "rules",
+            dir.join("alerts/watchdog.rules.yml").to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{out}");
     // Two at a time: the machine's cores.
     for pair in files.chunks(2) {
         std::thread::scope(|scope| {
