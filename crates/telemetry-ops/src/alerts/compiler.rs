@@ -129,7 +129,7 @@ pub const ALERTS: &[AlertSpec] = &[
                 matchers: &[],
             },
             target: 0.99,
-            by: &[],
+            by: &["adapter"],
             min_events: 10,
         }),
         severity: AlertSeverity::Page,

@@ -32,7 +32,7 @@ pub const ALERTS: &[AlertSpec] = &[
                 matchers: &[],
             },
             target: 0.99,
-            by: &[],
+            by: &["consumer"],
             min_events: 10,
         }),
         severity: AlertSeverity::Page,

@@ -117,7 +117,7 @@ pub const ALERTS: &[AlertSpec] = &[
                 matchers: &[],
             },
             target: 0.99,
-            by: &[],
+            by: &["event_type"],
             min_events: 10,
         }),
         severity: AlertSeverity::Ticket,
