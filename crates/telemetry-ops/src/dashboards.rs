@@ -6,9 +6,13 @@ use crate::promql;
 use serde_json::{json, Value};
 use telemetry_core::catalog::{prometheus_label, InstrumentKind, MetricSpec, Section};
 
+/// The dashboard variables every query is narrowed by: environment, service (the scrape
+/// job) and instance; "All" matches a series without the label too.
+const SCOPE: &str = r#"{environment=~"$environment",job=~"$service",instance=~"$instance"}"#;
+
 /// The PromQL queries of a metric's panel: `(query, legend)`.
 pub fn panel_queries(m: &MetricSpec) -> Vec<(String, String)> {
-    let name = m.prometheus_name();
+    let name = format!("{}{SCOPE}", m.prometheus_name());
     let by: Vec<String> = m.labels.iter().map(|l| prometheus_label(l.key)).collect();
     let by_clause = if by.is_empty() {
         String::new()
@@ -25,8 +29,9 @@ pub fn panel_queries(m: &MetricSpec) -> Vec<(String, String)> {
     };
     match m.kind {
         InstrumentKind::Counter => vec![(format!("sum{by_clause} (rate({name}[5m]))"), legend)],
+        // A timestamp of 0 is "nothing yet": no data, not 56 years.
         InstrumentKind::Gauge if m.unit == "s" => vec![(
-            format!("time() - max{by_clause} ({name})"),
+            format!("time() - max{by_clause} ({name} > 0)"),
             format!("age {legend}"),
         )],
         InstrumentKind::Gauge => vec![(format!("max{by_clause} ({name})"), legend)],
@@ -39,12 +44,16 @@ pub fn panel_queries(m: &MetricSpec) -> Vec<(String, String)> {
             vec![
                 (
                     format!(
-                        "histogram_quantile(0.95, sum by ({with_le}) (rate({name}_bucket[5m])))"
+                        "histogram_quantile(0.95, sum by ({with_le}) (rate({}_bucket{SCOPE}[5m])))",
+                        m.prometheus_name()
                     ),
                     format!("p95 {legend}"),
                 ),
                 (
-                    format!("sum{by_clause} (rate({name}_count[5m]))"),
+                    format!(
+                        "sum{by_clause} (rate({}_count{SCOPE}[5m]))",
+                        m.prometheus_name()
+                    ),
                     format!("rate {legend}"),
                 ),
             ]
@@ -90,6 +99,80 @@ pub fn dashboard(section: &Section, alerts: &[AlertSpec]) -> Value {
             "targets": targets,
         }));
     }
+    let mut next_id = panels.len() + 1;
+    let mut y = section.metrics.len().div_ceil(2) * 8;
+    let mut push =
+        |title: String, description: String, targets: Vec<(String, String)>, unit: &str| {
+            let targets: Vec<Value> = targets
+                .into_iter()
+                .enumerate()
+                .map(|(j, (expr, legend))| {
+                    json!({
+                        "refId": ((b'A' + j as u8) as char).to_string(),
+                        "datasource": {"type": "prometheus", "uid": "${datasource}"},
+                        "expr": expr,
+                        "legendFormat": legend,
+                    })
+                })
+                .collect();
+            panels.push(json!({
+                "id": next_id,
+                "type": "timeseries",
+                "title": title,
+                "description": description,
+                "datasource": {"type": "prometheus", "uid": "${datasource}"},
+                "gridPos": {"h": 8, "w": 12, "x": ((next_id - 1) % 2) * 12, "y": y},
+                "fieldConfig": {"defaults": {"unit": unit}, "overrides": []},
+                "options": {"legend": {"displayMode": "list", "placement": "bottom"}},
+                "targets": targets,
+            }));
+            if next_id % 2 == 0 {
+                y += 8;
+            }
+            next_id += 1;
+        };
+    push(
+        format!("Alerts firing on {}", section.surface),
+        "The generated alerts of this surface by state (pending, firing).".into(),
+        vec![(
+            format!(
+                "count by (alertname, alertstate, severity) (ALERTS{{surface=\"{}\"}})",
+                section.surface
+            ),
+            "{{alertname}} {{alertstate}} ({{severity}})".into(),
+        )],
+        "short",
+    );
+    for a in alerts {
+        if let crate::objective::Alerting::BurnRate { target, by, .. } = a.objective.alerting() {
+            let mut targets = Vec::new();
+            for scope in promql::scopes(by) {
+                for w in ["1h", "6h", "1d"] {
+                    let legend = match &scope {
+                        promql::Scope::Fleet => format!("fleet {w}"),
+                        promql::Scope::By(k) => {
+                            format!("{}={{{{{}}}}} {w}", k, prometheus_label(k))
+                        }
+                    };
+                    targets.push((promql::ratio_record(a, &scope, w), legend));
+                }
+            }
+            targets.push((
+                format!("vector({})", promql::trim_float(1.0 - target)),
+                "error budget (1x burn)".into(),
+            ));
+            push(
+                format!("{}: SLO burn", a.name),
+                format!(
+                    "Bad-event ratio of the {} objective ({}% good) per window, from its recording rules, against the error budget: a ratio at k x the budget burns it k times too fast.",
+                    a.name,
+                    promql::trim_float(target * 100.0)
+                ),
+                targets,
+                "percentunit",
+            );
+        }
+    }
     let alerts: Vec<String> = alerts.iter().map(|a| a.name.to_owned()).collect();
     json!({
         "uid": format!("dataface-{}", section.surface),
@@ -102,13 +185,34 @@ pub fn dashboard(section: &Section, alerts: &[AlertSpec]) -> Value {
         "editable": false,
         "time": {"from": "now-6h", "to": "now"},
         "refresh": "30s",
-        "templating": {"list": [{
-            "name": "datasource",
-            "type": "datasource",
-            "query": "prometheus",
-            "label": "Prometheus",
-        }]},
+        "templating": {"list": [
+            {
+                "name": "datasource",
+                "type": "datasource",
+                "query": "prometheus",
+                "label": "Prometheus",
+            },
+            variable("environment", "Environment", "label_values(up, environment)"),
+            variable("service", "Service", "label_values(up{environment=~\"$environment\"}, job)"),
+            variable("instance", "Instance", "label_values(up{environment=~\"$environment\",job=~\"$service\"}, instance)"),
+        ]},
         "panels": panels,
+    })
+}
+
+/// A query variable that may select all values ("All" matches a missing label too).
+fn variable(name: &str, label: &str, query: &str) -> Value {
+    json!({
+        "name": name,
+        "label": label,
+        "type": "query",
+        "datasource": {"type": "prometheus", "uid": "${datasource}"},
+        "query": {"query": query, "refId": name},
+        "includeAll": true,
+        "allValue": ".*",
+        "multi": true,
+        "current": {"text": "All", "value": "$__all"},
+        "refresh": 2,
     })
 }
 
@@ -116,11 +220,17 @@ pub fn dashboard(section: &Section, alerts: &[AlertSpec]) -> Value {
 pub fn ratio_records(alerts: &[AlertSpec]) -> Vec<String> {
     alerts
         .iter()
-        .filter(|a| a.objective.is_burn_rate())
-        .flat_map(|a| {
-            promql::WINDOWS
-                .iter()
-                .map(move |w| promql::ratio_record(a, w))
+        .flat_map(|a| match a.objective.alerting() {
+            crate::objective::Alerting::BurnRate { by, .. } => promql::scopes(by)
+                .into_iter()
+                .flat_map(|scope| {
+                    promql::WINDOWS
+                        .iter()
+                        .map(move |w| promql::ratio_record(a, &scope, w))
+                        .collect::<Vec<_>>()
+                })
+                .collect::<Vec<_>>(),
+            crate::objective::Alerting::Direct { .. } => Vec::new(),
         })
         .collect()
 }

@@ -24,6 +24,7 @@
 //! ```
 
 pub mod alert;
+pub mod alert_tests;
 pub mod alerts;
 pub mod dashboards;
 pub mod diff;
@@ -129,12 +130,30 @@ pub fn package(
             routing::alertmanager_config(owners),
         ),
     ];
+    let (watchdog, watchdog_test) = rules::watchdog_files();
+    files.push((PathBuf::from("alerts/watchdog.rules.yml"), watchdog));
+    files.push((
+        PathBuf::from("alerts/tests/watchdog.test.yml"),
+        watchdog_test,
+    ));
+    let (watchdog, watchdog_test) = rules::watchdog_files();
+    files.push((PathBuf::from("alerts/watchdog.rules.yml"), watchdog));
+    files.push((
+        PathBuf::from("alerts/tests/watchdog.test.yml"),
+        watchdog_test,
+    ));
     for section in catalog.sections {
         let alerts = product.alerts_of(section);
         if let Some(rules) = rules::rule_file(section, alerts, links) {
             files.push((
                 PathBuf::from(format!("alerts/{}.rules.yml", section.surface)),
                 rules,
+            ));
+        }
+        if let Some(tests) = alert_tests::test_file(section, alerts, links) {
+            files.push((
+                PathBuf::from(format!("alerts/tests/{}.test.yml", section.surface)),
+                tests,
             ));
         }
         files.push((

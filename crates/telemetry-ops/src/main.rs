@@ -152,7 +152,7 @@ fn subset(
     let owners = match owners {
         Some(o) => o,
         None => {
-            fallback = OwnersFile { routes: Vec::new() };
+            fallback = OwnersFile::default();
             &fallback
         }
     };

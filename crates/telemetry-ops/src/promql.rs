@@ -40,18 +40,91 @@ pub fn event_series(metric: &MetricSpec) -> String {
     }
 }
 
-/// `sum(rate(<events>[w]))`.
-pub fn events_rate(e: &Events, window: &str) -> String {
+/// `sum` or `sum by (a, b) ` for Prometheus label names.
+pub fn sum_by(by: &[String]) -> String {
+    if by.is_empty() {
+        "sum".into()
+    } else {
+        format!("sum by ({}) ", by.join(", "))
+    }
+}
+
+/// `sum [by (..)] (rate(<events>[w]))`.
+pub fn events_rate(e: &Events, window: &str, by: &[String]) -> String {
     format!(
-        "sum(rate({}{}[{window}]))",
+        "{}(rate({}{}[{window}]))",
+        sum_by(by),
         event_series(e.metric),
         selector(e.matchers, &[])
     )
 }
 
-/// The recording rule name of an alert's bad-event ratio over `window`.
-pub fn ratio_record(alert: &AlertSpec, window: &str) -> String {
-    format!("dataface:{}:bad_ratio_rate{window}", snake(alert.name))
+/// `sum [by (..)] (increase(<events>[w]))`.
+pub fn events_increase(e: &Events, window: &str, by: &[String]) -> String {
+    format!(
+        "{}(increase({}{}[{window}]))",
+        sum_by(by),
+        event_series(e.metric),
+        selector(e.matchers, &[])
+    )
+}
+
+/// Where a burn-rate alert is judged: the whole fleet, or per value of a catalog label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// The fleet's ratio (the overall budget).
+    Fleet,
+    /// Per value of this catalog label key.
+    By(&'static str),
+}
+
+impl Scope {
+    /// The Prometheus labels the scope groups by.
+    pub fn labels(&self) -> Vec<String> {
+        match self {
+            Scope::Fleet => Vec::new(),
+            Scope::By(key) => vec![prometheus_label(key)],
+        }
+    }
+
+    fn suffix(&self) -> String {
+        match self {
+            Scope::Fleet => String::new(),
+            Scope::By(key) => format!("_by_{}", prometheus_label(key)),
+        }
+    }
+}
+
+/// The scopes of a burn-rate alert: the fleet, then each dimension.
+pub fn scopes(by: &[&'static str]) -> Vec<Scope> {
+    std::iter::once(Scope::Fleet)
+        .chain(by.iter().map(|k| Scope::By(k)))
+        .collect()
+}
+
+/// The recording rule name of an alert's bad-event ratio over `window` in `scope`.
+pub fn ratio_record(alert: &AlertSpec, scope: &Scope, window: &str) -> String {
+    format!(
+        "dataface:{}{}:bad_ratio_rate{window}",
+        snake(alert.name),
+        scope.suffix()
+    )
+}
+
+/// The recording rule name of an alert's event count over `window` in `scope`.
+pub fn events_record(alert: &AlertSpec, scope: &Scope, window: &str) -> String {
+    format!(
+        "dataface:{}{}:events_increase{window}",
+        snake(alert.name),
+        scope.suffix()
+    )
+}
+
+/// The ratio a burn clause compares with: `factor x budget`, capped halfway between the
+/// budget and 1 so that a low target (a large budget) still leaves a threshold a ratio can
+/// exceed (a ratio never exceeds 1).
+pub fn burn_threshold(factor: f64, budget: f64) -> f64 {
+    (factor * budget).min((1.0 + budget) / 2.0)
 }
 
 /// How the scrape writes a bucket bound in `le` (metrics-exporter-prometheus prints the
@@ -60,25 +133,35 @@ pub fn format_bound(b: f64) -> String {
     format!("{b}")
 }
 
-/// The burn-rate alert expression for `burns` (pairs of windows and a factor); the error
-/// budget is `1 - target` of a burn-rate objective.
+/// The burn-rate alert expression for `burns` (pairs of windows and a factor) in every
+/// scope (fleet, then each dimension); the error budget is `1 - target` of a burn-rate
+/// objective. A clause fires when the long window's ratio exceeds the threshold, the long
+/// window holds at least `min_events` events, and the short window's ratio exceeds it too or
+/// the short window saw no event.
 pub fn burn_expr(alert: &AlertSpec, burns: &[(&str, &str, f64)]) -> String {
-    let budget = match alert.objective.alerting() {
-        Alerting::BurnRate { target, .. } => 1.0 - target,
-        Alerting::Direct { .. } => 0.0,
+    let (budget, min_events, by) = match alert.objective.alerting() {
+        Alerting::BurnRate {
+            target,
+            min_events,
+            by,
+            ..
+        } => (1.0 - target, min_events, by),
+        Alerting::Direct { .. } => (0.0, 1, &[][..]),
     };
-    burns
-        .iter()
-        .map(|(long, short, factor)| {
-            let threshold = trim_float(factor * budget);
-            format!(
-                "(\n  {} > {threshold}\n  and\n  {} > {threshold}\n)",
-                ratio_record(alert, long),
-                ratio_record(alert, short)
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\nor\n")
+    let mut clauses = Vec::new();
+    for scope in scopes(by) {
+        for (long, short, factor) in burns {
+            let threshold = trim_float(burn_threshold(*factor, budget));
+            clauses.push(format!(
+                "(\n  {} > {threshold}\n  and\n  ({} > {threshold} or {} < 1)\n  and\n  {} >= {min_events}\n)",
+                ratio_record(alert, &scope, long),
+                ratio_record(alert, &scope, short),
+                events_record(alert, &scope, short),
+                events_record(alert, &scope, long),
+            ));
+        }
+    }
+    clauses.join("\nor\n")
 }
 
 /// A float without representation noise (`0.144`, not `0.14400000000000002`).
@@ -140,5 +223,21 @@ mod tests {
         assert_eq!(duration(600), "10m");
         assert_eq!(duration(86_400 * 14), "14d");
         assert_eq!(trim_float(14.4 * 0.01), "0.144");
+    }
+
+    #[test]
+    fn burn_thresholds_stay_under_one() {
+        assert_eq!(trim_float(burn_threshold(14.4, 0.01)), "0.144");
+        assert_eq!(trim_float(burn_threshold(14.4, 0.1)), "0.55");
+        assert_eq!(trim_float(burn_threshold(1.0, 0.1)), "0.1");
+        for budget in [0.001, 0.01, 0.05, 0.1, 0.2, 0.5, 0.9] {
+            for (_, _, f) in PAGE_BURNS.iter().chain(TICKET_BURNS) {
+                let t = burn_threshold(*f, budget);
+                assert!(
+                    t < 1.0 && t >= budget.min(*f * budget),
+                    "{f} x {budget} -> {t}"
+                );
+            }
+        }
     }
 }

@@ -9,10 +9,25 @@
 //! core-compiler         core-compiler-pager       core-compiler-tickets
 //! ```
 //!
-//! One owner per line, three whitespace-separated columns, `#` starts a comment. The
-//! generated configuration declares each receiver by name only: the integration behind it
-//! (a paging service, a chat channel, a ticket queue) is attached where Alertmanager is
-//! deployed, so no endpoint or secret is ever written here.
+//! One owner per line, three whitespace-separated columns, `#` starts a comment. Other lines
+//! start with a keyword:
+//!
+//! ```text
+//! receiver core-compiler-pager pagerduty routing_key_file=/etc/alertmanager/secrets/cc-pd
+//! receiver core-compiler-tickets slack api_url_file=/etc/alertmanager/secrets/slack channel=#core-compiler
+//! receiver billing-tickets email to=billing@example.com from=alerts@example.com smarthost=smtp.example.com:587 auth_password_file=/etc/alertmanager/secrets/smtp
+//! receiver observability-platform-tickets webhook url=https://tickets.internal/hook credentials_file=/etc/alertmanager/secrets/tickets
+//! incident-commander incident-commander-pager
+//! war-room launch-war-room
+//! unknown-owner observability-platform-pager
+//! watchdog deadmans-switch
+//! ```
+//!
+//! `receiver` attaches an integration (webhook, email, pagerduty, slack) to a receiver;
+//! every secret is named by a file (`*_file`) read by Alertmanager where it is deployed, so
+//! no secret is ever written here. The four roles name the receivers of declared
+//! incidents, of the launch war room (every page, copied), of pages whose owner has no
+//! line, and of the always-firing Watchdog (a dead man's switch).
 
 use crate::Product;
 use serde::{Deserialize, Serialize};
@@ -30,11 +45,44 @@ pub struct OwnerRoute {
     pub ticket: String,
 }
 
-/// The owners file, parsed.
+/// One integration of a receiver, as the owners file declares it.
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Integration {
+    /// The receiver it belongs to.
+    pub receiver: String,
+    /// `webhook`, `email`, `pagerduty` or `slack`.
+    pub kind: String,
+    /// Its settings (`routing_key_file=...`), in file order.
+    pub settings: Vec<(String, String)>,
+}
+
+/// The settings each integration kind requires and allows (secrets only as `*_file`).
+const INTEGRATIONS: &[(&str, &[&str], &[&str])] = &[
+    ("webhook", &["url"], &["credentials_file"]),
+    (
+        "email",
+        &["to", "from", "smarthost"],
+        &["auth_username", "auth_password_file"],
+    ),
+    ("pagerduty", &["routing_key_file"], &[]),
+    ("slack", &["api_url_file", "channel"], &[]),
+];
+
+/// The owners file, parsed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct OwnersFile {
     /// One route per owner, in file order.
     pub routes: Vec<OwnerRoute>,
+    /// The receivers' integrations.
+    pub integrations: Vec<Integration>,
+    /// Receives pages of declared incidents (`incident="declared"`).
+    pub incident_commander: Option<String>,
+    /// Receives a copy of every page (the launch war room).
+    pub war_room: Option<String>,
+    /// Receives pages whose owner has no line.
+    pub unknown_owner: Option<String>,
+    /// Receives the always-firing Watchdog (a dead man's switch).
+    pub watchdog: Option<String>,
 }
 
 /// Why an owners file cannot be used.
@@ -66,6 +114,24 @@ pub enum OwnersError {
         /// The owner.
         owner: String,
     },
+    /// A `receiver` line is not `receiver <name> <kind> key=value...`, names an unknown
+    /// kind, or misses or misspells a setting.
+    #[error("owners file line {line}: {problem}; write `receiver <name> <webhook|email|pagerduty|slack> key=value...` (webhook: url, credentials_file; email: to, from, smarthost, auth_username, auth_password_file; pagerduty: routing_key_file; slack: api_url_file, channel)")]
+    BadIntegration {
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong.
+        problem: String,
+    },
+    /// A role line (`incident-commander`, `war-room`, `unknown-owner`, `watchdog`) does not
+    /// name exactly one receiver, or appears twice.
+    #[error("owners file line {line}: `{role}` takes one receiver name and appears once")]
+    BadRole {
+        /// 1-based line number.
+        line: usize,
+        /// The role.
+        role: String,
+    },
     /// An owner of an alert has no line.
     #[error("owners file has no line for {owner:?}, which owns alerts in the catalog; add `{owner} <page receiver> <ticket receiver>`")]
     Missing {
@@ -83,12 +149,36 @@ impl OwnersFile {
     pub fn parse(text: &str, product: &Product) -> Result<Self, OwnersError> {
         let known: Vec<&str> = product.catalog.owners().iter().map(|o| o.id).collect();
         let mut routes: Vec<OwnerRoute> = Vec::new();
+        let mut integrations = Vec::new();
+        let (mut incident_commander, mut war_room, mut unknown_owner, mut watchdog) =
+            (None, None, None, None);
         for (i, raw) in text.lines().enumerate() {
             let line = raw.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
                 continue;
             }
             let cols: Vec<&str> = line.split_whitespace().collect();
+            if cols[0] == "receiver" {
+                integrations.push(integration(i + 1, &cols)?);
+                continue;
+            }
+            let role = match cols[0] {
+                "incident-commander" => Some(&mut incident_commander),
+                "war-room" => Some(&mut war_room),
+                "unknown-owner" => Some(&mut unknown_owner),
+                "watchdog" => Some(&mut watchdog),
+                _ => None,
+            };
+            if let Some(slot) = role {
+                if cols.len() != 2 || slot.is_some() {
+                    return Err(OwnersError::BadRole {
+                        line: i + 1,
+                        role: cols[0].to_owned(),
+                    });
+                }
+                *slot = Some(cols[1].to_owned());
+                continue;
+            }
             if cols.len() != 3 {
                 return Err(OwnersError::Malformed {
                     line: i + 1,
@@ -122,13 +212,56 @@ impl OwnersFile {
                 });
             }
         }
-        Ok(Self { routes })
+        Ok(Self {
+            routes,
+            integrations,
+            incident_commander,
+            war_room,
+            unknown_owner,
+            watchdog,
+        })
     }
 
     /// The route of `owner`.
     pub fn route(&self, owner: &str) -> Option<&OwnerRoute> {
         self.routes.iter().find(|r| r.owner == owner)
     }
+}
+
+/// Parses `receiver <name> <kind> key=value...`.
+fn integration(line: usize, cols: &[&str]) -> Result<Integration, OwnersError> {
+    let bad = |problem: String| OwnersError::BadIntegration { line, problem };
+    if cols.len() < 3 {
+        return Err(bad(
+            "a receiver name and an integration kind are missing".into()
+        ));
+    }
+    let Some((_, required, optional)) = INTEGRATIONS.iter().find(|(k, _, _)| *k == cols[2]) else {
+        return Err(bad(format!("unknown integration kind {:?}", cols[2])));
+    };
+    let mut settings = Vec::new();
+    for kv in &cols[3..] {
+        let Some((k, v)) = kv.split_once('=') else {
+            return Err(bad(format!("{kv:?} is not key=value")));
+        };
+        if !required.contains(&k) && !optional.contains(&k) {
+            return Err(bad(format!(
+                "{k:?} is not a setting of {} (secrets are given as files: *_file)",
+                cols[2]
+            )));
+        }
+        settings.push((k.to_owned(), v.to_owned()));
+    }
+    for r in *required {
+        if !settings.iter().any(|(k, _)| k == r) {
+            return Err(bad(format!("{} needs {r}", cols[2])));
+        }
+    }
+    Ok(Integration {
+        receiver: cols[1].to_owned(),
+        kind: cols[2].to_owned(),
+        settings,
+    })
 }
 
 /// An Alertmanager configuration: the routing tree, inhibitions and receivers.
@@ -161,6 +294,13 @@ pub struct Route {
     pub group_interval: Option<String>,
     /// How often a firing alert is sent again.
     pub repeat_interval: String,
+    /// Whether matching goes on to the next sibling after this node matched.
+    #[serde(
+        rename = "continue",
+        default,
+        skip_serializing_if = "std::ops::Not::not"
+    )]
+    pub continue_matching: bool,
     /// Child routes, first match wins.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub routes: Vec<Route>,
@@ -178,22 +318,77 @@ pub struct InhibitRule {
     pub equal: Vec<String>,
 }
 
-/// A receiver, declared by name; its integration is attached where Alertmanager runs.
+/// A receiver: its name and the integrations the owners file attaches (none: attached
+/// where Alertmanager is deployed). Every integration sends resolved notifications.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Receiver {
     /// The receiver's name.
     pub name: String,
+    /// Webhook integrations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub webhook_configs: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// Email integrations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub email_configs: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// PagerDuty integrations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pagerduty_configs: Vec<serde_json::Map<String, serde_json::Value>>,
+    /// Slack integrations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub slack_configs: Vec<serde_json::Map<String, serde_json::Value>>,
 }
 
-/// The Alertmanager configuration: a route per owner and severity, pages repeating hourly,
-/// tickets every 12 hours, a page silencing the ticket of the same alert, and alerts of an
-/// unknown owner landing with the observability platform's tickets.
+impl Receiver {
+    fn new(name: String, integrations: &[Integration]) -> Self {
+        let mut r = Receiver {
+            name,
+            webhook_configs: Vec::new(),
+            email_configs: Vec::new(),
+            pagerduty_configs: Vec::new(),
+            slack_configs: Vec::new(),
+        };
+        for i in integrations.iter().filter(|i| i.receiver == r.name) {
+            let mut config = serde_json::Map::new();
+            config.insert("send_resolved".into(), true.into());
+            for (k, v) in &i.settings {
+                if i.kind == "webhook" && k == "credentials_file" {
+                    config.insert(
+                        "http_config".into(),
+                        serde_json::json!({"authorization": {"credentials_file": v}}),
+                    );
+                } else {
+                    config.insert(k.clone(), v.clone().into());
+                }
+            }
+            match i.kind.as_str() {
+                "webhook" => r.webhook_configs.push(config),
+                "email" => r.email_configs.push(config),
+                "pagerduty" => r.pagerduty_configs.push(config),
+                _ => r.slack_configs.push(config),
+            }
+        }
+        r
+    }
+}
+
+/// The Alertmanager configuration: the Watchdog to the dead man's switch, a copy of every
+/// page to the launch war room (`continue`), declared incidents to the incident commander,
+/// a route per owner and severity (pages repeat hourly, tickets every 12 hours), pages of an
+/// unknown owner to a pager, everything else to the observability platform's tickets;
+/// grouped by incident (alert name and owner) and inhibited so one incident pages once.
 pub fn alertmanager(owners: &OwnersFile) -> AlertmanagerConfig {
     let fallback = owners
         .route(owners::OBSERVABILITY_PLATFORM.id)
         .or_else(|| owners.routes.first())
         .map(|r| r.ticket.clone())
         .unwrap_or_else(|| "unrouted".to_owned());
+    let unknown_pager = owners.unknown_owner.clone().unwrap_or_else(|| {
+        owners
+            .route(owners::OBSERVABILITY_PLATFORM.id)
+            .or_else(|| owners.routes.first())
+            .map(|r| r.page.clone())
+            .unwrap_or_else(|| fallback.clone())
+    });
     let child = |matchers: Vec<String>, receiver: &str, repeat: &str| Route {
         matchers,
         receiver: receiver.to_owned(),
@@ -201,9 +396,26 @@ pub fn alertmanager(owners: &OwnersFile) -> AlertmanagerConfig {
         group_wait: None,
         group_interval: None,
         repeat_interval: repeat.to_owned(),
+        continue_matching: false,
         routes: Vec::new(),
     };
     let mut routes = Vec::new();
+    if let Some(deadman) = &owners.watchdog {
+        let mut r = child(vec!["alertname=\"Watchdog\"".into()], deadman, "1m");
+        r.group_wait = Some("0s".into());
+        r.group_interval = Some("1m".into());
+        routes.push(r);
+    }
+    if let Some(room) = &owners.war_room {
+        let mut r = child(vec!["severity=\"page\"".into()], room, "1h");
+        r.continue_matching = true;
+        routes.push(r);
+    }
+    if let Some(ic) = &owners.incident_commander {
+        let mut r = child(vec!["incident=\"declared\"".into()], ic, "1h");
+        r.continue_matching = true;
+        routes.push(r);
+    }
     for r in &owners.routes {
         let owner = format!("owner=\"{}\"", r.owner);
         routes.push(child(
@@ -213,33 +425,72 @@ pub fn alertmanager(owners: &OwnersFile) -> AlertmanagerConfig {
         ));
         routes.push(child(vec![owner], &r.ticket, "12h"));
     }
-    let mut receivers: Vec<Receiver> = Vec::new();
+    routes.push(child(
+        vec!["severity=\"page\"".into()],
+        &unknown_pager,
+        "1h",
+    ));
+    let mut names: Vec<String> = Vec::new();
     for name in owners
         .routes
         .iter()
         .flat_map(|r| [r.page.clone(), r.ticket.clone()])
-        .chain([fallback.clone()])
+        .chain([fallback.clone(), unknown_pager.clone()])
+        .chain(owners.watchdog.clone())
+        .chain(owners.war_room.clone())
+        .chain(owners.incident_commander.clone())
     {
-        if !receivers.iter().any(|r| r.name == name) {
-            receivers.push(Receiver { name });
+        if !names.contains(&name) {
+            names.push(name);
         }
     }
+    let receivers = names
+        .into_iter()
+        .map(|n| Receiver::new(n, &owners.integrations))
+        .collect();
     let strings = |items: &[&str]| items.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
     AlertmanagerConfig {
         route: Route {
             matchers: Vec::new(),
             receiver: fallback,
-            group_by: strings(&["alertname", "owner", "surface"]),
+            group_by: strings(&["alertname", "owner"]),
             group_wait: Some("30s".into()),
             group_interval: Some("5m".into()),
             repeat_interval: "12h".into(),
+            continue_matching: false,
             routes,
         },
-        inhibit_rules: vec![InhibitRule {
-            source_matchers: strings(&["severity=\"page\""]),
-            target_matchers: strings(&["severity=\"ticket\""]),
-            equal: strings(&["alertname", "owner"]),
-        }],
+        inhibit_rules: vec![
+            // A page silences the ticket of the same alert (and a certificate page its
+            // ticket).
+            InhibitRule {
+                source_matchers: strings(&["severity=\"page\""]),
+                target_matchers: strings(&["severity=\"ticket\""]),
+                equal: strings(&["alertname", "owner"]),
+            },
+            InhibitRule {
+                source_matchers: strings(&["alertname=\"IntegrationsCertificateExpiryImminent\""]),
+                target_matchers: strings(&["alertname=\"IntegrationsCertificateExpiring\""]),
+                equal: Vec::new(),
+            },
+            // A telemetry pipeline outage silences the NotReporting pages it causes.
+            InhibitRule {
+                source_matchers: strings(&["surface=\"telemetry\"", "severity=\"page\""]),
+                target_matchers: strings(&["alertname=~\".*NotReporting\""]),
+                equal: Vec::new(),
+            },
+            // A shared-infrastructure outage (label `scope="shared"`) silences the
+            // downstream integrations, billing and domain pages: one page for one
+            // incident.
+            InhibitRule {
+                source_matchers: strings(&["scope=\"shared\""]),
+                target_matchers: strings(&[
+                    "owner=~\"integrations-platform|billing|cloud-suite\"",
+                    "severity=\"page\"",
+                ]),
+                equal: Vec::new(),
+            },
+        ],
         receivers,
     }
 }
@@ -247,7 +498,7 @@ pub fn alertmanager(owners: &OwnersFile) -> AlertmanagerConfig {
 /// The Alertmanager configuration as YAML (see [`alertmanager`]).
 pub fn alertmanager_config(owners: &OwnersFile) -> String {
     crate::yaml_document(
-        "Alertmanager routing by owner.\nGENERATED by `dataface-telemetry routing` from the catalog and ops/owners.txt: DO NOT EDIT.\nReceivers are declared by name only: attach each one's integration where Alertmanager is deployed.",
+        "Alertmanager routing by owner.\nGENERATED by `dataface-telemetry routing` from the catalog and ops/owners.txt: DO NOT EDIT.\nSecrets are read from the files the owners file names, where Alertmanager is deployed.",
         &alertmanager(owners),
     )
 }

@@ -23,13 +23,25 @@ pub fn queries(alert: &AlertSpec) -> Vec<Query> {
     let mut out = Vec::new();
     let o = &alert.objective;
     match o.alerting() {
-        Alerting::BurnRate { .. } => out.push(Query {
-            title: "Bad-event ratio now (5 minutes) and over the last hour".to_owned(),
-            exprs: vec![
-                promql::ratio_record(alert, "5m"),
-                promql::ratio_record(alert, "1h"),
-            ],
-        }),
+        Alerting::BurnRate { by, .. } => {
+            for scope in promql::scopes(by) {
+                let title = match &scope {
+                    promql::Scope::Fleet => {
+                        "Bad-event ratio now (5 minutes) and over the last hour".to_owned()
+                    }
+                    promql::Scope::By(key) => {
+                        format!("Bad-event ratio per {key} now (5 minutes) and over the last hour")
+                    }
+                };
+                out.push(Query {
+                    title,
+                    exprs: vec![
+                        promql::ratio_record(alert, &scope, "5m"),
+                        promql::ratio_record(alert, &scope, "1h"),
+                    ],
+                });
+            }
+        }
         Alerting::Direct { expr, .. } => out.push(Query {
             title: "The alert's own expression".to_owned(),
             exprs: vec![expr],
@@ -83,6 +95,8 @@ struct RunbookView<'a> {
     rollback: &'a [&'a str],
     route: Option<RouteView<'a>>,
     escalation: &'a str,
+    incident_commander: Option<&'a str>,
+    war_room: Option<&'a str>,
     user_message: &'a str,
 }
 
@@ -122,6 +136,8 @@ pub fn runbook(section: &Section, alert: &AlertSpec, owners: &OwnersFile) -> Str
                 ticket: &route.ticket,
             }),
             escalation: r.escalation,
+            incident_commander: owners.incident_commander.as_deref(),
+            war_room: owners.war_room.as_deref(),
             user_message: r.user_message,
         },
     )

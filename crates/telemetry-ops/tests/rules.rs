@@ -298,7 +298,7 @@ fn latency_over_the_bucket_boundary_fires_and_within_it_does_not() {
 }
 
 #[test]
-fn a_source_silent_for_over_an_hour_is_stale_and_one_that_never_succeeded_is_not_judged() {
+fn a_source_silent_for_over_an_hour_is_stale_and_one_that_never_succeeded_for_an_hour_is_too() {
     // Last success at Unix second 1; at 70m, time() is 4200: 4199 s old, over 3600.
     let stale = vec![series(
         r#"dataface_fx_last_success_seconds{source="profiles"}"#,
@@ -309,7 +309,8 @@ fn a_source_silent_for_over_an_hour_is_stale_and_one_that_never_succeeded_is_not
         r#"dataface_fx_last_success_seconds{source="profiles"}"#,
         "0+60x80",
     )];
-    // Never succeeded since start: 0, not "56 years stale".
+    // Never succeeded since start: 0, not "56 years stale"; silent for the first hour,
+    // then stale (nothing succeeded in an hour), with a value of 0 s.
     let never = vec![series(
         r#"dataface_fx_last_success_seconds{source="profiles"}"#,
         "0x80",
@@ -323,12 +324,22 @@ fn a_source_silent_for_over_an_hour_is_stale_and_one_that_never_succeeded_is_not
         "1h 9m 59s",
     );
     stale_alert["exp_labels"]["source"] = json!("profiles");
+    let mut never_alert = expect(
+        "FxStale",
+        "page",
+        "context-catalog",
+        "freshness",
+        None,
+        "0s",
+    );
+    never_alert["exp_labels"]["source"] = json!("profiles");
     promtool_test(
         "freshness",
         vec![
             case(stale, "70m", "FxStale", vec![stale_alert]),
             case(fresh, "70m", "FxStale", vec![]),
-            case(never, "70m", "FxStale", vec![]),
+            case(never.clone(), "30m", "FxStale", vec![]),
+            case(never, "70m", "FxStale", vec![never_alert]),
         ],
     );
 }
@@ -436,4 +447,236 @@ fn charges_pending_for_half_an_hour_fire_and_a_drained_queue_does_not() {
             case(drained, "35m", "FxChargesPending", vec![]),
         ],
     );
+}
+
+/// The alerts a generated `promtool` test document judges firing, and silent.
+fn judged(doc: &Value) -> (Vec<String>, Vec<String>) {
+    let (mut firing, mut silent) = (Vec::new(), Vec::new());
+    for test in doc["tests"].as_array().expect("a tests list") {
+        for case in test["alert_rule_test"].as_array().expect("alert_rule_test") {
+            let name = case["alertname"].as_str().unwrap().to_owned();
+            match case["exp_alerts"].as_array() {
+                Some(a) if !a.is_empty() => firing.push(name),
+                _ => silent.push(name),
+            }
+        }
+    }
+    (firing, silent)
+}
+
+#[test]
+fn generate_writes_a_promtool_test_for_every_product_alert_and_promtool_passes_them_all() {
+    let dir = temp_dir("alert-tests");
+    let owners = telemetry_ops::routing::OwnersFile::parse(
+        include_str!("../../../ops/owners.txt"),
+        &telemetry_ops::OPERATIONS,
+    )
+    .unwrap();
+    let product = &telemetry_ops::OPERATIONS;
+    telemetry_ops::generate(product, &owners, &links(), &dir).unwrap();
+    let mut missing = Vec::new();
+    let mut files = Vec::new();
+    let mut alerts = 0;
+    for section in product.catalog.sections {
+        let path = dir.join(format!("alerts/tests/{}.test.yml", section.surface));
+        let declared = product.alerts_of(section);
+        if declared.is_empty() {
+            assert!(
+                !path.exists(),
+                "{} has no alert but a test file",
+                section.surface
+            );
+            continue;
+        }
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("generate wrote no {}: {e}", path.display()));
+        let doc: Value = yaml_serde::from_str(&text).unwrap();
+        let (firing, silent) = judged(&doc);
+        for alert in declared {
+            alerts += 1;
+            if !firing.iter().any(|n| n == alert.name) {
+                missing.push(format!("{}: no case where it fires", alert.name));
+            }
+            if !silent.iter().any(|n| n == alert.name) {
+                missing.push(format!("{}: no case where it stays silent", alert.name));
+            }
+        }
+        files.push(path);
+    }
+    assert!(
+        missing.is_empty(),
+        "alerts without tests:\n{}",
+        missing.join("\n")
+    );
+    let watchdog = dir.join("alerts/tests/watchdog.test.yml");
+    let doc: Value = yaml_serde::from_str(&std::fs::read_to_string(&watchdog).unwrap()).unwrap();
+    assert_eq!(judged(&doc).0, ["Watchdog", "Watchdog"]);
+    files.push(watchdog);
+    let (ok, out) = run(
+        "promtool",
+        &[
+            "check",
+            "rules",
+            dir.join("alerts/watchdog.rules.yml").to_str().unwrap(),
+        ],
+    );
+    assert!(ok, "{out}");
+    // Two at a time: the machine's cores.
+    for pair in files.chunks(2) {
+        std::thread::scope(|scope| {
+            let runs: Vec<_> = pair
+                .iter()
+                .map(|p| {
+                    scope.spawn(move || {
+                        (p, run("promtool", &["test", "rules", p.to_str().unwrap()]))
+                    })
+                })
+                .collect();
+            for r in runs {
+                let (path, (ok, out)) = r.join().unwrap();
+                assert!(ok && out.contains("SUCCESS"), "{}:\n{out}", path.display());
+            }
+        });
+    }
+    assert!(alerts >= 40, "only {alerts} product alerts judged");
+}
+
+#[test]
+fn a_missing_case_is_reported() {
+    let doc = json!({"tests": [
+        {"alert_rule_test": [{"alertname": "A", "exp_alerts": [{"exp_labels": {}}]}]},
+        {"alert_rule_test": [{"alertname": "B", "exp_alerts": []}]},
+    ]});
+    let (firing, silent) = judged(&doc);
+    assert_eq!(firing, ["A"]);
+    assert_eq!(silent, ["B"]);
+}
+
+#[test]
+fn a_generated_case_that_expects_the_wrong_value_fails_promtool() {
+    let dir = temp_dir("alert-tests-wrong");
+    let owners = telemetry_ops::routing::OwnersFile::parse(
+        include_str!("../../../ops/owners.txt"),
+        &telemetry_ops::OPERATIONS,
+    )
+    .unwrap();
+    telemetry_ops::generate(&telemetry_ops::OPERATIONS, &owners, &links(), &dir).unwrap();
+    let path = dir.join("alerts/tests/compiler.test.yml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("window: 100%"));
+    std::fs::write(&path, text.replacen("window: 100%", "window: 99%", 1)).unwrap();
+    let (ok, out) = run("promtool", &["test", "rules", path.to_str().unwrap()]);
+    assert!(!ok && out.contains("FAILED"), "{out}");
+}
+
+/// `amtool config routes test` for `labels`: the receivers, in order.
+fn routed(config: &Path, labels: &[String]) -> Vec<String> {
+    let mut args = vec![
+        "config".to_owned(),
+        "routes".to_owned(),
+        "test".to_owned(),
+        format!("--config.file={}", config.display()),
+    ];
+    args.extend(labels.iter().cloned());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = Command::new(tool("amtool")).args(&args).output().unwrap();
+    assert!(out.status.success(), "amtool {args:?}: {out:?}");
+    String::from_utf8_lossy(&out.stdout)
+        .trim()
+        .split(',')
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn amtool_routes_every_owner_and_severity_and_the_roles_to_their_receivers() {
+    let owners = telemetry_ops::routing::OwnersFile::parse(
+        include_str!("../../../ops/owners.txt"),
+        &telemetry_ops::OPERATIONS,
+    )
+    .unwrap();
+    let dir = temp_dir("routes-test");
+    let path = dir.join("alertmanager.yml");
+    std::fs::write(&path, telemetry_ops::routing::alertmanager_config(&owners)).unwrap();
+    let war_room = owners
+        .war_room
+        .clone()
+        .expect("ops/owners.txt names a war room");
+    let mut cases = 0;
+    for owner in telemetry_ops::OPERATIONS.catalog.owners() {
+        let route = owners
+            .route(owner.id)
+            .unwrap_or_else(|| panic!("ops/owners.txt routes no {}", owner.id));
+        for (severity, expected) in [
+            ("page", vec![war_room.clone(), route.page.clone()]),
+            ("ticket", vec![route.ticket.clone()]),
+        ] {
+            let labels = [
+                format!("owner={}", owner.id),
+                format!("severity={severity}"),
+                "alertname=Any".to_owned(),
+            ];
+            assert_eq!(routed(&path, &labels), expected, "{labels:?}");
+            cases += 1;
+        }
+    }
+    assert!(cases >= 14, "{cases} owner x severity cases");
+    let unknown = owners.unknown_owner.clone().unwrap();
+    assert_eq!(
+        routed(&path, &["owner=nobody".into(), "severity=page".into()]),
+        [war_room.clone(), unknown],
+        "a page of an unknown owner reaches a pager"
+    );
+    assert_eq!(
+        routed(
+            &path,
+            &["alertname=Watchdog".into(), "severity=none".into()]
+        ),
+        [owners.watchdog.clone().unwrap()]
+    );
+    let ic = owners.incident_commander.clone().unwrap();
+    let billing = owners.route("billing").unwrap().page.clone();
+    assert_eq!(
+        routed(
+            &path,
+            &[
+                "owner=billing".into(),
+                "severity=page".into(),
+                "incident=declared".into()
+            ]
+        ),
+        [war_room, ic, billing]
+    );
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("send_resolved: true"));
+    assert!(
+        !text.contains("routing_key:") && !text.contains("api_url:"),
+        "a secret is inlined:\n{text}"
+    );
+}
+
+#[test]
+fn an_integration_with_an_inline_secret_or_an_unknown_kind_is_refused() {
+    let product = &telemetry_ops::OPERATIONS;
+    let base = include_str!("../../../ops/owners.txt");
+    for (line, needle) in [
+        (
+            "receiver billing-pager pagerduty routing_key=abc",
+            "routing_key",
+        ),
+        (
+            "receiver billing-pager pager routing_key_file=/x",
+            "unknown integration kind",
+        ),
+        (
+            "receiver billing-pager slack channel=#x",
+            "needs api_url_file",
+        ),
+        ("war-room a b", "war-room"),
+    ] {
+        let err = telemetry_ops::routing::OwnersFile::parse(&format!("{base}\n{line}\n"), product)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(needle), "{line}: {err}");
+    }
 }

@@ -159,7 +159,9 @@ fn the_profiler_alerts_have_its_owners_and_watch_its_failure_modes() {
         .find(|a| a.name == "ProfilerSemanticTypeAccuracy")
         .unwrap();
     match accuracy.objective {
-        Objective::ErrorRatio(ErrorRatio { bad, total, target }) => {
+        Objective::ErrorRatio(ErrorRatio {
+            bad, total, target, ..
+        }) => {
             assert_eq!(*bad.metric, profiler_probes::catalog::SEMANTIC_FEEDBACK);
             assert_eq!(bad.matchers, &[Matcher::eq("verdict", "corrected")]);
             assert_eq!(

@@ -158,6 +158,8 @@ fn an_objective_on_an_undeclared_metric_label_or_value_is_rejected() {
                 matchers: &[],
             },
             target: 0.99,
+            by: &[],
+            min_events: 10,
         }));
         expect(&with(vec![a]), ENTRY, AlertRule::Objective, detail);
     }
@@ -195,6 +197,8 @@ fn each_kind_keeps_its_own_rules() {
                     matchers: &[],
                 },
                 target: 1.0,
+                by: &[],
+                min_events: 10,
             }),
             vec!["a ratio counts events", "target 1 is not strictly between"],
         ),
@@ -204,6 +208,8 @@ fn each_kind_keeps_its_own_rules() {
                 matchers: &[],
                 threshold: 0.75,
                 target: 0.0,
+                by: &[],
+                min_events: 10,
             }),
             vec!["put it on a boundary", "target 0 is not strictly between"],
         ),
@@ -213,6 +219,8 @@ fn each_kind_keeps_its_own_rules() {
                 matchers: &[],
                 threshold: 1.0,
                 target: 0.9,
+                by: &[],
+                min_events: 10,
             }),
             vec!["a latency objective needs a histogram"],
         ),

@@ -6,9 +6,28 @@ use crate::objective::{
     Absence, BrokenState, ErrorRatio, Events, Latency, Matcher, Objective, Threshold,
 };
 use compiler_probes::catalog::{
-    COMPILE_DURATION, CONTRACT_SUPPORT, CORE_COMPILER, DASHBOARDS, MIGRATIONS, QUERY_DURATION,
-    RENDER_DURATION,
+    COMPILE_DURATION, COMPILE_ERRORS, CONTRACT_SUPPORT, CORE_COMPILER, DASHBOARDS, MIGRATIONS,
+    QUERY_DURATION, RENDER_DURATION,
 };
+
+/// The user-class compile error codes (the user fixes them), excluded from the budget.
+const USER_CODES_EXCLUDED: &[Matcher] = &[
+    Matcher::ne("error.type", "unknown_query"),
+    Matcher::ne("error.type", "source_not_found"),
+    Matcher::ne("error.type", "invalid_yaml"),
+    Matcher::ne("error.type", "template_output_too_large"),
+    Matcher::ne("error.type", "result_truncated"),
+];
+
+/// Only the user-class compile error codes: every other code excluded.
+const USER_CODES_ONLY: &[Matcher] = &[
+    Matcher::ne("error.type", "unsupported_contract_version"),
+    Matcher::ne("error.type", "migration_failed"),
+    Matcher::ne("error.type", "warehouse_auth_failed"),
+    Matcher::ne("error.type", "query_timeout"),
+    Matcher::ne("error.type", "warehouse_unavailable"),
+    Matcher::ne("error.type", "render_timeout"),
+];
 
 /// The compiler surface: its catalog section and its alerts.
 pub static SURFACE: Surface = Surface {
@@ -32,16 +51,22 @@ const RELEASE_ROLLBACK: &[&str] = &[
 pub const ALERTS: &[AlertSpec] = &[
     AlertSpec {
         name: "CompilerCompileErrorBudgetBurn",
+        // The budget counts what core-compiler controls: user-class codes (a typo in a
+        // contract) leave it and have their own ticket, CompilerUserErrorsHigh. Judged per
+        // contract version and per compiler release too: one failing version is a small
+        // share of the fleet's compiles.
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
-                metric: &COMPILE_DURATION,
-                matchers: &[Matcher::eq("outcome", "failed")],
+                metric: &COMPILE_ERRORS,
+                matchers: USER_CODES_EXCLUDED,
             },
             total: Events {
                 metric: &COMPILE_DURATION,
                 matchers: &[],
             },
             target: 0.99,
+            by: &["contract_version", "compiler_version"],
+            min_events: 10,
         }),
         severity: AlertSeverity::Page,
         owner: CORE_COMPILER,
@@ -70,6 +95,8 @@ pub const ALERTS: &[AlertSpec] = &[
             matchers: &[Matcher::ne("outcome", "abandoned")],
             threshold: 2.5,
             target: 0.95,
+            by: &[],
+            min_events: 10,
         }),
         severity: AlertSeverity::Ticket,
         owner: CORE_COMPILER,
@@ -102,6 +129,8 @@ pub const ALERTS: &[AlertSpec] = &[
                 matchers: &[],
             },
             target: 0.99,
+            by: &["adapter"],
+            min_events: 10,
         }),
         severity: AlertSeverity::Page,
         owner: CORE_COMPILER,
@@ -130,6 +159,8 @@ pub const ALERTS: &[AlertSpec] = &[
             matchers: &[Matcher::eq("outcome", "success")],
             threshold: 10.0,
             target: 0.95,
+            by: &[],
+            min_events: 10,
         }),
         severity: AlertSeverity::Ticket,
         owner: CORE_COMPILER,
@@ -161,6 +192,8 @@ pub const ALERTS: &[AlertSpec] = &[
                 matchers: &[],
             },
             target: 0.99,
+            by: &[],
+            min_events: 10,
         }),
         severity: AlertSeverity::Page,
         owner: CORE_COMPILER,
@@ -249,6 +282,8 @@ pub const ALERTS: &[AlertSpec] = &[
                 matchers: &[],
             },
             target: 0.999,
+            by: &[],
+            min_events: 10,
         }),
         severity: AlertSeverity::Ticket,
         owner: CORE_COMPILER,
@@ -318,6 +353,41 @@ pub const ALERTS: &[AlertSpec] = &[
             rollback: &["Pin the affected dashboards to their previous contract version."],
             escalation: ESCALATION,
             user_message: "A few dashboards use a format version we do not support yet. We are contacting their owners; other dashboards are unaffected.",
+        },
+    },
+    AlertSpec {
+        name: "CompilerUserErrorsHigh",
+        // User-class errors (typos, missing queries) are the users' to fix: a ticket when
+        // they pass a fifth of all compiles, never a page.
+        objective: Objective::ErrorRatio(ErrorRatio {
+            bad: Events {
+                metric: &COMPILE_ERRORS,
+                matchers: USER_CODES_ONLY,
+            },
+            total: Events {
+                metric: &COMPILE_DURATION,
+                matchers: &[],
+            },
+            target: 0.8,
+            by: &[],
+            min_events: 50,
+        }),
+        severity: AlertSeverity::Ticket,
+        owner: CORE_COMPILER,
+        summary: "More than a fifth of compiles fail on user errors (invalid YAML, unknown queries).",
+        runbook: Runbook {
+            meaning: "Many users hit contract mistakes: the docs, the editor's validation or a new template may be misleading them. Nothing is broken on our side.",
+            first_checks: &[
+                "Which error.type leads dataface.compile.errors among unknown_query, source_not_found, invalid_yaml, template_output_too_large and result_truncated?",
+                "Did a docs page, a template or an editor release change in the last days?",
+            ],
+            mitigation: &[
+                "Point the docs or the editor's validation at the leading mistake.",
+                "Tell support which mistake leads, with its fix (`dft validate` shows the line).",
+            ],
+            rollback: &[],
+            escalation: "core-compiler's ticket queue during working hours, then the core-compiler engineering lead.",
+            user_message: "If a dashboard does not compile, `dft validate` names the line to fix; our docs describe the most common mistakes.",
         },
     },
 ];

@@ -1,7 +1,7 @@
 //! A share of good events, alerted by burn rates.
 
-use super::{kind_is, target_ok, Alerting, Events, ObjectiveKind, Selector};
-use crate::promql::{event_series, events_rate, selector, trim_float};
+use super::{dimensions_ok, kind_is, target_ok, Alerting, Events, ObjectiveKind, Selector};
+use crate::promql::{event_series, events_increase, events_rate, selector, trim_float};
 use serde::Serialize;
 use telemetry_core::catalog::InstrumentKind::{Counter, Histogram};
 
@@ -15,6 +15,11 @@ pub struct ErrorRatio {
     pub total: Events,
     /// The objective, e.g. 0.99.
     pub target: f64,
+    /// Label keys (declared on both metrics) the objective is also judged per value of;
+    /// the alert then fires for the failing value and names it in its labels.
+    pub by: &'static [&'static str],
+    /// The fewest events a long window must hold before it is judged.
+    pub min_events: u64,
 }
 
 impl ObjectiveKind for ErrorRatio {
@@ -32,13 +37,16 @@ impl ObjectiveKind for ErrorRatio {
     fn alerting(&self) -> Alerting<'_> {
         Alerting::BurnRate {
             target: self.target,
-            bad_ratio: Box::new(|window| {
+            min_events: self.min_events,
+            by: self.by,
+            bad_ratio: Box::new(|window, by| {
                 format!(
                     "{}\n/\n{}",
-                    events_rate(&self.bad, window),
-                    events_rate(&self.total, window)
+                    events_rate(&self.bad, window, by),
+                    events_rate(&self.total, window, by)
                 )
             }),
+            events: Box::new(|window, by| events_increase(&self.total, window, by)),
         }
     }
 
@@ -75,6 +83,12 @@ impl ObjectiveKind for ErrorRatio {
             );
         }
         target_ok(self.target, &mut out);
+        dimensions_ok(
+            self.by,
+            &[self.bad.metric, self.total.metric],
+            self.min_events,
+            &mut out,
+        );
         out
     }
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 use telemetry_core::catalog::MetricSpec;
 
 /// A timestamp gauge (Unix seconds, e.g. a certificate's expiry) must stay at least
-/// `min_remaining` seconds ahead of now.
+/// `min_remaining` seconds ahead of now; a 0 (nothing known yet) is no data.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Expiry {
     /// The timestamp gauge (unit `s`).
@@ -34,7 +34,7 @@ impl ObjectiveKind for Expiry {
             selector(self.matchers, &[])
         );
         Alerting::Direct {
-            expr: format!("({s} - time()) < {}", self.min_remaining),
+            expr: format!("({s} > 0) - time() < {}", self.min_remaining),
             hold: "10m".into(),
         }
     }

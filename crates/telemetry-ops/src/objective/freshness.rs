@@ -5,8 +5,11 @@ use crate::promql::{duration, selector};
 use serde::Serialize;
 use telemetry_core::catalog::MetricSpec;
 
-/// A last-success timestamp gauge (Unix seconds) must be younger than `max_age` seconds; a
-/// series at 0 (never succeeded since start) is not judged.
+/// A last-success timestamp gauge (Unix seconds) must be younger than `max_age` seconds,
+/// judged for the fleet (the newest success of any instance counts: a worker that did not
+/// happen to run the job is not stale). A 0 (nothing succeeded since start) is no success:
+/// after a restart the alert fires once the series has existed for `max_age` with no
+/// instance succeeding.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Freshness {
     /// The timestamp gauge (unit `s`).
@@ -34,7 +37,11 @@ impl ObjectiveKind for Freshness {
             selector(self.matchers, &[])
         );
         Alerting::Direct {
-            expr: format!("(time() - {s}) > {}\nand\n{s} > 0", self.max_age),
+            expr: format!(
+                "(time() - max without (instance, job) ({s} > 0)) > {age}\nor\n(\n  max without (instance, job) (max_over_time({s}[{window}])) == 0\n  and\n  max without (instance, job) ({s} offset {window}) >= 0\n)",
+                age = self.max_age,
+                window = duration(self.max_age),
+            ),
             hold: "5m".into(),
         }
     }
@@ -47,12 +54,12 @@ impl ObjectiveKind for Freshness {
     }
 
     fn value_text(&self) -> &'static str {
-        "Time since the last success: {{ $value | humanizeDuration }}."
+        "Time since the last success of any instance (0s: none since start): {{ $value | humanizeDuration }}."
     }
 
     fn runbook_line(&self) -> String {
         format!(
-            "`time() - {}` stays under {} (a 0 value, nothing recorded yet, is not judged).",
+            "`time() - max without (instance, job) ({})` stays under {} (0, nothing since start, is no success: a fleet at 0 for that long fires).",
             self.timestamp.prometheus_name(),
             duration(self.max_age)
         )

@@ -1,7 +1,9 @@
 //! A share of a histogram's samples under a bound, alerted by burn rates.
 
-use super::{kind_is, metric_name, target_ok, Alerting, Matcher, ObjectiveKind, Selector};
-use crate::promql::{format_bound, selector, trim_float};
+use super::{
+    dimensions_ok, kind_is, metric_name, target_ok, Alerting, Matcher, ObjectiveKind, Selector,
+};
+use crate::promql::{format_bound, selector, sum_by, trim_float};
 use serde::Serialize;
 use telemetry_core::catalog::{InstrumentKind, MetricSpec};
 
@@ -18,6 +20,11 @@ pub struct Latency {
     pub threshold: f64,
     /// The share of samples that must be at or under the bound, e.g. 0.95.
     pub target: f64,
+    /// Label keys of the histogram the objective is also judged per value of; the alert
+    /// then fires for the slow value and names it in its labels.
+    pub by: &'static [&'static str],
+    /// The fewest samples a long window must hold before it is judged.
+    pub min_events: u64,
 }
 
 impl ObjectiveKind for Latency {
@@ -32,13 +39,24 @@ impl ObjectiveKind for Latency {
     fn alerting(&self) -> Alerting<'_> {
         Alerting::BurnRate {
             target: self.target,
-            bad_ratio: Box::new(|window| {
+            min_events: self.min_events,
+            by: self.by,
+            bad_ratio: Box::new(|window, by| {
                 let name = self.histogram.prometheus_name();
                 let le = format_bound(self.threshold);
+                let sum = sum_by(by);
                 format!(
-                    "1 - (\n  sum(rate({name}_bucket{}[{window}]))\n  /\n  sum(rate({name}_count{}[{window}]))\n)",
+                    "1 - (\n  {sum}(rate({name}_bucket{}[{window}]))\n  /\n  {sum}(rate({name}_count{}[{window}]))\n)",
                     selector(self.matchers, &[("le", le)]),
                     selector(self.matchers, &[]),
+                )
+            }),
+            events: Box::new(|window, by| {
+                format!(
+                    "{}(increase({}_count{}[{window}]))",
+                    sum_by(by),
+                    self.histogram.prometheus_name(),
+                    selector(self.matchers, &[])
                 )
             }),
         }
@@ -81,6 +99,7 @@ impl ObjectiveKind for Latency {
             ));
         }
         target_ok(self.target, &mut out);
+        dimensions_ok(self.by, &[self.histogram], self.min_events, &mut out);
         out
     }
 }

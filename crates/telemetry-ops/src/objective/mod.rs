@@ -17,6 +17,8 @@
 //!     bad: Events { metric: &DURATION, matchers: &[Matcher::eq("outcome", "failed")] },
 //!     total: Events { metric: &DURATION, matchers: &[] },
 //!     target: 0.99,
+//!     by: &[],
+//!     min_events: 10,
 //! });
 //! assert_eq!(ERRORS.kind(), "error_ratio");
 //! assert_eq!(ERRORS.metrics().count(), 2);
@@ -105,16 +107,31 @@ pub(crate) fn metric_name<S: serde::Serializer>(
 /// A series an objective selects: a metric and the matchers narrowing it.
 pub type Selector = (&'static MetricSpec, &'static [Matcher]);
 
+/// PromQL over a window (`5m`, `1h` ...) grouped by Prometheus labels (none: the fleet).
+pub type WindowQuery<'a> = Box<dyn Fn(&str, &[String]) -> String + 'a>;
+
 /// How an objective is alerted.
 pub enum Alerting<'a> {
     /// Multi-window, multi-burn-rate (the SRE workbook's: page at 14.4x over 1h/5m and 6x
     /// over 6h/30m, ticket at 3x over 1d/2h and 1x over 3d/6h): recording rules hold the
     /// bad-event ratio per window, alerts compare it with the error budget `1 - target`.
+    ///
+    /// Each clause also needs `min_events` events in its long window (tiny windows do not
+    /// fire) and takes the long window alone when the short one saw no event (an empty
+    /// short window does not hide an outage).
     BurnRate {
         /// The share of good events the objective promises, e.g. 0.99.
         target: f64,
-        /// The bad-event ratio over a window (`5m`, `1h` ...), as PromQL.
-        bad_ratio: Box<dyn Fn(&str) -> String + 'a>,
+        /// The fewest events a long window must hold for a clause to fire.
+        min_events: u64,
+        /// The catalog label keys the objective is also judged per value of (warehouse type,
+        /// adapter ...), besides the fleet; empty for a fleet-only objective.
+        by: &'static [&'static str],
+        /// The bad-event ratio over a window (`5m`, `1h` ...) grouped by the given
+        /// Prometheus labels (none: the fleet), as PromQL.
+        bad_ratio: WindowQuery<'a>,
+        /// The number of events over a window, grouped like `bad_ratio`, as PromQL.
+        events: WindowQuery<'a>,
     },
     /// One expression that fires when it has held for `hold`.
     Direct {
@@ -128,10 +145,18 @@ pub enum Alerting<'a> {
 impl fmt::Debug for Alerting<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Alerting::BurnRate { target, bad_ratio } => f
+            Alerting::BurnRate {
+                target,
+                min_events,
+                by,
+                bad_ratio,
+                ..
+            } => f
                 .debug_struct("BurnRate")
                 .field("target", target)
-                .field("bad_ratio(1h)", &bad_ratio("1h"))
+                .field("min_events", min_events)
+                .field("by", by)
+                .field("bad_ratio(1h)", &bad_ratio("1h", &[]))
                 .finish(),
             Alerting::Direct { expr, hold } => f
                 .debug_struct("Direct")
@@ -253,5 +278,28 @@ pub(crate) fn timestamp_ok(timestamp: &MetricSpec, out: &mut Vec<String>) {
             "{} has unit {:?}; a timestamp is in seconds (`s`)",
             timestamp.name, timestamp.unit
         ));
+    }
+}
+
+/// The dimensions of a burn-rate objective are declared labels of every metric it reads,
+/// and it asks for at least one event per window.
+pub(crate) fn dimensions_ok(
+    by: &[&str],
+    metrics: &[&MetricSpec],
+    min_events: u64,
+    out: &mut Vec<String>,
+) {
+    for key in by {
+        for m in metrics {
+            if m.label(key).is_none() {
+                out.push(format!(
+                    "judged by {key:?}, which {} does not declare: name a declared label",
+                    m.name
+                ));
+            }
+        }
+    }
+    if min_events == 0 {
+        out.push("min_events is 0: a window with no event would be judged".into());
     }
 }
