@@ -115,6 +115,75 @@ impl<S> tracing_subscriber::layer::Filter<S> for PathFilter {
     }
 }
 
+/// The span layer's filter: the [`PathFilter`], and at most `limit` events kept per span.
+/// tracing-opentelemetry buffers a span's events until the span closes, entered or not; the
+/// SDK's event limit applies only then. Past the limit, events are dropped here, as they
+/// come, and counted (`dataface.telemetry.limited{limit="event_count"}`).
+struct SpanFilter {
+    path: PathFilter,
+    limit: u32,
+    stats: Arc<SelfMetrics>,
+}
+
+/// Events seen so far on one span.
+struct EventsSeen(u32);
+
+impl<S> tracing_subscriber::layer::Filter<S> for SpanFilter
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    fn enabled(
+        &self,
+        meta: &tracing::Metadata<'_>,
+        _cx: &tracing_subscriber::layer::Context<'_, S>,
+    ) -> bool {
+        self.path.decide(meta)
+    }
+
+    fn callsite_enabled(
+        &self,
+        meta: &'static tracing::Metadata<'static>,
+    ) -> tracing::subscriber::Interest {
+        tracing_subscriber::layer::Filter::<S>::callsite_enabled(&self.path, meta)
+    }
+
+    fn max_level_hint(&self) -> Option<LevelFilter> {
+        tracing_subscriber::layer::Filter::<S>::max_level_hint(&self.path)
+    }
+
+    fn event_enabled(
+        &self,
+        event: &tracing::Event<'_>,
+        cx: &tracing_subscriber::layer::Context<'_, S>,
+    ) -> bool {
+        let Some(span) = cx.event_span(event) else {
+            return true;
+        };
+        let mut extensions = span.extensions_mut();
+        let seen = match extensions.get_mut::<EventsSeen>() {
+            Some(seen) => {
+                seen.0 = seen.0.saturating_add(1);
+                seen.0
+            }
+            None => {
+                extensions.insert(EventsSeen(1));
+                1
+            }
+        };
+        if seen <= self.limit {
+            return true;
+        }
+        self.stats.limited(
+            Signal::Traces,
+            &crate::self_metrics::Limited {
+                events_dropped: 1,
+                ..Default::default()
+            },
+        );
+        false
+    }
+}
+
 /// Counts the items a collector rejected in a `partial_success` answer: opentelemetry-otlp
 /// reports it only as an internal event, raised while the export runs.
 struct PartialSuccess {
@@ -367,7 +436,11 @@ pub(super) fn build(
         tracing_opentelemetry::layer()
             .with_tracer(p.tracer("dataface-telemetry"))
             .and_then(after_shutdown)
-            .with_filter(otel_filter.clone())
+            .with_filter(SpanFilter {
+                path: otel_filter.clone(),
+                limit: config.span_limits.event_count,
+                stats: cx.stats.clone(),
+            })
     });
     let log_layer = logs.map(|p| {
         LogBridge::new(
