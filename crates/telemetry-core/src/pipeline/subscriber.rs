@@ -349,12 +349,19 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for StderrWriter {
 pub(crate) struct StderrWorker {
     guard: tracing_appender::non_blocking::WorkerGuard,
     direct: Arc<AtomicBool>,
+    errors: tracing_appender::non_blocking::ErrorCounter,
 }
 
 impl StderrWorker {
-    /// Writes out what is queued (waiting at most about a second when stderr is blocked),
-    /// stops the thread, and sends later lines straight to stderr.
+    /// Writes out what is queued, stops the thread, and sends later lines straight to
+    /// stderr. When lines were dropped, stderr is not being read: the thread and its queue
+    /// stay (later lines keep being dropped and counted, never written where they would
+    /// block), since stopping would wait on a write that does not finish.
     pub(crate) fn stop(self) {
+        if self.errors.dropped_lines() > 0 {
+            std::mem::forget(self.guard);
+            return;
+        }
         drop(self.guard);
         self.direct.store(true, Ordering::Release);
     }
@@ -375,7 +382,15 @@ fn stderr_writer(stats: Arc<SelfMetrics>) -> (StderrWriter, StderrWorker) {
         direct: direct.clone(),
         stats,
     };
-    (writer, StderrWorker { guard, direct })
+    let errors = writer.errors.clone();
+    (
+        writer,
+        StderrWorker {
+            guard,
+            direct,
+            errors,
+        },
+    )
 }
 
 /// Builds the subscriber over the given providers, and the stderr thread when stderr is on.
