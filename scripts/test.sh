@@ -7,3 +7,9 @@ cd "$(dirname "$0")/.."
 scripts/install-test-deps.sh
 cargo nextest run -j2 --workspace --no-fail-fast
 cargo test -j2 --workspace --doc
+# The reliability stress binaries, short (full length: add --full); each prints its figures
+# and fails when its promise does not hold (docs/reliability.md).
+cargo build -j2 -p stress
+for bin in redactor shutdown_accounting drop_in_async stderr_blocked; do
+    cargo run -q -j2 -p stress --bin "$bin"
+done

@@ -1,5 +1,8 @@
-//! Canary secrets never leave the process: not in an OTLP payload (in-process receiver),
-//! not in the Prometheus text, not on stderr.
+//! Canary secrets never leave the process: not in an OTLP payload (in-process receiver, and
+//! through a real rotel collector over gRPC and HTTP), not in the Prometheus text, not on
+//! stderr; in every position a string leaves by: attribute values and arrays, span names
+//! (`otel.name` too), span-event names, the status description, log bodies, the resource
+//! (`OTEL_RESOURCE_ATTRIBUTES`, `DATAFACE_RELEASE`), embedded in larger text.
 
 mod support;
 
@@ -96,4 +99,165 @@ fn no_canary_reaches_otlp_prometheus_or_stderr() {
         output.contains("dataface_redaction_logins_total{contact=\"[REDACTED:email]\"} 1"),
         "{output}"
     );
+}
+
+/// Canaries of the positions the value rules alone must cover: none of them sits under a
+/// secret key that the attribute-level rule would catch.
+const POSITION_CANARIES: &[&str] = &[
+    "canary-name-1",
+    "canary.literal@example.com",
+    "canary.event@example.com",
+    "canary-status-3",
+    "canary-chain-4",
+    "canary-res-5",
+    "canary-res-6",
+    "canary-rel-7",
+    "canary-frag-8",
+    "canary-form-9",
+    "5500005555555559",
+    "canary.mailto@example.com",
+    "Y2FuYXJ5LWp3dA",
+];
+
+/// An error whose `source()` carries a URL with credentials.
+#[derive(Debug)]
+struct QueryFailed(std::io::Error);
+
+impl std::fmt::Display for QueryFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("query failed")
+    }
+}
+
+impl std::error::Error for QueryFailed {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.0)
+    }
+}
+
+fn every_position_child() {
+    let guard = telemetry_core::init("redaction-positions").expect("init");
+    let embedded = concat!(
+        "cb https://app.example/cb#access_token=canary-frag-8&state=1 ",
+        r#"body {"user":"ana","session":"eyJhbGciOiJIUzI1NiJ9.Y2FuYXJ5LWp3dA.c2ln"} "#,
+        "form grant=1&authorization=Bearer%20canary-form-9 ",
+        "paid ref5500005555555559 ",
+        "<a href=\"mailto:canary.mailto@example.com\">"
+    );
+    {
+        let span = tracing::info_span!(
+            "dataface.redaction.positions",
+            otel.name = "GET /reset?token=canary-name-1",
+            otel.status_code = "ERROR",
+            otel.status_description = "denied: password=canary-status-3",
+            note = embedded,
+            error = tracing::field::Empty,
+        );
+        let err = QueryFailed(std::io::Error::other(
+            "connect https://svc:canary-chain-4@db.example failed",
+        ));
+        span.record("error", &err as &(dyn std::error::Error + 'static));
+        let _entered = span.enter();
+        // tracing-opentelemetry copies the message into the span event's name.
+        tracing::info!("reset link sent to canary.event@example.com");
+        tracing::warn!("{embedded}");
+        tracing::error!(error = &err as &(dyn std::error::Error + 'static), "lookup");
+    }
+    drop(tracing::info_span!("notify canary.literal@example.com").entered());
+    guard.shutdown(Duration::from_secs(10)).unwrap();
+}
+
+fn every_position(name: &str, grpc: bool) {
+    if is_child(name) {
+        return every_position_child();
+    }
+    let rx = Receiver::start(true);
+    let rotel = support::Rotel::start(&rx);
+    let (port, protocol) = if grpc {
+        (rotel.grpc_port, "grpc")
+    } else {
+        (rotel.http_port, "http/protobuf")
+    };
+    let output = run_child(
+        name,
+        &[
+            (
+                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                format!("http://127.0.0.1:{port}"),
+            ),
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", protocol.into()),
+            (
+                "OTEL_RESOURCE_ATTRIBUTES",
+                "deploy.link=https://ci:canary-res-5@ci.example/run,db.password=canary-res-6"
+                    .into(),
+            ),
+            (
+                "DATAFACE_RELEASE",
+                "https://deploy:canary-rel-7@ci.example/build/42".into(),
+            ),
+        ],
+    );
+    let got = rx.wait(Duration::from_secs(20), |r| {
+        r.spans.len() >= 2 && r.logs.len() >= 3 && !r.points.is_empty()
+    });
+    drop(rotel);
+    for canary in POSITION_CANARIES {
+        assert!(
+            !got.raw.contains(canary),
+            "{canary} reached OTLP through rotel ({protocol}):\n{}",
+            got.raw
+        );
+        assert!(
+            !output.contains(canary),
+            "{canary} reached stderr:\n{output}"
+        );
+    }
+    // Redacted in place, not dropped.
+    let span = got.span("GET /reset?token=[REDACTED]");
+    assert_eq!(span.status_code, 2, "the error status is kept");
+    assert!(
+        got.raw.contains("denied: password=[REDACTED]"),
+        "{}",
+        got.raw
+    );
+    assert!(
+        got.raw.contains("reset link sent to [REDACTED:email]"),
+        "{}",
+        got.raw
+    );
+    assert!(
+        got.raw
+            .contains("connect https://[REDACTED]@db.example failed"),
+        "{}",
+        got.raw
+    );
+    assert_eq!(
+        span.resource["deploy.link"],
+        "https://[REDACTED]@ci.example/run"
+    );
+    assert_eq!(span.resource["db.password"], "[REDACTED]");
+    assert_eq!(
+        span.resource["service.version"],
+        "https://[REDACTED]@ci.example/build/42"
+    );
+    got.span("notify [REDACTED:email]");
+    let log = got.log("cb https://app.example/cb#access_token=[REDACTED]&state=1");
+    assert!(
+        log.body.contains("paid ref[REDACTED:card]")
+            && log.body.contains("authorization=[REDACTED]")
+            && log.body.contains("mailto:[REDACTED:email]")
+            && log.body.contains("\"session\":\"[REDACTED:jwt]\""),
+        "{}",
+        log.body
+    );
+}
+
+#[test]
+fn no_canary_in_any_position_over_grpc_through_rotel() {
+    every_position("no_canary_in_any_position_over_grpc_through_rotel", true);
+}
+
+#[test]
+fn no_canary_in_any_position_over_http_through_rotel() {
+    every_position("no_canary_in_any_position_over_http_through_rotel", false);
 }

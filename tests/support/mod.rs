@@ -106,6 +106,9 @@ pub(crate) struct Received {
     pub spans: Vec<Span>,
     pub logs: Vec<Log>,
     pub points: Vec<Point>,
+    /// Every received span, log record and metric with its resource, as the protobuf
+    /// message's `Debug` text: names, events, links, status and arrays included.
+    pub raw: String,
 }
 
 impl Received {
@@ -238,6 +241,16 @@ impl Receiver {
     pub(crate) fn received(&self) -> Received {
         let handle = self.handle.as_ref().expect("receiver running");
         self.runtime.block_on(handle.with_collector(|c| {
+            let mut raw = String::new();
+            for s in c.spans() {
+                raw.push_str(&format!("{:?} {:?}\n", s.span(), s.resource_attrs()));
+            }
+            for l in c.logs() {
+                raw.push_str(&format!("{:?} {:?}\n", l.log_record(), l.resource_attrs()));
+            }
+            for m in c.metrics() {
+                raw.push_str(&format!("{:?} {:?}\n", m.metric(), m.resource_attrs()));
+            }
             let spans = c
                 .spans()
                 .iter()
@@ -320,6 +333,7 @@ impl Receiver {
                 spans,
                 logs,
                 points,
+                raw,
             }
         }))
     }

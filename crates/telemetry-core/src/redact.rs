@@ -11,7 +11,14 @@
 //!   query parameters (`sig`, `signature`, `X-Amz-Signature`, `X-Goog-Signature`,
 //!   `X-Amz-Credential`, `token`, `access_token`, `api_key`, `key`, `code`, `password`),
 //!   `Bearer` tokens, JWTs, card-number-like digit runs that pass the Luhn check, and email
-//!   addresses are replaced in place.
+//!   addresses are replaced in place. They are found inside larger text too: in URL fragments
+//!   (`#access_token=`), nested URLs, form bodies (`authorization=Bearer%20…`), JSON
+//!   (`"password":"…"`, a JWT as a member value), glued to a word (`ref4111…`, `mailto:`).
+//!
+//! The work is linear in the length of the value and uses a constant amount of stack: a fixed
+//! number of left-to-right passes, no recursion, whatever the input (long `=`/`&` runs, nested
+//! URLs, multibyte text). A property run on a 256 KiB stack checks it
+//! (`tests/redact_props.rs`).
 //!
 //! ```
 //! use telemetry_core::redact::Redactor;
@@ -100,72 +107,220 @@ impl Redactor {
         self.key_patterns.iter().any(|p| key.contains(p.as_str()))
     }
 
+    /// Whether the value after `key=` (a query or form parameter, a JSON member) is secret.
+    fn secret_param(&self, key: &str) -> bool {
+        !key.is_empty()
+            && (SECRET_QUERY_PARAMS
+                .iter()
+                .any(|p| p.eq_ignore_ascii_case(key))
+                || self.secret_key(key))
+    }
+
     /// `value` as it may leave the process, when found under `key`.
     pub fn value<'a>(&self, key: &str, value: &'a str) -> Cow<'a, str> {
         if self.secret_key(key) {
             return Cow::Borrowed(REDACTED);
         }
-        redact_text(value)
+        self.text(value)
     }
-}
 
-/// Applies the value rules (URLs, bearer tokens, JWTs, card numbers, emails) to `text`.
-pub(crate) fn redact_text(text: &str) -> Cow<'_, str> {
-    if !needs_scan(text) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut words = text.split_inclusive(char::is_whitespace).peekable();
-    let mut pending_digits: Vec<&str> = Vec::new();
-    let mut after_bearer = false;
-    while let Some(piece) = words.next() {
-        let word = piece.trim_end_matches(char::is_whitespace);
-        let space = &piece[word.len()..];
-        // Card numbers may be written in groups: gather runs of digit groups.
-        if is_digit_group(word) {
-            pending_digits.push(piece);
-            let next_is_group = words
-                .peek()
-                .map(|n| is_digit_group(n.trim_end_matches(char::is_whitespace)))
-                .unwrap_or(false);
-            if !next_is_group {
-                flush_digits(&mut out, &mut pending_digits);
+    /// Applies the value rules (URL userinfo, secret parameters, bearer tokens, JWTs, card
+    /// numbers, emails) to free text: a span or event name, a log message, an error chain.
+    ///
+    /// The work is linear in the length of `text`: one pass over its words, a fixed number of
+    /// linear passes over each word, no recursion.
+    pub fn text<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        if !needs_scan(text) {
+            return Cow::Borrowed(text);
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut changed = false;
+        let mut words = text.split_inclusive(char::is_whitespace).peekable();
+        let mut pending_digits: Vec<&str> = Vec::new();
+        let mut redact_next = false;
+        while let Some(piece) = words.next() {
+            let word = piece.trim_end_matches(char::is_whitespace);
+            let space = &piece[word.len()..];
+            if word.is_empty() {
+                out.push_str(piece);
+                continue;
             }
-            continue;
-        }
-        if after_bearer {
-            after_bearer = false;
-            // Keep closing punctuation (a quote, a comma) after the token.
-            let end = word
-                .rfind(|c: char| c.is_ascii_alphanumeric())
-                .map(|i| i + 1)
-                .unwrap_or(word.len());
-            out.push_str(REDACTED);
-            out.push_str(&word[end..]);
+            // Card numbers may be written in groups: gather runs of digit groups.
+            if is_digit_group(word) && !redact_next {
+                pending_digits.push(piece);
+                let next_is_group = words
+                    .peek()
+                    .map(|n| is_digit_group(n.trim_end_matches(char::is_whitespace)))
+                    .unwrap_or(false);
+                if !next_is_group {
+                    changed |= flush_digits(&mut out, &mut pending_digits);
+                }
+                continue;
+            }
+            let bare = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+            if bare.eq_ignore_ascii_case("bearer") || bare.eq_ignore_ascii_case("basic") {
+                redact_next = words.peek().is_some();
+                out.push_str(piece);
+                continue;
+            }
+            if redact_next {
+                redact_next = false;
+                // Keep opening and closing punctuation (a quote, a comma) around the secret.
+                let start = word
+                    .find(|c: char| c.is_alphanumeric())
+                    .unwrap_or(word.len());
+                let end = word
+                    .rfind(|c: char| c.is_alphanumeric())
+                    .map(|i| next_char(word, i))
+                    .unwrap_or(word.len())
+                    .max(start);
+                if start < end {
+                    out.push_str(&word[..start]);
+                    out.push_str(REDACTED);
+                    out.push_str(&word[end..]);
+                    out.push_str(space);
+                    changed = true;
+                    continue;
+                }
+            }
+            // `password: hunter2`, `"password": "hunter2"`, `token= abc`: the secret is the
+            // next word.
+            if (word.ends_with(':') || word.ends_with('=')) && self.secret_key(bare) {
+                redact_next = words.peek().is_some();
+            }
+            let replaced = self.word(word);
+            changed |= matches!(replaced, Cow::Owned(_));
+            out.push_str(&replaced);
             out.push_str(space);
-            continue;
         }
-        let bare = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-        if bare.eq_ignore_ascii_case("bearer") || bare.eq_ignore_ascii_case("basic") {
-            after_bearer = words.peek().is_some();
-            out.push_str(piece);
-            continue;
+        if changed {
+            Cow::Owned(out)
+        } else {
+            Cow::Borrowed(text)
         }
-        out.push_str(&redact_word(word));
-        out.push_str(space);
     }
-    Cow::Owned(out)
+
+    /// One word (no whitespace): three linear passes, each given the previous one's result.
+    fn word<'a>(&self, word: &'a str) -> Cow<'a, str> {
+        let mut cur = Cow::Borrowed(word);
+        if let Some(s) = url_userinfo(&cur) {
+            cur = Cow::Owned(s);
+        }
+        if let Some(s) = self.parameters(&cur) {
+            cur = Cow::Owned(s);
+        }
+        if let Some(s) = encoded_credentials(&cur) {
+            cur = Cow::Owned(s);
+        }
+        if let Some(s) = atoms(&cur) {
+            cur = Cow::Owned(s);
+        }
+        cur
+    }
+
+    /// `key=value` (query strings, fragments, form bodies, nested URLs) and `"key":"value"`
+    /// (JSON) with a secret key: the value is replaced. One left-to-right pass: the key before
+    /// each separator is found by a backward scan that stops at the previous separator, so no
+    /// character is visited more than twice.
+    fn parameters(&self, w: &str) -> Option<String> {
+        let bytes = w.as_bytes();
+        let mut out: Option<String> = None;
+        let mut copied = 0;
+        let mut i = 0;
+        while i < bytes.len() {
+            let (key, value_start) = match bytes[i] {
+                b'=' => {
+                    let ks = w[..i]
+                        .rfind(|c: char| !is_key_char(c))
+                        .map(|p| next_char(w, p))
+                        .unwrap_or(0);
+                    (&w[ks..i], i + 1)
+                }
+                b':' if i > 0 && bytes[i - 1] == b'"' => {
+                    let ks = w[..i - 1].rfind('"').map(|p| p + 1).unwrap_or(0);
+                    let vs = if bytes.get(i + 1) == Some(&b'"') {
+                        i + 2
+                    } else {
+                        i + 1
+                    };
+                    (&w[ks..i - 1], vs)
+                }
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            if !self.secret_param(key) {
+                i += 1;
+                continue;
+            }
+            let value_end = w[value_start..]
+                .find(is_value_end)
+                .map(|p| value_start + p)
+                .unwrap_or(w.len());
+            if value_end > value_start {
+                let o = out.get_or_insert_with(|| String::with_capacity(w.len()));
+                o.push_str(&w[copied..value_start]);
+                o.push_str(REDACTED);
+                copied = value_end;
+            }
+            i = value_end.max(i + 1);
+        }
+        out.map(|mut o| {
+            o.push_str(&w[copied..]);
+            o
+        })
+    }
 }
 
+/// The byte index just after the character that starts at `i`.
+fn next_char(s: &str, i: usize) -> usize {
+    i + s[i..].chars().next().map_or(0, char::len_utf8)
+}
+
+/// A character of a parameter key (`X-Amz-Signature`, `user.password`, `a[token]`).
+fn is_key_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '[' | ']' | '%')
+}
+
+/// Where a parameter value ends: the next parameter, a fragment, a quote or a markup bracket.
+fn is_value_end(c: char) -> bool {
+    matches!(c, '&' | '#' | '"' | '\'' | '<' | '>' | '\\' | '`')
+}
+
+/// Applies the value rules with the default key patterns to `text`.
+#[cfg(test)]
+pub(crate) fn redact_text(text: &str) -> Cow<'_, str> {
+    Redactor::default().text(text)
+}
+
+/// Whether `text` may hold anything the value rules replace: one linear pass.
 fn needs_scan(text: &str) -> bool {
-    text.contains("://")
-        || text.contains('@')
-        || text.contains("eyJ")
-        || text.contains('?')
-        || text.contains('=')
-        || text.to_ascii_lowercase().contains("bearer")
-        || text.to_ascii_lowercase().contains("basic ")
-        || text.chars().filter(char::is_ascii_digit).count() >= 13
+    let bytes = text.as_bytes();
+    let mut digits = 0usize;
+    for (i, &b) in bytes.iter().enumerate() {
+        match b {
+            b'@' | b'=' | b'?' | b'#' | b':' => return true,
+            b'0'..=b'9' => {
+                digits += 1;
+                if digits >= 13 {
+                    return true;
+                }
+            }
+            b'e' if bytes[i..].starts_with(b"eyJ") => return true,
+            b'b' | b'B' => {
+                let rest = &bytes[i..];
+                if rest.len() >= 5
+                    && (rest[..5].eq_ignore_ascii_case(b"basic")
+                        || (rest.len() >= 6 && rest[..6].eq_ignore_ascii_case(b"bearer")))
+                {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
 }
 
 fn is_digit_group(word: &str) -> bool {
@@ -175,7 +330,8 @@ fn is_digit_group(word: &str) -> bool {
         && core.chars().any(|c| c.is_ascii_digit())
 }
 
-fn flush_digits(out: &mut String, pending: &mut Vec<&str>) {
+/// Writes the gathered digit groups, a card number replaced; whether anything was replaced.
+fn flush_digits(out: &mut String, pending: &mut Vec<&str>) -> bool {
     let digits: String = pending
         .iter()
         .flat_map(|p| p.chars())
@@ -184,12 +340,11 @@ fn flush_digits(out: &mut String, pending: &mut Vec<&str>) {
     let trailing: String = pending
         .last()
         .map(|p| {
-            p.chars()
-                .rev()
-                .take_while(|c| c.is_whitespace())
-                .collect::<String>()
+            let t = p.trim_end_matches(char::is_whitespace);
+            p[t.len()..].to_owned()
         })
         .unwrap_or_default();
+    let mut replaced = false;
     if (13..=19).contains(&digits.len()) && luhn(&digits) {
         let first = pending.first().copied().unwrap_or("");
         let last = pending.last().copied().unwrap_or("").trim_end();
@@ -202,12 +357,23 @@ fn flush_digits(out: &mut String, pending: &mut Vec<&str>) {
         out.push_str("[REDACTED:card]");
         out.push_str(tail);
         out.push_str(&trailing);
+        replaced = true;
     } else {
         for p in pending.iter() {
-            out.push_str(p);
+            // A single group may still hold a card glued to other text.
+            let w = p.trim_end_matches(char::is_whitespace);
+            match atoms(w) {
+                Some(r) => {
+                    out.push_str(&r);
+                    out.push_str(&p[w.len()..]);
+                    replaced = true;
+                }
+                None => out.push_str(p),
+            }
         }
     }
     pending.clear();
+    replaced
 }
 
 /// The Luhn checksum used by payment card numbers.
@@ -228,56 +394,187 @@ pub(crate) fn luhn(digits: &str) -> bool {
     sum % 10 == 0
 }
 
-fn redact_word(word: &str) -> Cow<'_, str> {
-    // Punctuation around a word (quotes, brackets, trailing commas) stays as it is.
-    let start = word
-        .find(|c: char| c.is_ascii_alphanumeric())
-        .unwrap_or(word.len());
-    let end = word
-        .rfind(|c: char| c.is_ascii_alphanumeric() || c == '/' || c == '=' || c == '&')
-        .map(|i| i + 1)
-        .unwrap_or(start)
-        .max(start);
-    let (pre, core, post) = (&word[..start], &word[start..end], &word[end..]);
-    if core.is_empty() {
-        return Cow::Borrowed(word);
-    }
-    let replaced: Cow<'_, str> = if core.contains("://") {
-        redact_url_in_text(core)
-    } else if is_jwt(core) {
-        Cow::Borrowed("[REDACTED:jwt]")
-    } else if is_email(core) {
-        Cow::Borrowed("[REDACTED:email]")
-    } else if core.contains('=') {
-        redact_query(core)
-    } else if core.chars().filter(char::is_ascii_digit).count() >= 13 {
-        let digits: String = core.chars().filter(char::is_ascii_digit).collect();
-        if (13..=19).contains(&digits.len())
-            && luhn(&digits)
-            && core.chars().all(|c| c.is_ascii_digit() || c == '-')
-        {
-            Cow::Borrowed("[REDACTED:card]")
-        } else {
-            Cow::Borrowed(core)
+/// `scheme://user:pass@host` anywhere in a word (nested URLs too): the userinfo is replaced.
+/// Each authority is scanned once; the next search starts where it ended.
+fn url_userinfo(w: &str) -> Option<String> {
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut search = 0;
+    while let Some(p) = w[search..].find("://") {
+        let start = search + p + 3;
+        let len = w[start..]
+            .find(|c: char| {
+                matches!(
+                    c,
+                    '/' | '?' | '#' | '"' | '\'' | '<' | '>' | '\\' | '`' | '[' | ']' | '{' | '}'
+                )
+            })
+            .unwrap_or(w.len() - start);
+        if let Some(at) = w[start..start + len].rfind('@') {
+            let o = out.get_or_insert_with(|| String::with_capacity(w.len()));
+            o.push_str(&w[copied..start]);
+            o.push_str(REDACTED);
+            copied = start + at;
         }
-    } else {
-        Cow::Borrowed(core)
-    };
-    match replaced {
-        Cow::Borrowed(c) if c.len() == core.len() && c == core => Cow::Borrowed(word),
-        other => Cow::Owned(format!("{pre}{other}{post}")),
+        // The authority's last character may be the `:` of a nested `://`.
+        search = start
+            + w[start..start + len]
+                .char_indices()
+                .next_back()
+                .map_or(0, |(i, _)| i);
     }
+    out.map(|mut o| {
+        o.push_str(&w[copied..]);
+        o
+    })
+}
+
+/// `Bearer%20…`, `Bearer+…`, `Basic%20…` (form- or URL-encoded credentials): the token after
+/// the scheme is replaced, whatever the key.
+fn encoded_credentials(w: &str) -> Option<String> {
+    const SCHEMES: [&str; 4] = ["bearer%20", "bearer+", "basic%20", "basic+"];
+    let lower = w.to_ascii_lowercase();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut search = 0;
+    // The next match of each scheme, searched again only once `search` has passed it: each
+    // scheme's search covers the word once.
+    let mut next = SCHEMES.map(|m| lower.find(m));
+    while search < lower.len() {
+        for (n, m) in SCHEMES.iter().enumerate() {
+            if next[n].is_some_and(|p| p < search) {
+                next[n] = lower[search..].find(m).map(|p| search + p);
+            }
+        }
+        let found = next
+            .iter()
+            .zip(SCHEMES)
+            .filter_map(|(p, m)| p.map(|p| (p, m.len())))
+            .min();
+        let Some((at, len)) = found else { break };
+        let value_start = at + len;
+        let value_end = w[value_start..]
+            .find(is_value_end)
+            .map(|p| value_start + p)
+            .unwrap_or(w.len());
+        if value_end > value_start {
+            let o = out.get_or_insert_with(|| String::with_capacity(w.len()));
+            o.push_str(&w[copied..value_start]);
+            o.push_str(REDACTED);
+            copied = value_end;
+        }
+        search = value_end.max(at + 1);
+    }
+    out.map(|mut o| {
+        o.push_str(&w[copied..]);
+        o
+    })
+}
+
+/// A character that may appear in an email address, a JWT or a card number.
+fn is_atom_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '%' | '+' | '-' | '@')
+}
+
+/// Emails, JWTs and card numbers inside a word, glued to other text or not (`mailto:a@b.c`,
+/// `{"t":"eyJ…"}`, `ref4111111111111111`). One pass over maximal runs of atom characters.
+fn atoms(w: &str) -> Option<String> {
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut replace = |out: &mut Option<String>, from: usize, to: usize, with: &str| {
+        let o = out.get_or_insert_with(|| String::with_capacity(w.len()));
+        o.push_str(&w[copied..from]);
+        o.push_str(with);
+        copied = to;
+    };
+    let mut i = 0;
+    while i < w.len() {
+        let Some(p) = w[i..].find(is_atom_char) else {
+            break;
+        };
+        let start = i + p;
+        let end = w[start..]
+            .find(|c: char| !is_atom_char(c))
+            .map(|q| start + q)
+            .unwrap_or(w.len());
+        i = end;
+        // Trailing punctuation (a full stop, a dash) is not part of the atom.
+        let run_end = w[start..end]
+            .rfind(|c: char| c.is_ascii_alphanumeric())
+            .map(|q| start + q + 1)
+            .unwrap_or(start);
+        let run = &w[start..run_end];
+        if run.is_empty() {
+            continue;
+        }
+        if let Some(at) = run.rfind('@') {
+            let local_start = run[..at].rfind('@').map(|q| q + 1).unwrap_or(0);
+            let local_start = local_start
+                + run[local_start..at]
+                    .find(|c: char| c.is_ascii_alphanumeric())
+                    .unwrap_or(0);
+            if is_email(&run[local_start..]) {
+                replace(&mut out, start + local_start, run_end, "[REDACTED:email]");
+                continue;
+            }
+        }
+        if let Some(j) = run.find("eyJ") {
+            if is_jwt(&run[j..]) {
+                replace(&mut out, start + j, run_end, "[REDACTED:jwt]");
+                continue;
+            }
+        }
+        // Digit runs with single dashes: card numbers, glued to letters or not.
+        let bytes = run.as_bytes();
+        let mut k = 0;
+        while k < bytes.len() {
+            if !bytes[k].is_ascii_digit() {
+                k += 1;
+                continue;
+            }
+            let ds = k;
+            let mut de = k;
+            let mut count = 0usize;
+            while k < bytes.len() {
+                if bytes[k].is_ascii_digit() {
+                    count += 1;
+                    de = k + 1;
+                    k += 1;
+                } else if bytes[k] == b'-' && bytes.get(k + 1).is_some_and(u8::is_ascii_digit) {
+                    k += 1;
+                } else {
+                    break;
+                }
+            }
+            if (13..=19).contains(&count) {
+                let digits: String = run[ds..de].chars().filter(char::is_ascii_digit).collect();
+                if luhn(&digits) {
+                    replace(&mut out, start + ds, start + de, "[REDACTED:card]");
+                }
+            }
+        }
+    }
+    out.map(|mut o| {
+        o.push_str(&w[copied..]);
+        o
+    })
 }
 
 fn is_jwt(s: &str) -> bool {
-    let parts: Vec<&str> = s.split('.').collect();
-    parts.len() == 3
-        && parts[0].starts_with("eyJ")
-        && parts[1].len() >= 2
-        && parts.iter().all(|p| {
-            p.chars()
+    let mut parts = 0;
+    for (n, p) in s.split('.').enumerate() {
+        parts += 1;
+        if parts > 3
+            || (n == 1 && p.len() < 2)
+            || p.is_empty()
+            || !p
+                .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        })
+        {
+            return false;
+        }
+    }
+    parts == 3 && s.starts_with("eyJ")
 }
 
 fn is_email(s: &str) -> bool {
@@ -294,75 +591,6 @@ fn is_email(s: &str) -> bool {
         && domain
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-}
-
-fn redact_url_in_text(url: &str) -> Cow<'_, str> {
-    let Some(scheme_end) = url.find("://") else {
-        return Cow::Borrowed(url);
-    };
-    let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    let mut out = String::with_capacity(url.len());
-    out.push_str(&url[..scheme_end + 3]);
-    match authority.rfind('@') {
-        Some(at) => {
-            out.push_str(REDACTED);
-            out.push_str(&authority[at..]);
-        }
-        None => out.push_str(authority),
-    }
-    let tail = &rest[authority_end..];
-    match tail.split_once('?') {
-        Some((path, query)) => {
-            out.push_str(path);
-            out.push('?');
-            out.push_str(&redact_query(query));
-        }
-        None => out.push_str(tail),
-    }
-    if out == url {
-        Cow::Borrowed(url)
-    } else {
-        Cow::Owned(out)
-    }
-}
-
-fn redact_query(original: &str) -> Cow<'_, str> {
-    let (query, fragment) = match original.split_once('#') {
-        Some((q, f)) => (q, Some(f)),
-        None => (original, None),
-    };
-    let mut changed = false;
-    let parts: Vec<String> = query
-        .split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((k, v))
-                if !v.is_empty()
-                    && SECRET_QUERY_PARAMS.contains(&k.to_ascii_lowercase().as_str()) =>
-            {
-                changed = true;
-                format!("{k}={REDACTED}")
-            }
-            Some((k, v)) => {
-                let r = redact_word(v);
-                if r != v {
-                    changed = true;
-                }
-                format!("{k}={r}")
-            }
-            None => pair.to_owned(),
-        })
-        .collect();
-    if !changed {
-        return Cow::Borrowed(original);
-    }
-    let mut out = parts.join("&");
-    if let Some(f) = fragment {
-        out.push('#');
-        out.push_str(f);
-    }
-    Cow::Owned(out)
 }
 
 /// An endpoint URL reduced to what is safe to print: scheme, host, port and path, without
@@ -398,5 +626,63 @@ mod tests {
             redact_text("\"card 4111 1111 1111 1111\""),
             "\"card [REDACTED:card]\""
         );
+    }
+    fn r(text: &str) -> String {
+        Redactor::default().text(text).into_owned()
+    }
+
+    #[test]
+    fn embedded_secrets() {
+        assert_eq!(
+            r("https://app.example/cb#access_token=s3cr3t&state=x"),
+            "https://app.example/cb#access_token=[REDACTED]&state=x"
+        );
+        assert_eq!(
+            r(r#"{"user":"ana","session":"eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhIn0.c2ln"}"#),
+            r#"{"user":"ana","session":"[REDACTED:jwt]"}"#
+        );
+        assert_eq!(
+            r("grant=x&authorization=Bearer%20s3cr3t&y=1"),
+            "grant=x&authorization=[REDACTED]&y=1"
+        );
+        assert_eq!(r("h=Bearer%20s3cr3t"), "h=Bearer%20[REDACTED]");
+        assert_eq!(r("ref4111111111111111."), "ref[REDACTED:card].");
+        assert_eq!(
+            r("<a href=\"mailto:ana@example.com\">"),
+            "<a href=\"mailto:[REDACTED:email]\">"
+        );
+        assert_eq!(
+            r(r#"{"password":"hunter2","n":1}"#),
+            r#"{"password":"[REDACTED]","n":1}"#
+        );
+        assert_eq!(
+            r(r#"{"password": "hunter2", "n": 1}"#),
+            r#"{"password": "[REDACTED]", "n": 1}"#
+        );
+        assert_eq!(
+            r("Authorization: Bearer s3cr3t"),
+            "Authorization: Bearer [REDACTED]"
+        );
+        assert_eq!(
+            r("next=https://u:pw@idp.example/x?token=abc&page=2"),
+            "next=https://[REDACTED]@idp.example/x?token=[REDACTED]&page=2"
+        );
+        assert_eq!(
+            r("exit code: 1, dashboard d-42"),
+            "exit code: 1, dashboard d-42"
+        );
+    }
+
+    #[test]
+    fn long_equals_runs_are_linear_and_shallow() {
+        // Once a recursion per `=`: this overflowed a 2 MiB stack.
+        let url = format!("https://api.example/search?q={}", "a=".repeat(200_000));
+        let out = std::thread::Builder::new()
+            .stack_size(64 * 1024)
+            .spawn(move || r(&url).len())
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(out > 400_000);
     }
 }

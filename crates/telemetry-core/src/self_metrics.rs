@@ -9,7 +9,9 @@
 //! |---|---|---|
 //! | `dataface.telemetry.attempted` | `signal` | items handed to the pipeline |
 //! | `dataface.telemetry.exported` | `signal` | items the exporter accepted |
-//! | `dataface.telemetry.dropped` | `signal`, `reason` | items lost: `queue_full`, `export_error`, `after_shutdown` |
+//! | `dataface.telemetry.dropped` | `signal`, `reason` | items lost: `queue_full`, `export_error`, `rejected` (the collector's `partial_success`), `shutdown_timeout` (still queued when shutdown gave up), `after_shutdown`, `exporter_panic` |
+//! | `dataface.telemetry.limited` | `signal`, `limit` | parts of items the limits took: `attribute_value_length` (values cut), `attribute_count`, `event_count`, `link_count` (dropped) |
+//! | `dataface.telemetry.stderr.dropped` | | stderr lines dropped because the stderr writer could not keep up |
 //! | `dataface.telemetry.config.warnings` | `variable` | configuration values that broke a rule |
 //!
 //! For `signal="metrics"`, an item is one export of the whole metric set.
@@ -26,7 +28,24 @@ const SIGNAL: LabelSpec = LabelSpec::enumerated(
 const REASON: LabelSpec = LabelSpec::enumerated(
     "reason",
     "Why the items were lost.",
-    &["queue_full", "export_error", "after_shutdown"],
+    &[
+        "queue_full",
+        "export_error",
+        "rejected",
+        "shutdown_timeout",
+        "after_shutdown",
+        "exporter_panic",
+    ],
+);
+const LIMIT: LabelSpec = LabelSpec::enumerated(
+    "limit",
+    "The limit that took part of an item.",
+    &[
+        "attribute_value_length",
+        "attribute_count",
+        "event_count",
+        "link_count",
+    ],
 );
 
 /// Catalog entry of [`ATTEMPTED`].
@@ -57,6 +76,26 @@ pub const DROPPED_SPEC: MetricSpec = MetricSpec {
     unit: "{item}",
     description: "Telemetry items lost, by reason.",
     labels: &[SIGNAL, REASON],
+    buckets: &[],
+    owner: owners::OBSERVABILITY_PLATFORM,
+};
+/// Catalog entry of [`LIMITED`].
+pub const LIMITED_SPEC: MetricSpec = MetricSpec {
+    name: LIMITED,
+    kind: InstrumentKind::Counter,
+    unit: "{item}",
+    description: "Attribute values cut and attributes, span events and links dropped by the configured limits.",
+    labels: &[SIGNAL, LIMIT],
+    buckets: &[],
+    owner: owners::OBSERVABILITY_PLATFORM,
+};
+/// Catalog entry of [`STDERR_DROPPED`].
+pub const STDERR_DROPPED_SPEC: MetricSpec = MetricSpec {
+    name: STDERR_DROPPED,
+    kind: InstrumentKind::Counter,
+    unit: "{line}",
+    description: "stderr lines dropped because nothing read stderr fast enough; the host never waits for stderr.",
+    labels: &[],
     buckets: &[],
     owner: owners::OBSERVABILITY_PLATFORM,
 };
@@ -98,6 +137,11 @@ pub const ATTEMPTED: &str = "dataface.telemetry.attempted";
 pub const EXPORTED: &str = "dataface.telemetry.exported";
 /// `dataface.telemetry.dropped`: items lost, by `reason`.
 pub const DROPPED: &str = "dataface.telemetry.dropped";
+/// `dataface.telemetry.limited`: attribute values cut and attributes, events and links
+/// dropped by the limits, by `signal` and `limit`.
+pub const LIMITED: &str = "dataface.telemetry.limited";
+/// `dataface.telemetry.stderr.dropped`: stderr lines dropped by the non-blocking writer.
+pub const STDERR_DROPPED: &str = "dataface.telemetry.stderr.dropped";
 /// `dataface.telemetry.config.warnings`: configuration values that broke a rule, by `variable`.
 pub const CONFIG_WARNINGS: &str = "dataface.telemetry.config.warnings";
 
@@ -108,16 +152,25 @@ pub(crate) enum DropReason {
     QueueFull,
     /// The exporter failed (collector down, rejecting, timing out) after its retries.
     ExportError,
+    /// The collector accepted the request but rejected these items (`partial_success`).
+    Rejected,
+    /// The items were still queued or in an export when shutdown ran out of time.
+    ShutdownTimeout,
     /// The item arrived after shutdown began.
     AfterShutdown,
+    /// The exporter panicked while sending the batch; the panic was caught.
+    ExporterPanic,
 }
 
 impl DropReason {
     /// Every reason, in label order.
-    pub(crate) const ALL: [DropReason; 3] = [
+    pub(crate) const ALL: [DropReason; 6] = [
         DropReason::QueueFull,
         DropReason::ExportError,
+        DropReason::Rejected,
+        DropReason::ShutdownTimeout,
         DropReason::AfterShutdown,
+        DropReason::ExporterPanic,
     ];
 
     /// The `reason` label value.
@@ -125,9 +178,25 @@ impl DropReason {
         match self {
             DropReason::QueueFull => "queue_full",
             DropReason::ExportError => "export_error",
+            DropReason::Rejected => "rejected",
+            DropReason::ShutdownTimeout => "shutdown_timeout",
             DropReason::AfterShutdown => "after_shutdown",
+            DropReason::ExporterPanic => "exporter_panic",
         }
     }
+}
+
+/// What the limits took from one item.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Limited {
+    /// Attribute values cut to the value length limit.
+    pub(crate) values_truncated: u64,
+    /// Attributes dropped by the count limits (span, event and link attributes).
+    pub(crate) attributes_dropped: u64,
+    /// Span events dropped by the event count limit.
+    pub(crate) events_dropped: u64,
+    /// Span links dropped by the link count limit.
+    pub(crate) links_dropped: u64,
 }
 
 /// The counts of one signal.
@@ -135,7 +204,8 @@ impl DropReason {
 struct SignalCounts {
     attempted: AtomicU64,
     exported: AtomicU64,
-    dropped: [AtomicU64; 3],
+    dropped: [AtomicU64; 6],
+    limited: [AtomicU64; 4],
     handles: once_cell::sync::OnceCell<SignalHandles>,
 }
 
@@ -143,7 +213,8 @@ struct SignalCounts {
 struct SignalHandles {
     attempted: metrics::Counter,
     exported: metrics::Counter,
-    dropped: [metrics::Counter; 3],
+    dropped: [metrics::Counter; 6],
+    limited: [metrics::Counter; 4],
 }
 
 /// A snapshot of the counts of one signal.
@@ -157,14 +228,33 @@ pub struct SignalStats {
     pub dropped_queue_full: u64,
     /// Items dropped because the export failed.
     pub dropped_export_error: u64,
+    /// Items the collector rejected in a `partial_success` answer.
+    pub dropped_rejected: u64,
+    /// Items still queued or being exported when shutdown ran out of time.
+    pub dropped_shutdown_timeout: u64,
     /// Items dropped because they arrived after shutdown began.
     pub dropped_after_shutdown: u64,
+    /// Items of batches whose export panicked (the panic was caught).
+    pub dropped_exporter_panic: u64,
+    /// Attribute values cut to the attribute value length limit.
+    pub values_truncated: u64,
+    /// Attributes dropped by the attribute count limits.
+    pub attributes_dropped: u64,
+    /// Span events dropped by the event count limit.
+    pub events_dropped: u64,
+    /// Span links dropped by the link count limit.
+    pub links_dropped: u64,
 }
 
 impl SignalStats {
     /// All drops, whatever the reason.
     pub fn dropped(&self) -> u64 {
-        self.dropped_queue_full + self.dropped_export_error + self.dropped_after_shutdown
+        self.dropped_queue_full
+            + self.dropped_export_error
+            + self.dropped_rejected
+            + self.dropped_shutdown_timeout
+            + self.dropped_after_shutdown
+            + self.dropped_exporter_panic
     }
 }
 
@@ -179,6 +269,8 @@ pub struct PipelineStats {
     pub logs: SignalStats,
     /// Configuration problems reported at init.
     pub config_warnings: u64,
+    /// stderr lines dropped because stderr was not read fast enough.
+    pub stderr_dropped: u64,
 }
 
 /// The live counters shared by the processors and exporters of one pipeline.
@@ -186,7 +278,17 @@ pub struct PipelineStats {
 pub(crate) struct SelfMetrics {
     signals: [SignalCounts; 3],
     config_warnings: AtomicU64,
+    stderr_dropped: AtomicU64,
+    stderr_handle: once_cell::sync::OnceCell<metrics::Counter>,
 }
+
+/// The `limit` label values, in the order of [`SignalCounts::limited`].
+const LIMITS: [&str; 4] = [
+    "attribute_value_length",
+    "attribute_count",
+    "event_count",
+    "link_count",
+];
 
 impl SelfMetrics {
     /// Registers the metric handles, once the recorder is installed.
@@ -200,6 +302,9 @@ impl SelfMetrics {
                 dropped: DropReason::ALL.map(|reason| {
                     metrics::counter!(DROPPED, "signal" => name, "reason" => reason.as_str())
                 }),
+                limited: LIMITS.map(|limit| {
+                    metrics::counter!(LIMITED, "signal" => name, "limit" => limit)
+                }),
             };
             // Catch up on what was counted before the recorder existed.
             handles
@@ -212,7 +317,43 @@ impl SelfMetrics {
                 // Touch every series so a scrape shows zeros before the first drop.
                 h.increment(c.load(Ordering::Relaxed));
             }
+            for (h, c) in handles.limited.iter().zip(&counts.limited) {
+                h.increment(c.load(Ordering::Relaxed));
+            }
             let _ = counts.handles.set(handles);
+        }
+        let stderr = metrics::counter!(STDERR_DROPPED);
+        stderr.increment(self.stderr_dropped.load(Ordering::Relaxed));
+        let _ = self.stderr_handle.set(stderr);
+    }
+
+    /// Counts what the limits took from items of `signal`.
+    pub(crate) fn limited(&self, signal: Signal, limited: &Limited) {
+        let c = &self.signals[signal as usize];
+        let amounts = [
+            limited.values_truncated,
+            limited.attributes_dropped,
+            limited.events_dropped,
+            limited.links_dropped,
+        ];
+        for (i, n) in amounts.into_iter().enumerate() {
+            if n > 0 {
+                c.limited[i].fetch_add(n, Ordering::Relaxed);
+                if let Some(h) = c.handles.get() {
+                    h.limited[i].increment(n);
+                }
+            }
+        }
+    }
+
+    /// Counts stderr lines the non-blocking writer dropped.
+    pub(crate) fn stderr_dropped(&self, n: u64) {
+        if n == 0 {
+            return;
+        }
+        self.stderr_dropped.fetch_add(n, Ordering::Relaxed);
+        if let Some(h) = self.stderr_handle.get() {
+            h.increment(n);
         }
     }
 
@@ -257,7 +398,14 @@ impl SelfMetrics {
                 exported: c.exported.load(Ordering::Relaxed),
                 dropped_queue_full: d(DropReason::QueueFull),
                 dropped_export_error: d(DropReason::ExportError),
+                dropped_rejected: d(DropReason::Rejected),
+                dropped_shutdown_timeout: d(DropReason::ShutdownTimeout),
                 dropped_after_shutdown: d(DropReason::AfterShutdown),
+                dropped_exporter_panic: d(DropReason::ExporterPanic),
+                values_truncated: c.limited[0].load(Ordering::Relaxed),
+                attributes_dropped: c.limited[1].load(Ordering::Relaxed),
+                events_dropped: c.limited[2].load(Ordering::Relaxed),
+                links_dropped: c.limited[3].load(Ordering::Relaxed),
             }
         };
         PipelineStats {
@@ -265,6 +413,7 @@ impl SelfMetrics {
             metrics: one(Signal::Metrics),
             logs: one(Signal::Logs),
             config_warnings: self.config_warnings.load(Ordering::Relaxed),
+            stderr_dropped: self.stderr_dropped.load(Ordering::Relaxed),
         }
     }
 }

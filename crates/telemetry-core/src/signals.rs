@@ -13,6 +13,8 @@ pub static CORE_SECTION: Section = Section {
         crate::self_metrics::ATTEMPTED_SPEC,
         crate::self_metrics::EXPORTED_SPEC,
         crate::self_metrics::DROPPED_SPEC,
+        crate::self_metrics::LIMITED_SPEC,
+        crate::self_metrics::STDERR_DROPPED_SPEC,
         crate::self_metrics::CONFIG_WARNINGS_SPEC,
         crate::self_metrics::CARDINALITY_OVERFLOW_SPEC,
         crate::release::BUILD_INFO_SPEC,
@@ -45,6 +47,8 @@ mod tests {
             crate::self_metrics::ATTEMPTED,
             crate::self_metrics::EXPORTED,
             crate::self_metrics::DROPPED,
+            crate::self_metrics::LIMITED,
+            crate::self_metrics::STDERR_DROPPED,
             crate::self_metrics::CONFIG_WARNINGS,
             crate::self_metrics::CARDINALITY_OVERFLOW,
             crate::release::BUILD_INFO,
@@ -54,7 +58,7 @@ mod tests {
                 .unwrap_or_else(|| panic!("{name} is not in CORE_CATALOG"));
             assert_eq!(m.owner, owners::OBSERVABILITY_PLATFORM, "{name}");
         }
-        assert_eq!(CORE_CATALOG.metrics().count(), 6);
+        assert_eq!(CORE_CATALOG.metrics().count(), 8);
         assert_eq!(
             CORE_CATALOG
                 .metric(crate::self_metrics::DROPPED)
@@ -82,8 +86,8 @@ mod tests {
         let dropped = CORE_CATALOG.metric(crate::self_metrics::DROPPED).unwrap();
         assert_eq!(
             dropped.max_series(),
-            4 * 4,
-            "signal (3 + other) x reason (3 + other)"
+            4 * 7,
+            "signal (3 + other) x reason (6 + other)"
         );
     }
 

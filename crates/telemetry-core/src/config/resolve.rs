@@ -43,7 +43,27 @@ impl TelemetryConfigBuilder {
             .lookup
             .clone()
             .unwrap_or_else(|| Arc::new(|k: &str| std::env::var(k).ok()));
+        // The process environment may hold values that are not UTF-8: they are ignored, as
+        // if unset, and each is reported naming its variable (never its value).
+        let not_utf8: Vec<&'static str> = if self.lookup.is_none() {
+            vars::ALL
+                .iter()
+                .copied()
+                .filter(|v| matches!(std::env::var(v), Err(std::env::VarError::NotUnicode(_))))
+                .collect()
+        } else {
+            Vec::new()
+        };
         let mut r = Reader::new(&*lookup);
+        for variable in not_utf8 {
+            r.problem(
+                variable,
+                ProblemKind::Unparsable,
+                "text in UTF-8",
+                None,
+                "the default, as if the variable were unset",
+            );
+        }
         let config = self.resolve(&mut r);
         if config.strict && !config.problems.is_empty() {
             return Err(StrictConfigError {
@@ -241,7 +261,27 @@ impl TelemetryConfigBuilder {
         let log_filter = match self.log_filter {
             Some(filter) => filter,
             None => match r.string(DATAFACE_LOG) {
-                Some(f) if f.parse::<tracing_subscriber::filter::Targets>().is_ok() => f,
+                Some(f) if f.parse::<tracing_subscriber::filter::Targets>().is_ok() => {
+                    match f
+                        .split(',')
+                        .map(str::trim)
+                        .find(|d| !names_level_or_crate(d))
+                    {
+                        None => f,
+                        Some(_) => {
+                            // A bare word (`abc`, `TRUE`, `0`) parses as a target at `trace`
+                            // and turns everything else off: never silently dark.
+                            r.problem(
+                                DATAFACE_LOG,
+                                ProblemKind::UnknownValue,
+                                "directives that each name a level (`error`, `warn`, `info`, `debug`, `trace`, `off`) or a crate or module path with `=level` (a bare word names no level and no known crate)",
+                                None,
+                                "info",
+                            );
+                            "info".to_owned()
+                        }
+                    }
+                }
                 Some(_) => {
                     r.problem(
                         DATAFACE_LOG,
@@ -567,4 +607,37 @@ fn batch(r: &mut Reader<'_>, vars: [&'static str; 4], default_delay: Duration) -
         max_queue_size,
         max_export_batch_size,
     }
+}
+
+/// The crates a bare `DATAFACE_LOG` directive (one without `=level`) may name: this
+/// workspace's and the export path's. Any other bare word is taken for a mistake.
+const KNOWN_CRATES: &[&str] = &[
+    "dataface_telemetry",
+    "telemetry_core",
+    "telemetry_testing",
+    "compiler_probes",
+    "context_probes",
+    "profiler_probes",
+    "cloud_probes",
+    "integrations_probes",
+    "launch_day",
+    "opentelemetry",
+    "opentelemetry_sdk",
+    "opentelemetry_otlp",
+    "tonic",
+    "tower",
+    "h2",
+    "hyper",
+    "hyper_util",
+    "reqwest",
+];
+
+/// Whether one `DATAFACE_LOG` directive names a level, or a target with a level, or a
+/// module path (`a::b`) or known crate on its own.
+fn names_level_or_crate(directive: &str) -> bool {
+    const LEVELS: &[&str] = &["error", "warn", "info", "debug", "trace", "off"];
+    if directive.is_empty() || directive.contains('=') || directive.contains("::") {
+        return true;
+    }
+    LEVELS.iter().any(|l| l.eq_ignore_ascii_case(directive)) || KNOWN_CRATES.contains(&directive)
 }

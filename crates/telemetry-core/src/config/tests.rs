@@ -1313,6 +1313,35 @@ fn unparsable_dataface_log_is_reported_and_info_is_used() {
     assert!(!problem.to_string().contains("nonsense"), "{problem}");
 }
 
+#[test]
+fn a_dataface_log_word_naming_no_level_and_no_known_crate_is_a_warning() {
+    for word in ["abc", "TRUE", "0", "-1", "warn,abc"] {
+        let config = cfg(&[(DATAFACE_LOG, word)]);
+        assert_eq!(config.log_filter, "info", "{word}");
+        let problem = single_problem(&config);
+        assert_eq!(problem.variable, DATAFACE_LOG, "{word}");
+        assert_eq!(problem.kind, ProblemKind::UnknownValue, "{word}");
+        let (_, p) = strict_problem(&[(DATAFACE_LOG, word)]);
+        assert_eq!(p.variable, DATAFACE_LOG, "strict: {word}");
+    }
+    for fine in [
+        "WARN",
+        "off",
+        "warn,my_crate=debug",
+        "my_service::api",
+        "telemetry_core",
+        "info,hyper",
+    ] {
+        let config = cfg(&[(DATAFACE_LOG, fine)]);
+        assert_eq!(config.log_filter, fine);
+        assert!(
+            config.problems().is_empty(),
+            "{fine}: {:?}",
+            config.problems()
+        );
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // The list of variables
 // ---------------------------------------------------------------------------------------

@@ -1,8 +1,10 @@
 //! The guard that owns a running pipeline.
 
+use super::counting::Flow;
 use super::error::{FlushError, ShutdownError};
 use super::parts::{run_bounded, IoRuntime, Owned};
 use super::prometheus::ScrapeEndpoint;
+use super::subscriber::StderrWorker;
 use crate::config::TelemetryConfig;
 use crate::self_metrics::{PipelineStats, SelfMetrics};
 use opentelemetry_sdk::logs::SdkLoggerProvider;
@@ -11,7 +13,7 @@ use opentelemetry_sdk::trace::SdkTracerProvider;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long dropping a guard that was not shut down may take.
 pub const DROP_SHUTDOWN_TIMEOUT: Duration = Duration::from_secs(3);
@@ -24,6 +26,56 @@ pub(super) struct Parts {
     pub(super) meter: Owned<SdkMeterProvider>,
     pub(super) scrape: Option<ScrapeEndpoint>,
     pub(super) runtime: IoRuntime,
+    /// The flows of the exported signals: what is still in them after shutdown is counted.
+    pub(super) flows: Vec<Arc<Flow>>,
+    /// The stderr writer's thread, when stderr is on.
+    pub(super) stderr: Option<StderrWorker>,
+}
+
+impl Parts {
+    /// Flushes and stops every part within `timeout`; what did not make it out is counted
+    /// (`shutdown_timeout`) before this returns.
+    fn shutdown(mut self, timeout: Duration) -> Result<(), ShutdownError> {
+        let deadline = Instant::now() + timeout;
+        let result = run_bounded(
+            timeout,
+            [
+                self.traces.shutdown_job(),
+                self.logs.shutdown_job(),
+                self.meter.shutdown_job(),
+            ],
+        );
+        // Items still queued or in an export now are lost: count them before returning.
+        for flow in &self.flows {
+            let left = flow.abandon();
+            if left > 0 {
+                crate::internal_event!(
+                    warn,
+                    "telemetry shutdown ran out of time with {left} {} items not exported; they are counted in dataface.telemetry.dropped{{signal=\"{}\",reason=\"shutdown_timeout\"}}",
+                    flow.signal(),
+                    flow.signal()
+                );
+            }
+        }
+        if let Some(mut scrape) = self.scrape.take() {
+            scrape.stop();
+        }
+        self.runtime.stop();
+        if let Some(stderr) = self.stderr.take() {
+            // Writes out the queued stderr lines; bounded by what is left of the timeout.
+            let (tx, rx) = std::sync::mpsc::channel();
+            let spawned = std::thread::Builder::new()
+                .name("dataface-telemetry-stderr-stop".into())
+                .spawn(move || {
+                    stderr.stop();
+                    let _ = tx.send(());
+                });
+            if spawned.is_ok() {
+                let _ = rx.recv_timeout(deadline.saturating_duration_since(Instant::now()));
+            }
+        }
+        result.map_err(ShutdownError)
+    }
 }
 
 /// Owns the pipeline. Shut it down explicitly with [`shutdown`](Self::shutdown); dropping
@@ -139,30 +191,36 @@ impl TelemetryGuard {
     }
 
     fn shutdown_inner(&mut self, timeout: Duration) -> Result<(), ShutdownError> {
-        let Some(mut p) = self.parts.take() else {
+        let Some(p) = self.parts.take() else {
             return Ok(());
         };
         super::ENABLED.store(false, Ordering::Release);
         self.shut.store(true, Ordering::Release);
-        let result = run_bounded(
-            timeout,
-            [
-                p.traces.shutdown_job(),
-                p.logs.shutdown_job(),
-                p.meter.shutdown_job(),
-            ],
-        );
-        if let Some(mut scrape) = p.scrape.take() {
-            scrape.stop();
-        }
-        p.runtime.stop();
-        result.map_err(ShutdownError)
+        p.shutdown(timeout)
     }
 }
 
 impl Drop for TelemetryGuard {
+    /// Shuts down within [`DROP_SHUTDOWN_TIMEOUT`]. Inside a Tokio runtime the shutdown runs
+    /// on a thread of its own and the drop returns at once: an async worker is never held
+    /// (what the flush could not send in time is still counted).
     fn drop(&mut self) {
-        let _ = self.shutdown_inner(DROP_SHUTDOWN_TIMEOUT);
+        let Some(p) = self.parts.take() else {
+            return;
+        };
+        super::ENABLED.store(false, Ordering::Release);
+        self.shut.store(true, Ordering::Release);
+        if tokio::runtime::Handle::try_current().is_err() {
+            let _ = p.shutdown(DROP_SHUTDOWN_TIMEOUT);
+            return;
+        }
+        // If no thread can be started the closure, and with it the parts, is dropped here:
+        // each part then stops itself within its own short bound.
+        let _ = std::thread::Builder::new()
+            .name("dataface-telemetry-drop".into())
+            .spawn(move || {
+                let _ = p.shutdown(DROP_SHUTDOWN_TIMEOUT);
+            });
     }
 }
 

@@ -23,18 +23,22 @@ pub(super) struct Context<'a> {
     pub(super) redactor: Arc<Redactor>,
     pub(super) stats: Arc<SelfMetrics>,
     pub(super) shut: Arc<AtomicBool>,
+    /// Every flow built, for the guard to settle at shutdown.
+    pub(super) flows: std::cell::RefCell<Vec<Arc<Flow>>>,
 }
 
 impl Context<'_> {
     /// The flow (admission, counting, failure reports) of one exported signal.
     pub(super) fn flow(&self, signal: Signal, capacity: usize) -> Arc<Flow> {
-        Flow::new(
+        let flow = Flow::new(
             signal,
             self.stats.clone(),
             capacity,
             self.shut.clone(),
             redact_url(&self.config.otlp.get(signal).endpoint),
-        )
+        );
+        self.flows.borrow_mut().push(flow.clone());
+        flow
     }
 
     /// The metrics of telemetry-core's own section and of the configured catalog.
@@ -58,12 +62,14 @@ pub(super) fn install(
     if config.disabled {
         return Ok(TelemetryGuard::disabled(config, service_name, stats, shut));
     }
+    let redactor = Arc::new(Redactor::with_extra_keys(&config.redact_keys));
     let cx = Context {
-        resource: resource::resource(&service_name, &config),
-        redactor: Arc::new(Redactor::with_extra_keys(&config.redact_keys)),
+        resource: resource::resource(&service_name, &config, &redactor),
+        redactor,
         config: &config,
         stats,
         shut,
+        flows: std::cell::RefCell::new(Vec::new()),
     };
 
     // The parts, in the order they are built; a failure drops (and so stops) the ones
@@ -83,7 +89,7 @@ pub(super) fn install(
         (None, None)
     };
     let recorder = recorder::build(&cx, scrape_recorder, scrape.as_ref(), meter.get());
-    let subscriber = subscriber::build(&cx, traces.get(), logs.get());
+    let (subscriber, stderr) = subscriber::build(&cx, traces.get(), logs.get());
 
     // The globals, each checked before anything is set.
     if tracing::dispatcher::has_been_set() {
@@ -122,7 +128,9 @@ pub(super) fn install(
         .config_warnings(&problems.iter().map(|p| p.variable).collect::<Vec<_>>());
 
     drop(entered);
-    let Context { stats, shut, .. } = cx;
+    let Context {
+        stats, shut, flows, ..
+    } = cx;
     Ok(TelemetryGuard::running(
         config,
         service_name,
@@ -132,6 +140,8 @@ pub(super) fn install(
             meter,
             scrape,
             runtime,
+            flows: flows.into_inner(),
+            stderr,
         },
         stats,
         shut,

@@ -5,7 +5,9 @@
 //! and the attribute value length limit applied while the record is built: the SDK's log
 //! record cannot be changed once built, so this is the one place to do it.
 
+use crate::config::Signal;
 use crate::redact::Redactor;
+use crate::self_metrics::{Limited, SelfMetrics};
 use opentelemetry::logs::{AnyValue, LogRecord, Logger, LoggerProvider, Severity};
 use opentelemetry::Key;
 use opentelemetry_sdk::logs::{SdkLogger, SdkLoggerProvider};
@@ -23,6 +25,7 @@ pub(crate) struct LogBridge {
     logger: SdkLogger,
     redactor: Arc<Redactor>,
     value_length_limit: Option<usize>,
+    stats: Arc<SelfMetrics>,
 }
 
 impl LogBridge {
@@ -30,12 +33,14 @@ impl LogBridge {
         provider: &SdkLoggerProvider,
         redactor: Arc<Redactor>,
         value_length_limit: Option<usize>,
+        stats: Arc<SelfMetrics>,
     ) -> Self {
         Self {
             dispatch: std::sync::OnceLock::new(),
             logger: provider.logger("dataface-telemetry"),
             redactor,
             value_length_limit,
+            stats,
         }
     }
 }
@@ -54,6 +59,8 @@ struct Fields<'a, R: LogRecord> {
     record: &'a mut R,
     redactor: &'a Redactor,
     limit: Option<usize>,
+    /// Values cut to the limit.
+    truncated: u64,
 }
 
 impl<R: LogRecord> Fields<'_, R> {
@@ -61,8 +68,9 @@ impl<R: LogRecord> Fields<'_, R> {
         let redacted = self.redactor.value(field.name(), value);
         let mut value = redacted.into_owned();
         if let Some(limit) = self.limit {
-            if value.chars().count() > limit {
-                value = value.chars().take(limit).collect();
+            if let Some((cut, _)) = value.char_indices().nth(limit) {
+                value.truncate(cut);
+                self.truncated += 1;
             }
         }
         if field.name() == "message" {
@@ -87,10 +95,16 @@ impl<R: LogRecord> Visit for Fields<'_, R> {
     }
     fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
         let _ = field;
-        let message = self
+        let mut message = self
             .redactor
             .value("exception.message", &value.to_string())
             .into_owned();
+        if let Some(limit) = self.limit {
+            if let Some((cut, _)) = message.char_indices().nth(limit) {
+                message.truncate(cut);
+                self.truncated += 1;
+            }
+        }
         self.record
             .add_attribute(Key::new("exception.message"), AnyValue::from(message));
     }
@@ -159,11 +173,23 @@ impl<S: Subscriber> Layer<S> for LogBridge {
         record.set_event_name(metadata.name());
         record.set_severity_number(severity);
         record.set_severity_text(metadata.level().as_str());
-        event.record(&mut Fields {
+        let mut fields = Fields {
             record: &mut record,
             redactor: &self.redactor,
             limit: self.value_length_limit,
-        });
+            truncated: 0,
+        };
+        event.record(&mut fields);
+        let truncated = fields.truncated;
+        if truncated > 0 {
+            self.stats.limited(
+                Signal::Logs,
+                &Limited {
+                    values_truncated: truncated,
+                    ..Limited::default()
+                },
+            );
+        }
         // An event with an explicit `parent:` belongs to that span's trace; otherwise the
         // SDK adds the trace context of the current span.
         if let Some(sc) = explicit_parent(event, self.dispatch.get()) {

@@ -170,7 +170,11 @@ pub(crate) fn run_bounded(
             Ok((signal, result)) => {
                 pending.retain(|s| *s != signal);
                 if let Err(e) = result {
-                    failed.push((signal, e.to_string()));
+                    // An exporter's error may quote what it sent or where: redacted.
+                    let reason = crate::redact::Redactor::default()
+                        .text(&e.to_string())
+                        .into_owned();
+                    failed.push((signal, reason));
                 }
             }
             Err(_) => break,

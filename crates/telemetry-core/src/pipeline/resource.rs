@@ -7,29 +7,42 @@ use opentelemetry_sdk::propagation::{BaggagePropagator, TraceContextPropagator};
 use opentelemetry_sdk::Resource;
 
 /// `service.name`, `service.instance.id`, `service.version`, `deployment.environment.name`,
-/// the SDK's own attributes and `OTEL_RESOURCE_ATTRIBUTES`.
-pub(super) fn resource(service_name: &str, config: &TelemetryConfig) -> Resource {
+/// the SDK's own attributes and `OTEL_RESOURCE_ATTRIBUTES`, each value redacted like a span
+/// attribute (the resource travels with every export).
+pub(super) fn resource(
+    service_name: &str,
+    config: &TelemetryConfig,
+    redactor: &crate::redact::Redactor,
+) -> Resource {
     let mut attrs: Vec<KeyValue> = config
         .resource_attributes
         .iter()
-        .map(|(k, v)| KeyValue::new(k.clone(), v.clone()))
+        .map(|(k, v)| KeyValue::new(k.clone(), redactor.value(k, v).into_owned()))
         .collect();
     let has = |key: &str| config.resource_attributes.iter().any(|(k, _)| k == key);
     if !has("service.instance.id") {
         attrs.push(KeyValue::new("service.instance.id", instance_id()));
     }
     if let Some(release) = &config.release {
-        attrs.push(KeyValue::new("service.version", release.clone()));
+        attrs.push(KeyValue::new(
+            "service.version",
+            redactor.value("service.version", release).into_owned(),
+        ));
     }
     if let Some(env) = &config.environment {
-        attrs.push(KeyValue::new("deployment.environment.name", env.clone()));
+        attrs.push(KeyValue::new(
+            "deployment.environment.name",
+            redactor
+                .value("deployment.environment.name", env)
+                .into_owned(),
+        ));
     }
     Resource::builder_empty()
         .with_detector(Box::new(
             opentelemetry_sdk::resource::TelemetryResourceDetector,
         ))
         .with_attributes(attrs)
-        .with_service_name(service_name.to_owned())
+        .with_service_name(redactor.text(service_name).into_owned())
         .build()
 }
 

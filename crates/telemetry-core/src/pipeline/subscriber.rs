@@ -10,7 +10,7 @@ use crate::self_metrics::{DropReason, SelfMetrics};
 use opentelemetry::trace::TracerProvider as _;
 use opentelemetry_sdk::logs::SdkLoggerProvider;
 use opentelemetry_sdk::trace::SdkTracerProvider;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::layer::SubscriberExt;
@@ -21,12 +21,9 @@ use tracing_subscriber::Layer;
 pub(crate) const INTERNAL_TARGET: &str = "dataface_telemetry::internal";
 
 /// Crates whose internal events go to stderr (at `warn`) but never into OTLP: they run
-/// inside the export path.
+/// inside the export path. Matched by exact crate name (the target up to its first `::`):
+/// `tower_http`, `reqwest_tracing` or `hyper_util_x` spans of the host are not theirs.
 const EXPORT_PATH_CRATES: &[&str] = &[
-    "opentelemetry",
-    "opentelemetry_sdk",
-    "opentelemetry_otlp",
-    "opentelemetry_http",
     "tonic",
     "tower",
     "h2",
@@ -37,23 +34,388 @@ const EXPORT_PATH_CRATES: &[&str] = &[
     "tiny_http",
 ];
 
-/// Builds the subscriber over the given providers.
+/// The OpenTelemetry crates: their diagnostics (`internal-logs`) never reach OTLP, and stay
+/// off stderr too, where the pipeline's own events already report the export path once per
+/// failure streak. One of them, the collector's `partial_success`, is counted.
+const OTEL_CRATES: &[&str] = &[
+    "opentelemetry",
+    "opentelemetry_sdk",
+    "opentelemetry-otlp",
+    "opentelemetry_otlp",
+    "opentelemetry-http",
+    "opentelemetry_http",
+    "opentelemetry-proto",
+    "opentelemetry_proto",
+];
+
+/// The crate an event or span comes from: its target up to the first `::`.
+fn crate_of(target: &str) -> &str {
+    target.split("::").next().unwrap_or(target)
+}
+
+/// Which output a [`PathFilter`] guards.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Output {
+    Stderr,
+    Otel,
+}
+
+/// The user's `DATAFACE_LOG` directives, with the export path kept out of OTLP (and the
+/// OpenTelemetry crates out of stderr). Decided from static metadata only, so each callsite
+/// is decided once.
+#[derive(Debug, Clone)]
+struct PathFilter {
+    user: Targets,
+    output: Output,
+}
+
+impl PathFilter {
+    fn decide(&self, meta: &tracing::Metadata<'_>) -> bool {
+        let target = meta.target();
+        let krate = crate_of(target);
+        if OTEL_CRATES.contains(&krate) {
+            return false;
+        }
+        if EXPORT_PATH_CRATES.contains(&krate) {
+            return self.output == Output::Stderr && *meta.level() <= tracing::Level::WARN;
+        }
+        if self.output == Output::Otel && target == INTERNAL_TARGET {
+            return false;
+        }
+        self.user.would_enable(target, meta.level())
+    }
+}
+
+impl<S> tracing_subscriber::layer::Filter<S> for PathFilter {
+    fn enabled(
+        &self,
+        meta: &tracing::Metadata<'_>,
+        _cx: &tracing_subscriber::layer::Context<'_, S>,
+    ) -> bool {
+        self.decide(meta)
+    }
+
+    fn callsite_enabled(
+        &self,
+        meta: &'static tracing::Metadata<'static>,
+    ) -> tracing::subscriber::Interest {
+        if self.decide(meta) {
+            tracing::subscriber::Interest::always()
+        } else {
+            tracing::subscriber::Interest::never()
+        }
+    }
+
+    fn max_level_hint(&self) -> Option<LevelFilter> {
+        let user = tracing_subscriber::layer::Filter::<S>::max_level_hint(&self.user);
+        match self.output {
+            Output::Stderr => user.map(|l| l.max(LevelFilter::WARN)),
+            Output::Otel => user,
+        }
+    }
+}
+
+/// The span layer's filter: the [`PathFilter`], and at most `limit` events kept per span.
+/// tracing-opentelemetry buffers a span's events until the span closes, entered or not; the
+/// SDK's event limit applies only then. Past the limit, events are dropped here, as they
+/// come, and counted (`dataface.telemetry.limited{limit="event_count"}`).
+struct SpanFilter {
+    path: PathFilter,
+    limit: u32,
+    stats: Arc<SelfMetrics>,
+}
+
+/// Events seen so far on one span.
+struct EventsSeen(u32);
+
+impl<S> tracing_subscriber::layer::Filter<S> for SpanFilter
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+{
+    fn enabled(
+        &self,
+        meta: &tracing::Metadata<'_>,
+        _cx: &tracing_subscriber::layer::Context<'_, S>,
+    ) -> bool {
+        self.path.decide(meta)
+    }
+
+    fn callsite_enabled(
+        &self,
+        meta: &'static tracing::Metadata<'static>,
+    ) -> tracing::subscriber::Interest {
+        tracing_subscriber::layer::Filter::<S>::callsite_enabled(&self.path, meta)
+    }
+
+    fn max_level_hint(&self) -> Option<LevelFilter> {
+        tracing_subscriber::layer::Filter::<S>::max_level_hint(&self.path)
+    }
+
+    fn event_enabled(
+        &self,
+        event: &tracing::Event<'_>,
+        cx: &tracing_subscriber::layer::Context<'_, S>,
+    ) -> bool {
+        let Some(span) = cx.event_span(event) else {
+            return true;
+        };
+        let mut extensions = span.extensions_mut();
+        let seen = match extensions.get_mut::<EventsSeen>() {
+            Some(seen) => {
+                seen.0 = seen.0.saturating_add(1);
+                seen.0
+            }
+            None => {
+                extensions.insert(EventsSeen(1));
+                1
+            }
+        };
+        if seen <= self.limit {
+            return true;
+        }
+        self.stats.limited(
+            Signal::Traces,
+            &crate::self_metrics::Limited {
+                events_dropped: 1,
+                ..Default::default()
+            },
+        );
+        false
+    }
+}
+
+/// Counts the items a collector rejected in a `partial_success` answer: opentelemetry-otlp
+/// reports it only as an internal event, raised while the export runs.
+struct PartialSuccess {
+    flows: Vec<Arc<super::counting::Flow>>,
+}
+
+/// Where partial-success events come from, and the field naming the rejected count.
+fn partial_success_signal(name: &str) -> Option<(Signal, &'static str)> {
+    match name {
+        "TonicTracesClient.PartialSuccess" | "HttpTraceClient.PartialSuccess" => {
+            Some((Signal::Traces, "rejected_spans"))
+        }
+        "TonicLogsClient.PartialSuccess" | "HttpLogsClient.PartialSuccess" => {
+            Some((Signal::Logs, "rejected_log_records"))
+        }
+        "TonicMetricsClient.PartialSuccess" | "HttpMetricsClient.PartialSuccess" => {
+            Some((Signal::Metrics, "rejected_data_points"))
+        }
+        _ => None,
+    }
+}
+
+/// Only the partial-success events, decided once per callsite.
+struct PartialSuccessFilter;
+
+impl<S> tracing_subscriber::layer::Filter<S> for PartialSuccessFilter {
+    fn enabled(
+        &self,
+        meta: &tracing::Metadata<'_>,
+        _cx: &tracing_subscriber::layer::Context<'_, S>,
+    ) -> bool {
+        partial_success_signal(meta.name()).is_some()
+    }
+
+    fn callsite_enabled(
+        &self,
+        meta: &'static tracing::Metadata<'static>,
+    ) -> tracing::subscriber::Interest {
+        if partial_success_signal(meta.name()).is_some() {
+            tracing::subscriber::Interest::always()
+        } else {
+            tracing::subscriber::Interest::never()
+        }
+    }
+
+    fn max_level_hint(&self) -> Option<LevelFilter> {
+        Some(LevelFilter::WARN)
+    }
+}
+
+struct Rejected(u64, &'static str);
+
+impl tracing::field::Visit for Rejected {
+    fn record_u64(&mut self, field: &tracing::field::Field, value: u64) {
+        if field.name() == self.1 {
+            self.0 = value;
+        }
+    }
+    fn record_i64(&mut self, field: &tracing::field::Field, value: i64) {
+        if field.name() == self.1 {
+            self.0 = value.max(0) as u64;
+        }
+    }
+    fn record_debug(&mut self, _field: &tracing::field::Field, _value: &dyn std::fmt::Debug) {}
+}
+
+impl<S: tracing::Subscriber> Layer<S> for PartialSuccess {
+    fn on_event(&self, event: &tracing::Event<'_>, _cx: tracing_subscriber::layer::Context<'_, S>) {
+        let Some((signal, field)) = partial_success_signal(event.metadata().name()) else {
+            return;
+        };
+        let mut rejected = Rejected(0, field);
+        event.record(&mut rejected);
+        // A metric export is one item: rejected data points lose that export.
+        let n = match signal {
+            Signal::Metrics => u64::from(rejected.0 > 0),
+            _ => rejected.0,
+        };
+        if n == 0 {
+            return;
+        }
+        for flow in self.flows.iter().filter(|f| f.signal() == signal) {
+            flow.rejected(n);
+        }
+    }
+}
+
+/// How many stderr lines may wait for the stderr writer thread; more are dropped and
+/// counted in `dataface.telemetry.stderr.dropped`.
+pub(crate) const STDERR_BUFFERED_LINES: usize = 4096;
+
+/// The stderr writer: lines go through a bounded queue to a thread of their own, so a stderr
+/// nobody reads never stops the host; lines that do not fit are dropped and counted. After
+/// [`StderrWorker::stop`] lines are written directly.
+#[derive(Debug)]
+pub(crate) struct StderrWriter {
+    queue: tracing_appender::non_blocking::NonBlocking,
+    errors: tracing_appender::non_blocking::ErrorCounter,
+    /// Drops already counted in the self-metric.
+    counted: AtomicUsize,
+    direct: Arc<AtomicBool>,
+    stats: Arc<SelfMetrics>,
+}
+
+impl StderrWriter {
+    fn count_drops(&self) {
+        let now = self.errors.dropped_lines();
+        let before = self.counted.swap(now, Ordering::AcqRel);
+        if now > before {
+            self.stats.stderr_dropped((now - before) as u64);
+        }
+    }
+}
+
+/// One line on its way to stderr.
+#[derive(Debug)]
+pub(crate) enum StderrLine<'a> {
+    /// Into the queue; drops are counted when the line is done.
+    Queued(
+        tracing_appender::non_blocking::NonBlocking,
+        &'a StderrWriter,
+    ),
+    /// Straight to stderr (the queue's thread has stopped).
+    Direct(std::io::Stderr),
+}
+
+impl std::io::Write for StderrLine<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match self {
+            StderrLine::Queued(q, _) => q.write(buf),
+            StderrLine::Direct(e) => e.write(buf),
+        }
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        match self {
+            StderrLine::Queued(q, _) => q.flush(),
+            StderrLine::Direct(e) => e.flush(),
+        }
+    }
+}
+
+impl Drop for StderrLine<'_> {
+    fn drop(&mut self) {
+        if let StderrLine::Queued(_, owner) = self {
+            owner.count_drops();
+        }
+    }
+}
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for StderrWriter {
+    type Writer = StderrLine<'a>;
+    fn make_writer(&'a self) -> Self::Writer {
+        if self.direct.load(Ordering::Acquire) {
+            StderrLine::Direct(std::io::stderr())
+        } else {
+            StderrLine::Queued(self.queue.clone(), self)
+        }
+    }
+}
+
+/// The thread behind the [`StderrWriter`].
+#[derive(Debug)]
+pub(crate) struct StderrWorker {
+    guard: tracing_appender::non_blocking::WorkerGuard,
+    direct: Arc<AtomicBool>,
+    errors: tracing_appender::non_blocking::ErrorCounter,
+}
+
+impl StderrWorker {
+    /// Writes out what is queued, stops the thread, and sends later lines straight to
+    /// stderr. When lines were dropped, stderr is not being read: the thread and its queue
+    /// stay (later lines keep being dropped and counted, never written where they would
+    /// block), since stopping would wait on a write that does not finish.
+    pub(crate) fn stop(self) {
+        if self.errors.dropped_lines() > 0 {
+            std::mem::forget(self.guard);
+            return;
+        }
+        drop(self.guard);
+        self.direct.store(true, Ordering::Release);
+    }
+}
+
+/// The stderr writer and its thread.
+fn stderr_writer(stats: Arc<SelfMetrics>) -> (StderrWriter, StderrWorker) {
+    let (queue, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(true)
+        .buffered_lines_limit(STDERR_BUFFERED_LINES)
+        .thread_name("dataface-telemetry-stderr")
+        .finish(std::io::stderr());
+    let direct = Arc::new(AtomicBool::new(false));
+    let writer = StderrWriter {
+        errors: queue.error_counter(),
+        queue,
+        counted: AtomicUsize::new(0),
+        direct: direct.clone(),
+        stats,
+    };
+    let errors = writer.errors.clone();
+    (
+        writer,
+        StderrWorker {
+            guard,
+            direct,
+            errors,
+        },
+    )
+}
+
+/// Builds the subscriber over the given providers, and the stderr thread when stderr is on.
 pub(super) fn build(
     cx: &Context<'_>,
     traces: Option<&SdkTracerProvider>,
     logs: Option<&SdkLoggerProvider>,
-) -> impl tracing::Subscriber + Send + Sync + 'static {
+) -> (
+    impl tracing::Subscriber + Send + Sync + 'static,
+    Option<StderrWorker>,
+) {
     let config = cx.config;
     let user = config
         .log_filter
         .parse::<Targets>()
         .unwrap_or_else(|_| Targets::new().with_default(LevelFilter::INFO));
-    let mut stderr_filter = user.clone();
-    let mut otel_filter = user.with_target(INTERNAL_TARGET, LevelFilter::OFF);
-    for krate in EXPORT_PATH_CRATES {
-        stderr_filter = stderr_filter.with_target(*krate, LevelFilter::WARN);
-        otel_filter = otel_filter.with_target(*krate, LevelFilter::OFF);
-    }
+    let stderr_filter = PathFilter {
+        user: user.clone(),
+        output: Output::Stderr,
+    };
+    let otel_filter = PathFilter {
+        user,
+        output: Output::Otel,
+    };
+    let mut worker = None;
     let fmt_layer = config.log_stderr.then(|| {
         use std::io::IsTerminal as _;
         use tracing_subscriber::field::MakeExt as _;
@@ -73,9 +435,11 @@ pub(super) fn build(
             },
         )
         .delimited(" ");
+        let (writer, w) = stderr_writer(cx.stats.clone());
+        worker = Some(w);
         tracing_subscriber::fmt::layer()
             .fmt_fields(fields)
-            .with_writer(std::io::stderr)
+            .with_writer(writer)
             .with_ansi(std::io::stderr().is_terminal())
             .with_filter(stderr_filter)
     });
@@ -87,20 +451,31 @@ pub(super) fn build(
         tracing_opentelemetry::layer()
             .with_tracer(p.tracer("dataface-telemetry"))
             .and_then(after_shutdown)
-            .with_filter(otel_filter.clone())
+            .with_filter(SpanFilter {
+                path: otel_filter.clone(),
+                limit: config.span_limits.event_count,
+                stats: cx.stats.clone(),
+            })
     });
     let log_layer = logs.map(|p| {
         LogBridge::new(
             p,
             cx.redactor.clone(),
             config.span_limits.attribute_value_length,
+            cx.stats.clone(),
         )
         .with_filter(otel_filter.clone())
     });
-    tracing_subscriber::registry()
+    let partial_success = PartialSuccess {
+        flows: cx.flows.borrow().clone(),
+    }
+    .with_filter(PartialSuccessFilter);
+    let subscriber = tracing_subscriber::registry()
+        .with(partial_success)
         .with(fmt_layer)
         .with(trace_layer)
-        .with(log_layer)
+        .with(log_layer);
+    (subscriber, worker)
 }
 
 /// Counts the spans started after shutdown: the SDK stops recording them without a trace.

@@ -46,6 +46,7 @@ pub(super) fn build(cx: &Context<'_>) -> Result<Owned<SdkTracerProvider>, InitEr
                 inner: batch,
                 redactor: cx.redactor.clone(),
                 value_length_limit: limits.attribute_value_length,
+                stats: Some(cx.stats.clone()),
             },
             flow,
         });
@@ -57,6 +58,8 @@ pub(super) fn build(cx: &Context<'_>) -> Result<Owned<SdkTracerProvider>, InitEr
             ),
             redactor: cx.redactor.clone(),
             value_length_limit: limits.attribute_value_length,
+            // The OTLP path counts what the limits took; counted once.
+            stats: (!selected.otlp).then(|| cx.stats.clone()),
         });
     }
     Ok(Owned::new(b.build()))
