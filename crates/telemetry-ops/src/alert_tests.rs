@@ -472,6 +472,48 @@ fn direct_cases(alert: &AlertSpec, rules: &[AlertingRule], case: &CaseFn<'_>) ->
                 ),
             ]
         }
+        Objective::Stuck(st) => {
+            let labels = matching_labels(st.timestamp, st.matchers);
+            let name = st.timestamp.prometheus_name();
+            let on = |instance: &str| {
+                let mut l = labels.clone();
+                l.insert("instance".into(), instance.into());
+                series_text(&name, &l)
+            };
+            let age_minutes = st.max_age / 60;
+            let eval = age_minutes + 15;
+            let n = eval + 5;
+            vec![
+                case(
+                    CaseKind::Firing,
+                    "an item has waited since the start on one instance; nothing waits on the other",
+                    vec![(on("a"), format!("1x{n}")), (on("b"), format!("0x{n}"))],
+                    eval,
+                    expect(&labels, (eval * 60 - 1) as f64),
+                ),
+                case(
+                    CaseKind::Silent,
+                    "nothing waits anywhere (the gauge reads 0): a quiet state is healthy",
+                    vec![(on("a"), format!("0x{n}")), (on("b"), format!("0x{n}"))],
+                    eval,
+                    Vec::new(),
+                ),
+                case(
+                    CaseKind::Edge,
+                    "items keep moving: the oldest waiting item is always recent, silent",
+                    vec![(on("a"), format!("0+60x{n}")), (on("b"), format!("0+60x{n}"))],
+                    eval,
+                    Vec::new(),
+                ),
+                case(
+                    CaseKind::Edge,
+                    "one instance holds a stuck item, another moves: the oldest counts, fires",
+                    vec![(on("a"), format!("1x{n}")), (on("b"), format!("0+60x{n}"))],
+                    eval,
+                    expect(&labels, (eval * 60 - 1) as f64),
+                ),
+            ]
+        }
         Objective::Expiry(e) => {
             let labels = matching_labels(e.timestamp, e.matchers);
             let s = series_text(&e.timestamp.prometheus_name(), &labels);

@@ -140,6 +140,19 @@ pub enum OwnersError {
     },
 }
 
+/// The line without its comment: `#` starts a comment at the start of the line or after
+/// whitespace, so a value such as `channel=#alerts` keeps its `#`.
+fn strip_comment(line: &str) -> &str {
+    let mut previous = ' ';
+    for (i, c) in line.char_indices() {
+        if c == '#' && previous.is_whitespace() {
+            return &line[..i];
+        }
+        previous = c;
+    }
+    line
+}
+
 impl OwnersFile {
     /// Parses the owners file text and checks it against `product`: every owner one its
     /// catalog's sections declare, none twice, and every owner of an alert routed.
@@ -153,7 +166,7 @@ impl OwnersFile {
         let (mut incident_commander, mut war_room, mut unknown_owner, mut watchdog) =
             (None, None, None, None);
         for (i, raw) in text.lines().enumerate() {
-            let line = raw.split('#').next().unwrap_or("").trim();
+            let line = strip_comment(raw).trim();
             if line.is_empty() {
                 continue;
             }

@@ -680,3 +680,28 @@ fn an_integration_with_an_inline_secret_or_an_unknown_kind_is_refused() {
         assert!(err.contains(needle), "{line}: {err}");
     }
 }
+
+#[test]
+fn a_hash_inside_a_value_is_kept_and_a_hash_after_whitespace_starts_a_comment() {
+    let product = &telemetry_ops::OPERATIONS;
+    let owners =
+        telemetry_ops::routing::OwnersFile::parse(include_str!("../../../ops/owners.txt"), product)
+            .unwrap();
+    let config = telemetry_ops::routing::alertmanager_config(&owners);
+    let parsed: serde_json::Value = yaml_serde::from_str(&config).unwrap();
+    let receivers = parsed["receivers"].as_array().unwrap();
+    let tickets = receivers
+        .iter()
+        .find(|r| r["name"] == "core-compiler-tickets")
+        .expect("the core-compiler ticket receiver");
+    assert_eq!(
+        tickets["slack_configs"][0]["channel"], "#core-compiler-alerts",
+        "the owners file's `channel=#core-compiler-alerts` reaches the routing"
+    );
+    // A comment after the columns is still a comment.
+    let commented = include_str!("../../../ops/owners.txt").replace(
+        "billing                  billing-pager                  billing-tickets",
+        "billing billing-pager billing-tickets # charges that fail to record",
+    );
+    telemetry_ops::routing::OwnersFile::parse(&commented, product).unwrap();
+}

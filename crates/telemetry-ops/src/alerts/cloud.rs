@@ -3,7 +3,7 @@
 use super::Surface;
 use crate::alert::{AlertSeverity, AlertSpec, Runbook};
 use crate::objective::{
-    Absence, BrokenState, ErrorRatio, Events, Freshness, Latency, Matcher, Objective,
+    Absence, BrokenState, ErrorRatio, Events, Latency, Matcher, Objective, Stuck,
 };
 use cloud_probes::catalog::{
     ACCOUNT_CREATION_DURATION, ACCOUNT_CREATION_ERRORS, CLOUD_SUITE, INVALID_TRANSITIONS,
@@ -64,7 +64,7 @@ pub const ALERTS: &[AlertSpec] = &[
     },
     AlertSpec {
         name: "CloudProvisioningStuck",
-        objective: Objective::Freshness(Freshness {
+        objective: Objective::Stuck(Stuck {
             timestamp: &TRANSITIONAL_SINCE,
             matchers: &[Matcher::eq("state", "provisioning")],
             max_age: 1800,
@@ -89,7 +89,7 @@ pub const ALERTS: &[AlertSpec] = &[
     },
     AlertSpec {
         name: "CloudProjectRequestStuck",
-        objective: Objective::Freshness(Freshness {
+        objective: Objective::Stuck(Stuck {
             timestamp: &TRANSITIONAL_SINCE,
             matchers: &[Matcher::eq("state", "requested")],
             max_age: 900,
@@ -111,7 +111,7 @@ pub const ALERTS: &[AlertSpec] = &[
     },
     AlertSpec {
         name: "CloudProjectDeletionStuck",
-        objective: Objective::Freshness(Freshness {
+        objective: Objective::Stuck(Stuck {
             timestamp: &TRANSITIONAL_SINCE,
             matchers: &[Matcher::eq("state", "deleting")],
             max_age: 14_400,

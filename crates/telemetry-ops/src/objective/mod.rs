@@ -31,6 +31,7 @@ mod error_ratio;
 mod expiry;
 mod freshness;
 mod latency;
+mod stuck;
 mod threshold;
 
 pub use absence::Absence;
@@ -39,6 +40,7 @@ pub use error_ratio::ErrorRatio;
 pub use expiry::Expiry;
 pub use freshness::Freshness;
 pub use latency::Latency;
+pub use stuck::Stuck;
 pub use threshold::Threshold;
 
 use serde::Serialize;
@@ -196,6 +198,8 @@ pub enum Objective {
     Latency(Latency),
     /// See [`Freshness`].
     Freshness(Freshness),
+    /// See [`Stuck`].
+    Stuck(Stuck),
     /// See [`Expiry`].
     Expiry(Expiry),
     /// See [`BrokenState`].
@@ -213,6 +217,7 @@ impl Objective {
             Objective::ErrorRatio(k) => k,
             Objective::Latency(k) => k,
             Objective::Freshness(k) => k,
+            Objective::Stuck(k) => k,
             Objective::Expiry(k) => k,
             Objective::BrokenState(k) => k,
             Objective::Absence(k) => k,
