@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use telemetry_ops::alert::AlertSeverity;
 use telemetry_ops::alerts;
-use telemetry_ops::objective::{ErrorRatio, Expiry, Freshness, Matcher, Objective};
+use telemetry_ops::objective::{ErrorRatio, Expiry, Freshness, Matcher, Objective, Stuck};
 use telemetry_ops::OPERATIONS;
 
 #[test]
@@ -186,7 +186,7 @@ fn the_cloud_alerts_have_its_owners_and_watch_its_failure_modes() {
         .find(|a| a.name == "CloudProvisioningStuck")
         .unwrap();
     assert_eq!(stuck.severity, AlertSeverity::Page);
-    const STUCK: Objective = Objective::Freshness(Freshness {
+    const STUCK: Objective = Objective::Stuck(Stuck {
         timestamp: &cloud_probes::catalog::TRANSITIONAL_SINCE,
         matchers: &[Matcher::eq("state", "provisioning")],
         max_age: 1800,
