@@ -1,7 +1,9 @@
 //! A timestamp that must stay far enough ahead of now.
 
-use super::{metric_name, timestamp_ok, Alerting, Matcher, ObjectiveKind, Selector};
-use crate::promql::{duration, selector};
+use super::{
+    metric_name, timestamp_problems, timestamp_series, Alerting, Matcher, ObjectiveKind, Selector,
+};
+use crate::promql::duration;
 use serde::Serialize;
 use telemetry_core::catalog::MetricSpec;
 
@@ -28,11 +30,7 @@ impl ObjectiveKind for Expiry {
     }
 
     fn alerting(&self) -> Alerting<'_> {
-        let s = format!(
-            "{}{}",
-            self.timestamp.prometheus_name(),
-            selector(self.matchers, &[])
-        );
+        let s = timestamp_series(self.timestamp, self.matchers);
         Alerting::Direct {
             expr: format!("({s} > 0) - time() < {}", self.min_remaining),
             hold: "10m".into(),
@@ -59,8 +57,6 @@ impl ObjectiveKind for Expiry {
     }
 
     fn problems(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        timestamp_ok(self.timestamp, &mut out);
-        out
+        timestamp_problems(self.timestamp)
     }
 }

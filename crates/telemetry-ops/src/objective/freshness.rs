@@ -1,7 +1,9 @@
 //! A last-success timestamp that must stay young.
 
-use super::{metric_name, timestamp_ok, Alerting, Matcher, ObjectiveKind, Selector};
-use crate::promql::{duration, selector};
+use super::{
+    metric_name, timestamp_problems, timestamp_series, Alerting, Matcher, ObjectiveKind, Selector,
+};
+use crate::promql::duration;
 use serde::Serialize;
 use telemetry_core::catalog::MetricSpec;
 
@@ -31,11 +33,7 @@ impl ObjectiveKind for Freshness {
     }
 
     fn alerting(&self) -> Alerting<'_> {
-        let s = format!(
-            "{}{}",
-            self.timestamp.prometheus_name(),
-            selector(self.matchers, &[])
-        );
+        let s = timestamp_series(self.timestamp, self.matchers);
         Alerting::Direct {
             expr: format!(
                 "(time() - max without (instance, job) ({s} > 0)) > {age}\nor\n(\n  max without (instance, job) (max_over_time({s}[{window}])) == 0\n  and\n  max without (instance, job) ({s} offset {window}) >= 0\n)",
@@ -66,8 +64,6 @@ impl ObjectiveKind for Freshness {
     }
 
     fn problems(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        timestamp_ok(self.timestamp, &mut out);
-        out
+        timestamp_problems(self.timestamp)
     }
 }

@@ -270,8 +270,24 @@ pub(crate) fn target_ok(target: f64, out: &mut Vec<String>) {
     }
 }
 
+/// The series a timestamp objective reads: the gauge's Prometheus name with its matchers.
+pub(crate) fn timestamp_series(timestamp: &MetricSpec, matchers: &[Matcher]) -> String {
+    format!(
+        "{}{}",
+        timestamp.prometheus_name(),
+        crate::promql::selector(matchers, &[])
+    )
+}
+
+/// What a timestamp objective (expiry, freshness, stuck work) requires of its gauge.
+pub(crate) fn timestamp_problems(timestamp: &MetricSpec) -> Vec<String> {
+    let mut out = Vec::new();
+    timestamp_ok(timestamp, &mut out);
+    out
+}
+
 /// A timestamp gauge in seconds.
-pub(crate) fn timestamp_ok(timestamp: &MetricSpec, out: &mut Vec<String>) {
+fn timestamp_ok(timestamp: &MetricSpec, out: &mut Vec<String>) {
     kind_is(
         timestamp,
         &[InstrumentKind::Gauge],

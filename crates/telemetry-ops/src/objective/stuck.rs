@@ -1,7 +1,9 @@
 //! The oldest item still waiting in a state must be younger than a bound.
 
-use super::{metric_name, timestamp_ok, Alerting, Matcher, ObjectiveKind, Selector};
-use crate::promql::{duration, selector};
+use super::{
+    metric_name, timestamp_problems, timestamp_series, Alerting, Matcher, ObjectiveKind, Selector,
+};
+use crate::promql::duration;
 use serde::Serialize;
 use telemetry_core::catalog::MetricSpec;
 
@@ -32,11 +34,7 @@ impl ObjectiveKind for Stuck {
     }
 
     fn alerting(&self) -> Alerting<'_> {
-        let s = format!(
-            "{}{}",
-            self.timestamp.prometheus_name(),
-            selector(self.matchers, &[])
-        );
+        let s = timestamp_series(self.timestamp, self.matchers);
         Alerting::Direct {
             expr: format!(
                 "(time() - min without (instance, job) ({s} > 0)) > {age}",
@@ -66,8 +64,6 @@ impl ObjectiveKind for Stuck {
     }
 
     fn problems(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        timestamp_ok(self.timestamp, &mut out);
-        out
+        timestamp_problems(self.timestamp)
     }
 }
