@@ -10,6 +10,6 @@ cargo test -j2 --workspace --doc
 # The reliability stress binaries, short (full length: add --full); each prints its figures
 # and fails when its promise does not hold (docs/reliability.md).
 cargo build -j2 -p stress
-for bin in redactor shutdown_accounting drop_in_async stderr_blocked; do
+for bin in redactor shutdown_accounting drop_in_async stderr_blocked big_values; do
     cargo run -q -j2 -p stress --bin "$bin"
 done

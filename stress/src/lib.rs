@@ -46,3 +46,150 @@ pub fn otlp_to(port: u16, protocol: &str) {
     );
     std::env::set_var("OTEL_EXPORTER_OTLP_PROTOCOL", protocol);
 }
+
+/// A loopback port that was free a moment ago.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("bind an ephemeral loopback port")
+}
+
+/// The resident set size of this process, in bytes (Linux `/proc/self/statm`).
+pub fn rss_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").expect("read /proc/self/statm");
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|v| v.parse().ok())
+        .expect("statm's second field is the resident page count");
+    pages * 4096
+}
+
+/// The `q`-quantile (0..=1) of `samples`, which it sorts.
+pub fn quantile(samples: &mut [std::time::Duration], q: f64) -> std::time::Duration {
+    if samples.is_empty() {
+        return std::time::Duration::ZERO;
+    }
+    samples.sort_unstable();
+    let i = ((samples.len() - 1) as f64 * q).round() as usize;
+    samples[i]
+}
+
+/// Re-runs this binary as a child with `STRESS_CHILD=mode` and `env` added (every `OTEL_*`
+/// and `DATAFACE_*` variable of this process removed first), passing `--full` on; returns
+/// its stdout, which is also printed. Panics with the child's output if it fails.
+pub fn run_child(mode: &str, env: &[(&str, String)]) -> String {
+    let mut cmd = std::process::Command::new(std::env::current_exe().expect("own path"));
+    cmd.args(std::env::args().skip(1)).env("STRESS_CHILD", mode);
+    for (k, _) in std::env::vars_os() {
+        let k = k.to_string_lossy().into_owned();
+        if k.starts_with("OTEL_") || k.starts_with("DATAFACE_") {
+            cmd.env_remove(k);
+        }
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run the child");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    print!("{stdout}");
+    assert!(
+        out.status.success(),
+        "child {mode} failed ({}):\n--- stderr\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}
+
+/// The mode this process runs in when it is a child started by [`run_child`].
+pub fn child_mode() -> Option<String> {
+    std::env::var("STRESS_CHILD").ok()
+}
+
+/// A rotel collector on two loopback ports, exporting to its black-hole exporter (it
+/// accepts and discards). Killed by its process id when dropped.
+#[derive(Debug)]
+pub struct Rotel {
+    child: std::process::Child,
+    /// The OTLP/gRPC port.
+    pub grpc_port: u16,
+    /// The OTLP/HTTP port.
+    pub http_port: u16,
+    dir: std::path::PathBuf,
+}
+
+impl Rotel {
+    /// Starts rotel (`ROTEL_BIN`, else `rotel` on PATH: scripts/install-test-deps.sh) on
+    /// `grpc_port` and a free HTTP port, and waits until both listen.
+    pub fn start(grpc_port: u16) -> Self {
+        let http_port = free_port();
+        let bin = std::env::var("ROTEL_BIN").unwrap_or_else(|_| "rotel".into());
+        let dir =
+            std::env::temp_dir().join(format!("stress-rotel-{}-{grpc_port}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("rotel's directory");
+        let child = std::process::Command::new(&bin)
+            .arg("start")
+            .args(["--otlp-grpc-endpoint", &format!("127.0.0.1:{grpc_port}")])
+            .args(["--otlp-http-endpoint", &format!("127.0.0.1:{http_port}")])
+            .args(["--exporter", "blackhole"])
+            .arg("--pid-file")
+            .arg(dir.join("rotel.pid"))
+            .arg("--log-file")
+            .arg(dir.join("rotel.log"))
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("start {bin}: {e} (run scripts/install-test-deps.sh or set ROTEL_BIN)")
+            });
+        let rotel = Self {
+            child,
+            grpc_port,
+            http_port,
+            dir,
+        };
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+        for port in [grpc_port, http_port] {
+            while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+                assert!(
+                    std::time::Instant::now() < deadline,
+                    "rotel did not listen on 127.0.0.1:{port}"
+                );
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        }
+        rotel
+    }
+
+    /// The endpoint for `protocol` (`grpc` or `http/protobuf`).
+    pub fn endpoint(&self, protocol: &str) -> String {
+        let port = if protocol == "grpc" {
+            self.grpc_port
+        } else {
+            self.http_port
+        };
+        format!("http://127.0.0.1:{port}")
+    }
+}
+
+impl Drop for Rotel {
+    fn drop(&mut self) {
+        // Stopped by its own process id, never by name.
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while std::time::Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                let _ = std::fs::remove_dir_all(&self.dir);
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}

@@ -214,7 +214,8 @@ impl TelemetryConfigBuilder {
                     u64::from(u32::MAX),
                 )
                 .or(general_len)
-                .map(|n| n as usize),
+                .map_or(DEFAULT_ATTRIBUTE_VALUE_LENGTH, |n| n as usize)
+                .into(),
         };
 
         let temporality = r
@@ -571,6 +572,17 @@ fn sdk_grpc_gzip_variable(signal_var: &'static str) -> Option<&'static str> {
 }
 
 /// What a certificate problem falls back to.
+/// The default longest attribute value kept, in characters, when neither
+/// `OTEL_SPAN_ATTRIBUTE_VALUE_LENGTH_LIMIT` nor `OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT` is set.
+///
+/// Collectors commonly refuse a request over 4 MiB (the gRPC default message size), and a
+/// refused request loses its whole batch. A full default batch is 512 items: with one value
+/// at this cap on every item, the values take 512 × 4,096 = 2 MiB (ASCII), which leaves the
+/// other half for names, the other attributes and the framing. One 10 MB value therefore
+/// costs its own tail, counted in `dataface.telemetry.limited{limit="attribute_value_length"}`,
+/// never the batch it travels in.
+pub(crate) const DEFAULT_ATTRIBUTE_VALUE_LENGTH: usize = 4096;
+
 const CA_FALLBACK: &str = "the system roots only";
 const CLIENT_FALLBACK: &str = "no client certificate";
 

@@ -114,7 +114,7 @@ fn empty_environment_gives_the_documented_defaults() {
     assert_eq!(
         config.span_limits,
         SpanLimits {
-            attribute_value_length: None,
+            attribute_value_length: Some(4096),
             attribute_count: 128,
             event_count: 128,
             link_count: 128,

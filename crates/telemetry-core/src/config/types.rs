@@ -161,7 +161,9 @@ pub struct BatchSettings {
 /// Limits that bound the memory a span can take.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SpanLimits {
-    /// Longest string attribute value kept, in characters (`None`: no limit).
+    /// Longest string attribute value kept, in characters (`None`: no limit). From the
+    /// environment it defaults to 4,096, which keeps a full batch under the common 4 MiB
+    /// collector request limit.
     pub attribute_value_length: Option<usize>,
     /// Most attributes kept on a span.
     pub attribute_count: u32,

@@ -331,13 +331,17 @@ fn sanitize(span: &mut SpanData, redactor: &Redactor, limit: Option<usize>) -> L
         ..Limited::default()
     };
     span.name = redacted(redactor, std::mem::take(&mut span.name));
+    limited.values_truncated += u64::from(truncate_cow(&mut span.name, limit));
     if let opentelemetry::trace::Status::Error { description } = &mut span.status {
         *description = redacted(redactor, std::mem::take(description));
+        limited.values_truncated += u64::from(truncate_cow(description, limit));
     }
     limited.values_truncated += fix_attributes(&mut span.attributes, redactor, limit);
     for event in span.events.events.iter_mut() {
-        // tracing-opentelemetry copies an event's message into the event name.
+        // tracing-opentelemetry copies an event's message into the event name: a huge
+        // message would otherwise make the whole batch exceed a collector's request limit.
         event.name = redacted(redactor, std::mem::take(&mut event.name));
+        limited.values_truncated += u64::from(truncate_cow(&mut event.name, limit));
         limited.values_truncated += fix_attributes(&mut event.attributes, redactor, limit);
         limited.attributes_dropped += u64::from(event.dropped_attributes_count);
     }
@@ -380,6 +384,19 @@ impl<P: SpanProcessor> SpanProcessor for GatedSpanProcessor<P> {
 
     fn set_resource(&mut self, resource: &Resource) {
         self.inner.set_resource(resource);
+    }
+}
+
+/// Cuts a name or description to `limit` characters, like an attribute value; whether it
+/// was longer.
+fn truncate_cow(s: &mut std::borrow::Cow<'static, str>, limit: Option<usize>) -> bool {
+    let Some(limit) = limit else { return false };
+    match s.char_indices().nth(limit) {
+        Some((cut, _)) => {
+            s.to_mut().truncate(cut);
+            true
+        }
+        None => false,
     }
 }
 
