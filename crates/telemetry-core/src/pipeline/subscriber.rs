@@ -367,6 +367,41 @@ impl StderrWorker {
     }
 }
 
+/// The stderr line format: tracing-subscriber's full format, with the names of the spans
+/// in the line's context (literal names included, which the field formatter never sees)
+/// replaced by their redacted form. The fields are already redacted by the field formatter.
+struct RedactedLine {
+    inner: tracing_subscriber::fmt::format::Format,
+    redactor: Arc<crate::redact::Redactor>,
+}
+
+impl<S, N> tracing_subscriber::fmt::FormatEvent<S, N> for RedactedLine
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    N: for<'a> tracing_subscriber::fmt::FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &tracing_subscriber::fmt::FmtContext<'_, S, N>,
+        mut writer: tracing_subscriber::fmt::format::Writer<'_>,
+        event: &tracing::Event<'_>,
+    ) -> std::fmt::Result {
+        let mut line = String::new();
+        self.inner.format_event(
+            ctx,
+            tracing_subscriber::fmt::format::Writer::new(&mut line),
+            event,
+        )?;
+        for span in ctx.event_scope().into_iter().flatten() {
+            let name = span.metadata().name();
+            if let std::borrow::Cow::Owned(redacted) = self.redactor.text(name) {
+                line = line.replace(name, &redacted);
+            }
+        }
+        writer.write_str(&line)
+    }
+}
+
 /// The stderr writer and its thread.
 fn stderr_writer(stats: Arc<SelfMetrics>) -> (StderrWriter, StderrWorker) {
     let (queue, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
@@ -437,10 +472,16 @@ pub(super) fn build(
         .delimited(" ");
         let (writer, w) = stderr_writer(cx.stats.clone());
         worker = Some(w);
+        let ansi = std::io::stderr().is_terminal();
         tracing_subscriber::fmt::layer()
             .fmt_fields(fields)
+            .event_format(RedactedLine {
+                // The line is formatted into a string first: the colours are set here.
+                inner: tracing_subscriber::fmt::format().with_ansi(ansi),
+                redactor: cx.redactor.clone(),
+            })
             .with_writer(writer)
-            .with_ansi(std::io::stderr().is_terminal())
+            .with_ansi(ansi)
             .with_filter(stderr_filter)
     });
     let trace_layer = traces.map(|p| {
