@@ -78,8 +78,13 @@ pub fn quantile(samples: &mut [std::time::Duration], q: f64) -> std::time::Durat
 
 /// Re-runs this binary as a child with `STRESS_CHILD=mode` and `env` added (every `OTEL_*`
 /// and `DATAFACE_*` variable of this process removed first), passing `--full` on; returns
-/// its stdout, which is also printed. Panics with the child's output if it fails.
+/// its stdout, which is also printed (but for its `figure` lines). Panics with the child's output if it fails.
 pub fn run_child(mode: &str, env: &[(&str, String)]) -> String {
+    run_child_with_stderr(mode, env).0
+}
+
+/// As [`run_child`]; returns the child's stdout and stderr.
+pub fn run_child_with_stderr(mode: &str, env: &[(&str, String)]) -> (String, String) {
     let mut cmd = std::process::Command::new(std::env::current_exe().expect("own path"));
     cmd.args(std::env::args().skip(1)).env("STRESS_CHILD", mode);
     for (k, _) in std::env::vars_os() {
@@ -93,14 +98,25 @@ pub fn run_child(mode: &str, env: &[(&str, String)]) -> String {
     }
     let out = cmd.output().expect("run the child");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    print!("{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    // The `figure` lines are for the parent; the rest is the child's report.
+    for line in stdout.lines().filter(|l| !l.starts_with("figure ")) {
+        println!("{line}");
+    }
     assert!(
         out.status.success(),
-        "child {mode} failed ({}):\n--- stderr\n{}",
+        "child {mode} failed ({}):\n--- stderr\n{stderr}",
         out.status,
-        String::from_utf8_lossy(&out.stderr)
     );
-    stdout
+    (stdout, stderr)
+}
+
+/// The value of the line `figure <key> <value>` a child printed.
+pub fn figure(out: &str, key: &str) -> f64 {
+    out.lines()
+        .find_map(|l| l.strip_prefix(&format!("figure {key} ")))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no figure {key} in:\n{out}"))
 }
 
 /// The mode this process runs in when it is a child started by [`run_child`].
@@ -192,4 +208,86 @@ impl Drop for Rotel {
         let _ = self.child.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
     }
+}
+
+/// What a [`sustained_load`] run did.
+#[derive(Debug)]
+pub struct Load {
+    /// How long each operation took, in order.
+    pub latencies: Vec<std::time::Duration>,
+    /// How long the whole run took.
+    pub elapsed: std::time::Duration,
+    /// The resident set size sampled once a second, in bytes.
+    pub rss: Vec<u64>,
+}
+
+impl Load {
+    /// Operations per second achieved.
+    pub fn rate(&self) -> f64 {
+        self.latencies.len() as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// The `q`-quantile of the operation latencies.
+    pub fn latency(&self, q: f64) -> std::time::Duration {
+        quantile(&mut self.latencies.clone(), q)
+    }
+}
+
+/// Host work at `rate` operations per second for `duration`: each operation enters a span
+/// with an attribute, logs inside it, increments a counter and records a histogram value;
+/// each is timed. Paced by the clock, so a slow operation is not made up for by skipping.
+pub fn sustained_load(duration: std::time::Duration, rate: u32) -> Load {
+    use std::time::{Duration, Instant};
+    let period = Duration::from_secs(1) / rate;
+    let total = (duration.as_secs_f64() * f64::from(rate)) as usize;
+    let mut latencies = Vec::with_capacity(total);
+    let mut rss = Vec::new();
+    let start = Instant::now();
+    let mut next_sample = start;
+    for i in 0..total {
+        let due = start + period * i as u32;
+        let now = Instant::now();
+        if due > now {
+            std::thread::sleep(due - now);
+        }
+        if Instant::now() >= next_sample {
+            rss.push(rss_bytes());
+            next_sample += Duration::from_secs(1);
+        }
+        let t = Instant::now();
+        {
+            let _span = tracing::info_span!("stress.op", stress.op = i as u64).entered();
+            tracing::info!(i, "an operation");
+            metrics::counter!("stress.ops").increment(1);
+            metrics::histogram!("stress.op.size").record((i % 1000) as f64);
+        }
+        latencies.push(t.elapsed());
+    }
+    rss.push(rss_bytes());
+    Load {
+        latencies,
+        elapsed: start.elapsed(),
+        rss,
+    }
+}
+
+/// Ends this process with exit code 3 and a message if it is still running after `limit`:
+/// a hang becomes a failure the parent sees, never a stuck run.
+pub fn watchdog(limit: std::time::Duration) {
+    std::thread::Builder::new()
+        .name("stress-watchdog".into())
+        .spawn(move || {
+            std::thread::sleep(limit);
+            println!("hung: still running after {limit:?}");
+            std::process::exit(3);
+        })
+        .expect("spawn the watchdog");
+}
+
+/// The value of the first Prometheus series line that starts with `series`.
+pub fn scraped(text: &str, series: &str) -> Option<f64> {
+    text.lines()
+        .find(|l| l.starts_with(series))
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|v| v.parse().ok())
 }

@@ -346,7 +346,10 @@ pub(crate) fn schemeless_endpoint(endpoint: &str) -> bool {
     !endpoint.contains("://") && valid_endpoint(&format!("http://{endpoint}"))
 }
 
-/// Whether `url` is an absolute http(s) URL with a non-empty host.
+/// Whether `url` is an absolute http(s) URL whose host is an IP address or a host name
+/// and whose port, if any, is a port number. A value such as `-1`, `99999` or free text
+/// is refused here, where the problem can name its variable, rather than by the exporter
+/// build, whose error would repeat the value and stop `init`.
 pub(crate) fn valid_endpoint(url: &str) -> bool {
     let rest = url
         .strip_prefix("http://")
@@ -354,11 +357,60 @@ pub(crate) fn valid_endpoint(url: &str) -> bool {
     match rest {
         Some(rest) => {
             let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-            let host = authority.rsplit('@').next().unwrap_or("");
-            !host.is_empty() && !host.starts_with(':') && !url.contains(char::is_whitespace)
+            let host_port = authority.rsplit('@').next().unwrap_or("");
+            !url.contains(char::is_whitespace) && valid_host_port(host_port)
         }
         None => false,
     }
+}
+
+/// `host[:port]`, with a bracketed IPv6 address, an IPv4 address or a host name (labels of
+/// letters, digits, `-` and `_`, neither starting nor ending with `-`, at most 253
+/// characters in all, not all digits), and a port from 1 to 65535.
+fn valid_host_port(host_port: &str) -> bool {
+    let (host, port) = if let Some(v6) = host_port.strip_prefix('[') {
+        let Some((addr, after)) = v6.split_once(']') else {
+            return false;
+        };
+        if addr.parse::<std::net::Ipv6Addr>().is_err() {
+            return false;
+        }
+        match after {
+            "" => return true,
+            _ => match after.strip_prefix(':') {
+                Some(port) => ("[v6]", Some(port)),
+                None => return false,
+            },
+        }
+    } else {
+        match host_port.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (host_port, None),
+        }
+    };
+    let port_ok = port.is_none_or(|p| {
+        !p.is_empty()
+            && p.bytes().all(|b| b.is_ascii_digit())
+            && p.parse::<u16>().is_ok_and(|n| n > 0)
+    });
+    if !port_ok {
+        return false;
+    }
+    if host == "[v6]" || host.parse::<std::net::Ipv4Addr>().is_ok() {
+        return true;
+    }
+    let name = host.strip_suffix('.').unwrap_or(host);
+    !name.is_empty()
+        && name.len() <= 253
+        && !name.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+        && name.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
 }
 
 /// Decodes `%XX` escapes; `None` when an escape is malformed or the result is not UTF-8.

@@ -366,6 +366,8 @@ fn valid_endpoint_is_used() {
         "http://[::1]:4317",
         "http://10.0.0.1",
         "https://user@collector.example/otlp",
+        "http://otel_collector.monitoring.svc.cluster.local.:4318",
+        "http://[::1]",
     ] {
         let config = cfg(&[(OTEL_EXPORTER_OTLP_ENDPOINT, endpoint)]);
         assert!(
@@ -468,6 +470,22 @@ fn unparsable_value_of_every_kind_is_reported_and_ignored() {
         (OTEL_EXPORTER_OTLP_ENDPOINT, "//:4317"),
         (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, "ftp://collector"),
         (OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, "http://:4317"),
+        // A host that is no host name (the exporter build would refuse it, repeat it in
+        // its error and stop init), a port that is no port.
+        (OTEL_EXPORTER_OTLP_ENDPOINT, "-1"),
+        (OTEL_EXPORTER_OTLP_ENDPOINT, "99999999999999999999999"),
+        (OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, "canary%%,=;garbage"),
+        (
+            OTEL_EXPORTER_OTLP_TRACES_ENDPOINT,
+            "http://canary%%garbage:4318",
+        ),
+        (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, "http://collector:99999"),
+        (OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, "http://collector:0"),
+        (
+            OTEL_EXPORTER_OTLP_METRICS_ENDPOINT,
+            "http://-collector-:4317",
+        ),
+        (OTEL_EXPORTER_OTLP_METRICS_ENDPOINT, "http://[::1:4317"),
         (OTEL_EXPORTER_PROMETHEUS_HOST, "not-an-ip"),
         (DATAFACE_LOG_STDERR, "on"),
     ] {
