@@ -4,12 +4,21 @@
 # own) and the doc tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+STRESS_FLAGS=()
+if [[ "${1:-}" == "--full" ]]; then
+    STRESS_FLAGS=(--full)
+fi
 scripts/install-test-deps.sh
 cargo nextest run -j2 --workspace --no-fail-fast
 cargo test -j2 --workspace --doc
-# The reliability stress binaries, short (full length: add --full); each prints its figures
-# and fails when its promise does not hold (docs/reliability.md).
-cargo build -j2 -p stress
-for bin in redactor shutdown_accounting drop_in_async stderr_blocked big_values; do
-    cargo run -q -j2 -p stress --bin "$bin"
+# The reliability stress binaries (docs/reliability.md), one per promise, built with the
+# `stress` profile (optimized, panic = "abort": a panic on the telemetry path ends the run).
+# Short by default; `scripts/test.sh --full` runs them full length. Each prints its figures
+# and fails when its promise does not hold.
+STRESS_BINS=(redactor shutdown_accounting drop_in_async stderr_blocked big_values black_hole
+    refused_dns retries runtime_matrix metric_memory no_scrape outage_feedback env_matrix)
+cargo build -j2 --profile stress -p stress
+for bin in "${STRESS_BINS[@]}"; do
+    echo "== stress: $bin"
+    cargo run -q -j2 --profile stress -p stress --bin "$bin" -- "${STRESS_FLAGS[@]}"
 done
