@@ -45,7 +45,9 @@ fn child(huge: bool) {
     println!(
         "{label}: recorded in {recorded:?}, RSS +{} KiB; shutdown {}",
         stress::rss_bytes().saturating_sub(rss_before) / 1024,
-        if result.is_ok() { "ok" } else { "timed out" }
+        result
+            .as_ref()
+            .map_or_else(|e| e.to_string(), |()| "ok".into())
     );
     for (name, c) in [
         ("traces", s.traces),
