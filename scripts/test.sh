@@ -16,7 +16,8 @@ cargo test -j2 --workspace --doc
 # Short by default; `scripts/test.sh --full` runs them full length. Each prints its figures
 # and fails when its promise does not hold.
 STRESS_BINS=(redactor shutdown_accounting drop_in_async stderr_blocked big_values black_hole
-    refused_dns retries runtime_matrix metric_memory no_scrape outage_feedback env_matrix)
+    refused_dns retries runtime_matrix metric_memory no_scrape span_events outage_feedback
+    env_matrix)
 cargo build -j2 --profile stress -p stress
 for bin in "${STRESS_BINS[@]}"; do
     echo "== stress: $bin"
