@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 scripts/install-test-deps.sh
 cargo nextest run -j2 --workspace --no-fail-fast
 cargo test -j2 --workspace --doc
-# The reliability stress binaries, short (full length: add --full); each prints its figures
-# and fails when its promise does not hold (docs/reliability.md).
+# The stress binaries, short (full length: add --full); each prints its figures and fails
+# when its promise does not hold (docs/reliability.md); throughput and series_memory print
+# their figures beside their anchors (docs/performance.md).
 cargo build -j2 -p stress
-for bin in redactor shutdown_accounting drop_in_async stderr_blocked; do
+for bin in redactor shutdown_accounting drop_in_async stderr_blocked throughput series_memory; do
     cargo run -q -j2 -p stress --bin "$bin"
 done
