@@ -342,11 +342,18 @@ fn none() {
 
 fn otlp_span_exporter() -> opentelemetry_otlp::SpanExporter {
     use opentelemetry_otlp::WithExportConfig as _;
+    install_crypto_provider();
     opentelemetry_otlp::SpanExporter::builder()
         .with_http()
         .with_endpoint(format!("{BLACKHOLE}/v1/traces"))
         .build()
         .expect("the OTLP/HTTP span exporter builds")
+}
+
+/// The HTTP client's TLS stack is built without a default crypto provider (as the
+/// workspace's reqwest is): a hand-wired exporter needs one installed, as a user would.
+fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
 }
 
 fn handwired() {

@@ -11,13 +11,14 @@ fi
 scripts/install-test-deps.sh
 cargo nextest run -j2 --workspace --no-fail-fast
 cargo test -j2 --workspace --doc
-# The reliability stress binaries (docs/reliability.md), one per promise, built with the
+# The reliability stress binaries (docs/reliability.md), one per promise, and the
+# performance ones (throughput, series_memory: docs/performance.md), built with the
 # `stress` profile (optimized, panic = "abort": a panic on the telemetry path ends the run).
 # Short by default; `scripts/test.sh --full` runs them full length. Each prints its figures
-# and fails when its promise does not hold.
+# beside its anchor and fails when its promise does not hold.
 STRESS_BINS=(redactor shutdown_accounting drop_in_async stderr_blocked big_values black_hole
     refused_dns retries runtime_matrix metric_memory no_scrape span_events outage_feedback
-    env_matrix)
+    env_matrix throughput series_memory)
 cargo build -j2 --profile stress -p stress
 for bin in "${STRESS_BINS[@]}"; do
     echo "== stress: $bin"

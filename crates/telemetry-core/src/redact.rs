@@ -102,7 +102,26 @@ impl Redactor {
     }
 
     /// Whether every value under `key` is secret.
+    ///
+    /// A short ASCII key (every attribute and field name in practice) is normalized on the
+    /// stack: no allocation per key.
     pub(crate) fn secret_key(&self, key: &str) -> bool {
+        const STACK: usize = 128;
+        if key.len() <= STACK && key.is_ascii() {
+            let mut buf = [0u8; STACK];
+            let mut n = 0;
+            for b in key.bytes() {
+                if !matches!(b, b'_' | b'-' | b'.' | b' ') {
+                    buf[n] = b.to_ascii_lowercase();
+                    n += 1;
+                }
+            }
+            let key = &buf[..n];
+            return self
+                .key_patterns
+                .iter()
+                .any(|p| contains(key, p.as_bytes()));
+        }
         let key = normalize(key);
         self.key_patterns.iter().any(|p| key.contains(p.as_str()))
     }
@@ -271,6 +290,22 @@ impl Redactor {
             o
         })
     }
+}
+
+/// Whether `needle` occurs in `haystack` (both short: a key and a pattern). Only the
+/// positions holding the needle's first byte are compared further.
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    let Some((&first, rest)) = needle.split_first() else {
+        return true;
+    };
+    if haystack.len() < needle.len() {
+        return false;
+    }
+    let last_start = haystack.len() - needle.len();
+    haystack[..=last_start]
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == first && haystack[i + 1..i + needle.len()] == *rest)
 }
 
 /// The byte index just after the character that starts at `i`.
@@ -671,6 +706,35 @@ mod tests {
             r("exit code: 1, dashboard d-42"),
             "exit code: 1, dashboard d-42"
         );
+    }
+
+    #[test]
+    fn secret_keys_match_alike_on_the_stack_and_off_it() {
+        let r = Redactor::with_extra_keys(&["Session-ID".to_owned(), "clé".to_owned()]);
+        let long = format!("{}.Pass_Word", "x".repeat(200));
+        for (key, secret) in [
+            ("db.password", true),
+            ("HTTP.Request.Header.Authorization", true),
+            ("x-api-key", true),
+            ("x-api_KEY", true),
+            ("x-api-id", false),
+            ("X-ApiKey", true),
+            ("user.session_id", true),
+            ("private key", true),
+            ("dataface.adapter", false),
+            ("", false),
+            ("ma.clé", true),
+            ("tökenish", false),
+            (long.as_str(), true),
+        ] {
+            assert_eq!(r.secret_key(key), secret, "{key}");
+            let slow = normalize(key);
+            assert_eq!(
+                r.key_patterns.iter().any(|p| slow.contains(p.as_str())),
+                secret,
+                "{key}"
+            );
+        }
     }
 
     #[test]

@@ -316,10 +316,7 @@ fn fix_attributes(
 ) -> u64 {
     attributes
         .iter_mut()
-        .map(|kv| {
-            let key = kv.key.clone();
-            fix_value(key.as_str(), &mut kv.value, redactor, limit)
-        })
+        .map(|kv| fix_value(kv.key.as_str(), &mut kv.value, redactor, limit))
         .sum()
 }
 

@@ -21,7 +21,12 @@ pub(super) fn build(cx: &Context<'_>) -> Result<Owned<SdkLoggerProvider>, InitEr
     let mut b = SdkLoggerProvider::builder().with_resource(cx.resource.clone());
     if selected.otlp {
         let s = &config.log_batch;
-        let flow = cx.flow(Signal::Logs, s.max_queue_size);
+        // What the SDK's batch processor holds: `max_queue_size` items waiting, plus the
+        // batch it took out of its queue to export. The gate admits as many (and counts
+        // the rest as `queue_full`); the processor's own queue is sized to hold all the
+        // gate admits, so it never drops an item the gate counted as in flight.
+        let capacity = s.max_queue_size + s.max_export_batch_size;
+        let flow = cx.flow(Signal::Logs, capacity);
         let exporter = CountingLogExporter {
             inner: otlp::log_exporter(&config.otlp.logs, s.export_timeout)?,
             flow: flow.clone(),
@@ -29,7 +34,7 @@ pub(super) fn build(cx: &Context<'_>) -> Result<Owned<SdkLoggerProvider>, InitEr
         let batch = BatchLogProcessor::builder(exporter)
             .with_batch_config(
                 BatchConfigBuilder::default()
-                    .with_max_queue_size(s.max_queue_size)
+                    .with_max_queue_size(capacity)
                     .with_max_export_batch_size(s.max_export_batch_size)
                     .with_scheduled_delay(s.schedule_delay)
                     .build(),

@@ -421,6 +421,15 @@ impl<R: Recorder> PrometheusNames<R> {
     }
 }
 
+impl<R: Recorder> super::shared::ScrapeNames for PrometheusNames<R> {
+    fn histogram_key(&self, key: &Key) -> Key {
+        self.rename(key, InstrumentKind::Histogram)
+    }
+    fn histogram_name(&self, name: &str) -> String {
+        self.name(name, InstrumentKind::Histogram)
+    }
+}
+
 impl<R: Recorder> Recorder for PrometheusNames<R> {
     fn describe_counter(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
         self.note_unit(&key, unit);

@@ -43,19 +43,28 @@ const UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
 /// mirrors (counters and gauges kept in `shared`) up to date.
 type BeforeRender = Arc<dyn Fn() + Send + Sync>;
 
-/// Renders the scrape text, after the hook set by [`ScrapeEndpoint::before_render`].
+/// Appends what the Prometheus recorder does not hold to a rendered scrape: the
+/// histograms kept in `shared`.
+type AfterRender = Arc<dyn Fn(&mut String) + Send + Sync>;
+
+/// Renders the scrape text with the hooks set by [`ScrapeEndpoint::render_hooks`].
 #[derive(Clone)]
 struct Renderer {
     handle: PrometheusHandle,
-    before: Arc<OnceLock<BeforeRender>>,
+    hooks: Arc<OnceLock<(BeforeRender, AfterRender)>>,
 }
 
 impl Renderer {
     fn render(&self) -> String {
-        if let Some(before) = self.before.get() {
+        let hooks = self.hooks.get();
+        if let Some((before, _)) = hooks {
             before();
         }
-        self.handle.render()
+        let mut text = self.handle.render();
+        if let Some((_, after)) = hooks {
+            after(&mut text);
+        }
+        text
     }
 }
 
@@ -97,7 +106,7 @@ pub(crate) fn start(
     // From here the endpoint owns the server: an early return stops what started.
     let renderer = Renderer {
         handle: handle.clone(),
-        before: Arc::default(),
+        hooks: Arc::default(),
     };
     let mut endpoint = ScrapeEndpoint {
         addr: bound,
@@ -157,9 +166,10 @@ impl ScrapeEndpoint {
         self.renderer.render()
     }
 
-    /// Runs `before` right before every render (set once; later calls are ignored).
-    pub(crate) fn before_render(&self, before: BeforeRender) {
-        let _ = self.renderer.before.set(before);
+    /// Runs `before` right before every render, and `after` on the rendered text (set
+    /// once; later calls are ignored).
+    pub(crate) fn render_hooks(&self, before: BeforeRender, after: AfterRender) {
+        let _ = self.renderer.hooks.set((before, after));
     }
 
     /// Stops serving and releases the port; returns at once. A response being written

@@ -1,6 +1,7 @@
 //! The `metrics` recorder: behind the cardinality guard, counters and gauges as one
-//! shared value each that both paths read (`shared`), histograms through a fanout to the
-//! Prometheus recorder and the OpenTelemetry bridge.
+//! shared value each that both paths read, histograms as buckets the scrape renders plus
+//! the OpenTelemetry bridge's bound instrument (`shared`); descriptions through a fanout
+//! to the Prometheus recorder and the bridge.
 //!
 //! The process-wide recorder is a slot of ours: claiming it (setting it as the global
 //! recorder) and filling it are two steps, so `init` can claim it before it sets the
@@ -25,7 +26,7 @@ use std::sync::Arc;
 type OtelBridge = metrics_opentelemetry::OpenTelemetryRecorder;
 /// The scrape's recorder, shared by the counter/gauge mirrors and the histogram fanout.
 type Scrape = Arc<PrometheusNames<PrometheusRecorder>>;
-type Inner = CardinalityGuard<Split<Scrape, Fanout>>;
+type Inner = CardinalityGuard<Split<Scrape, Fanout, Arc<OtelBridge>>>;
 
 /// The recorder the slot forwards to, once `init` committed. Leaked, as a global recorder
 /// is: it lives as long as the process.
@@ -55,18 +56,30 @@ pub(super) fn build(
         use opentelemetry::metrics::MeterProvider as _;
         mp.meter("dataface-telemetry")
     });
-    if let Some(meter) = &meter {
-        fanout = fanout.add_recorder(OtelBridge::new(
+    let bridge = meter.as_ref().map(|meter| {
+        Arc::new(OtelBridge::new(
             metrics_opentelemetry::OpenTelemetryMetrics::new(meter.clone()),
-        ));
+        ))
+    });
+    if let Some(bridge) = &bridge {
+        fanout = fanout.add_recorder(bridge.clone());
     }
-    let shared = Arc::new(SharedSeries::new(scrape, meter));
+    let specs = cx.specs();
+    let buckets = specs
+        .iter()
+        .filter(|m| m.kind == InstrumentKind::Histogram)
+        .map(|m| (m.name, m.buckets))
+        .collect();
+    let shared = Arc::new(SharedSeries::new(scrape, meter, buckets));
     if let Some(endpoint) = endpoint {
-        let shared = shared.clone();
-        endpoint.before_render(Arc::new(move || shared.sync_scrape()));
+        let (before, after) = (shared.clone(), shared.clone());
+        endpoint.render_hooks(
+            Arc::new(move || before.sync_scrape()),
+            Arc::new(move |out: &mut String| after.render_histograms(out)),
+        );
     }
     Some(CardinalityGuard::new(
-        Split::new(shared, fanout.build()),
+        Split::new(shared, fanout.build(), bridge),
         cx.specs(),
         cx.redactor.clone(),
     ))

@@ -9,15 +9,136 @@
 //! - the scrape: right before each render, every series' value is copied into the series
 //!   the Prometheus recorder registered for it (`absolute` for counters, `set` for gauges).
 //!
-//! Histograms keep one instrument per exporter (the fanout): a histogram sample must be
-//! bucketed by each, and OpenTelemetry has no observable histogram.
+//! A histogram series is one set of bucket counts and a sum, as atomics ([`Buckets`]): a
+//! sample is a bucket search and two atomic updates. The scrape renders these buckets
+//! itself ([`SharedSeries::render_histograms`], in the text format and with the names and
+//! buckets the Prometheus recorder would use). OTLP cannot read them: OpenTelemetry has no
+//! observable histogram and the SDK's data points cannot be built outside it, so the same
+//! sample also goes to an SDK histogram instrument bound to the series' attributes at
+//! registration (the bridge's bound instruments: no attribute lookup per sample).
 
-use metrics::{Counter, Gauge, Histogram, Key, KeyName, Metadata, Recorder, SharedString, Unit};
+use metrics::{
+    Counter, Gauge, Histogram, HistogramFn, Key, KeyName, Metadata, Recorder, SharedString, Unit,
+};
+use metrics_exporter_prometheus::formatting::{
+    sanitize_description, sanitize_label_key, sanitize_label_value, sanitize_metric_name,
+};
 use opentelemetry::metrics::Meter;
 use opentelemetry::KeyValue;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
+
+/// How the scrape names a histogram series: implemented by the Prometheus naming layer.
+pub(crate) trait ScrapeNames {
+    /// The series' key as the scrape shows it (Prometheus name and label keys).
+    fn histogram_key(&self, key: &Key) -> Key;
+    /// The Prometheus name of a histogram metric name.
+    fn histogram_name(&self, name: &str) -> String;
+}
+
+impl<T: ScrapeNames> ScrapeNames for Arc<T> {
+    fn histogram_key(&self, key: &Key) -> Key {
+        (**self).histogram_key(key)
+    }
+    fn histogram_name(&self, name: &str) -> String {
+        (**self).histogram_name(name)
+    }
+}
+
+/// One histogram series as the scrape reads it: a count per bucket (the last one above
+/// every bound, `+Inf`) and the sum of the samples.
+#[derive(Debug)]
+pub(crate) struct Buckets {
+    bounds: &'static [f64],
+    counts: Box<[AtomicU64]>,
+    /// The sum, as `f64` bits.
+    sum: AtomicU64,
+}
+
+impl Buckets {
+    fn new(bounds: &'static [f64]) -> Self {
+        Self {
+            bounds,
+            counts: (0..=bounds.len()).map(|_| AtomicU64::new(0)).collect(),
+            sum: AtomicU64::new(0.0f64.to_bits()),
+        }
+    }
+
+    /// The counts per bucket (not cumulative) and the sum, now.
+    fn read(&self) -> (Vec<u64>, f64) {
+        let counts = self
+            .counts
+            .iter()
+            .map(|c| c.load(Ordering::Relaxed))
+            .collect();
+        (counts, f64::from_bits(self.sum.load(Ordering::Relaxed)))
+    }
+}
+
+impl HistogramFn for Buckets {
+    /// Counts `value` in the first bucket whose bound is at least `value` (Prometheus `le`,
+    /// as the OpenTelemetry SDK buckets). NaN and infinities are ignored, as the SDK
+    /// ignores them: they would make the sum meaningless for good.
+    fn record(&self, value: f64) {
+        if !value.is_finite() {
+            return;
+        }
+        let i = self.bounds.partition_point(|&b| b < value);
+        self.counts[i].fetch_add(1, Ordering::Relaxed);
+        let _ = self
+            .sum
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |bits| {
+                Some((f64::from_bits(bits) + value).to_bits())
+            });
+    }
+}
+
+/// A histogram handle on both paths: the scrape's buckets and the bound OTLP instrument.
+struct Both {
+    scrape: Arc<Buckets>,
+    otel: Histogram,
+}
+
+impl HistogramFn for Both {
+    fn record(&self, value: f64) {
+        self.scrape.record(value);
+        self.otel.record(value);
+    }
+}
+
+/// One histogram series: its scrape name and rendered labels, its buckets, and its OTLP
+/// handle.
+struct HistogramSeries {
+    /// Prometheus name, sanitized.
+    name: String,
+    /// `key="value",…`, sanitized, in the key's order.
+    labels: String,
+    scrape: Option<Arc<Buckets>>,
+    otel: Option<Histogram>,
+}
+
+impl HistogramSeries {
+    fn handle(&self) -> Histogram {
+        match (&self.scrape, &self.otel) {
+            (Some(scrape), Some(otel)) => Histogram::from_arc(Arc::new(Both {
+                scrape: scrape.clone(),
+                otel: otel.clone(),
+            })),
+            (Some(scrape), None) => Histogram::from_arc(scrape.clone()),
+            (None, Some(otel)) => otel.clone(),
+            (None, None) => Histogram::noop(),
+        }
+    }
+}
+
+/// Histograms: the series by key, and the scrape's help texts by Prometheus name.
+#[derive(Default)]
+struct Histograms {
+    series: HashMap<Key, HistogramSeries>,
+    help: HashMap<String, String>,
+}
 
 /// The series of one metric name as OTLP reports them: attributes and the shared value.
 type OtelSeries = Arc<RwLock<Vec<(Vec<KeyValue>, Arc<AtomicU64>)>>>;
@@ -50,22 +171,32 @@ pub(crate) struct SharedSeries<P> {
     meter: Option<Meter>,
     counters: Mutex<Kind<Counter>>,
     gauges: Mutex<Kind<Gauge>>,
+    histograms: Mutex<Histograms>,
+    /// The buckets of each catalog histogram (by OpenTelemetry name); others get
+    /// [`DEFAULT_BUCKETS`](super::prometheus::DEFAULT_BUCKETS).
+    buckets: HashMap<&'static str, &'static [f64]>,
 }
 
-/// The recorder: counters and gauges to the shared series, histograms and descriptions
-/// to `rest` (a fanout to the exporters).
-pub(crate) struct Split<P, R> {
+/// The recorder: counters, gauges and histograms to the shared series; descriptions to
+/// `describe` (a fanout to the exporters); histograms on the OTLP path to `otel` (the
+/// bridge to OpenTelemetry, registered only when OTLP is on).
+pub(crate) struct Split<P, R, H> {
     shared: Arc<SharedSeries<P>>,
-    rest: R,
+    describe: R,
+    otel: Option<H>,
 }
 
-impl<P, R> Split<P, R> {
-    pub(crate) fn new(shared: Arc<SharedSeries<P>>, rest: R) -> Self {
-        Self { shared, rest }
+impl<P, R, H> Split<P, R, H> {
+    pub(crate) fn new(shared: Arc<SharedSeries<P>>, describe: R, otel: Option<H>) -> Self {
+        Self {
+            shared,
+            describe,
+            otel,
+        }
     }
 }
 
-impl<P, R> std::fmt::Debug for Split<P, R> {
+impl<P, R, H> std::fmt::Debug for Split<P, R, H> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Split").finish_non_exhaustive()
     }
@@ -83,14 +214,129 @@ fn attributes(key: &Key) -> Vec<KeyValue> {
         .collect()
 }
 
-impl<P: Recorder> SharedSeries<P> {
-    pub(crate) fn new(scrape: Option<P>, meter: Option<Meter>) -> Self {
+impl<P: Recorder + ScrapeNames> SharedSeries<P> {
+    /// `buckets`: the buckets of each catalog histogram, by OpenTelemetry name.
+    pub(crate) fn new(
+        scrape: Option<P>,
+        meter: Option<Meter>,
+        buckets: HashMap<&'static str, &'static [f64]>,
+    ) -> Self {
         Self {
             scrape,
             meter,
             counters: Mutex::default(),
             gauges: Mutex::default(),
+            histograms: Mutex::default(),
+            buckets,
         }
+    }
+
+    /// Appends every histogram series to `out` in the Prometheus text format (help, type,
+    /// cumulative `_bucket` lines up to `+Inf`, `_sum`, `_count`), families by name.
+    pub(crate) fn render_histograms(&self, out: &mut String) {
+        let histograms = self.histograms.lock().unwrap_or_else(|p| p.into_inner());
+        let mut families: BTreeMap<&str, Vec<(&str, &Buckets)>> = BTreeMap::new();
+        for s in histograms.series.values() {
+            if let Some(buckets) = &s.scrape {
+                families
+                    .entry(s.name.as_str())
+                    .or_default()
+                    .push((s.labels.as_str(), buckets));
+            }
+        }
+        for (name, mut series) in families {
+            series.sort_by(|a, b| a.0.cmp(b.0));
+            if let Some(help) = histograms.help.get(name) {
+                let _ = writeln!(out, "# HELP {name} {}", sanitize_description(help));
+            }
+            let _ = writeln!(out, "# TYPE {name} histogram");
+            for (labels, buckets) in series {
+                let sep = if labels.is_empty() { "" } else { "," };
+                let (counts, sum) = buckets.read();
+                let mut cumulative = 0u64;
+                for (bound, count) in buckets.bounds.iter().zip(&counts) {
+                    cumulative += count;
+                    let _ = writeln!(
+                        out,
+                        "{name}_bucket{{{labels}{sep}le=\"{bound}\"}} {cumulative}"
+                    );
+                }
+                let total = cumulative + counts.last().copied().unwrap_or(0);
+                let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {total}");
+                let braces = |labels: &str| {
+                    if labels.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{{{labels}}}")
+                    }
+                };
+                let _ = writeln!(out, "{name}_sum{} {sum}", braces(labels));
+                let _ = writeln!(out, "{name}_count{} {total}", braces(labels));
+            }
+            out.push('\n');
+        }
+    }
+
+    /// Notes the help text of a histogram for the scrape (the first one given is kept, as
+    /// the Prometheus recorder keeps it).
+    fn describe_histogram(&self, name: &KeyName, description: &SharedString) {
+        if let Some(scrape) = &self.scrape {
+            let name = sanitize_metric_name(&scrape.histogram_name(name.as_str()));
+            self.histograms
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .help
+                .entry(name)
+                .or_insert_with(|| description.to_string());
+        }
+    }
+
+    /// The handle of the histogram series `key`, registering it the first time: buckets
+    /// for the scrape, and `otel()` (the bound OTLP instrument) when OTLP is on.
+    fn histogram(&self, key: &Key, otel: impl FnOnce() -> Option<Histogram>) -> Histogram {
+        let mut histograms = self.histograms.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(s) = histograms.series.get(key) {
+            return s.handle();
+        }
+        let (name, labels, scrape) = match &self.scrape {
+            Some(p) => {
+                let renamed = p.histogram_key(key);
+                let mut labels = String::new();
+                for l in renamed.labels() {
+                    if !labels.is_empty() {
+                        labels.push(',');
+                    }
+                    let _ = write!(
+                        labels,
+                        "{}=\"{}\"",
+                        sanitize_label_key(l.key()),
+                        sanitize_label_value(l.value())
+                    );
+                }
+                let bounds = self
+                    .buckets
+                    .get(key.name())
+                    .copied()
+                    .filter(|b| !b.is_empty())
+                    .unwrap_or(super::prometheus::DEFAULT_BUCKETS);
+                (
+                    sanitize_metric_name(renamed.name()),
+                    labels,
+                    Some(Arc::new(Buckets::new(bounds))),
+                )
+            }
+            None => (String::new(), String::new(), None),
+        };
+        let otel = if self.meter.is_some() { otel() } else { None };
+        let series = HistogramSeries {
+            name,
+            labels,
+            scrape,
+            otel,
+        };
+        let handle = series.handle();
+        histograms.series.insert(key.clone(), series);
+        handle
     }
 
     /// Copies every counter and gauge into its scrape mirror: run right before a render.
@@ -151,15 +397,19 @@ impl<P: Recorder> SharedSeries<P> {
     }
 }
 
-impl<P: Recorder, R: Recorder> Recorder for Split<P, R> {
+impl<P: Recorder + ScrapeNames, R: Recorder, H: Recorder> Recorder for Split<P, R, H> {
     fn describe_counter(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
-        self.rest.describe_counter(key, unit, description);
+        self.describe.describe_counter(key, unit, description);
     }
     fn describe_gauge(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
-        self.rest.describe_gauge(key, unit, description);
+        self.describe.describe_gauge(key, unit, description);
     }
     fn describe_histogram(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
-        self.rest.describe_histogram(key, unit, description);
+        // First the exporters (the scrape's naming layer notes the unit of an undeclared
+        // metric, which its Prometheus name uses), then the help text the scrape renders.
+        self.describe
+            .describe_histogram(key.clone(), unit, description.clone());
+        self.shared.describe_histogram(&key, &description);
     }
 
     fn register_counter(&self, key: &Key, metadata: &Metadata<'_>) -> Counter {
@@ -209,13 +459,18 @@ impl<P: Recorder, R: Recorder> Recorder for Split<P, R> {
     }
 
     fn register_histogram(&self, key: &Key, metadata: &Metadata<'_>) -> Histogram {
-        self.rest.register_histogram(key, metadata)
+        self.shared.histogram(key, || {
+            self.otel
+                .as_ref()
+                .map(|otel| otel.register_histogram(key, metadata))
+        })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use metrics::NoopRecorder;
     use metrics_util::debugging::{DebugValue, DebuggingRecorder};
     use opentelemetry::metrics::MeterProvider as _;
     use opentelemetry_sdk::error::OTelSdkResult;
@@ -263,6 +518,152 @@ mod tests {
         }
     }
 
+    /// The test scrape names a series as it is.
+    impl ScrapeNames for DebuggingRecorder {
+        fn histogram_key(&self, key: &Key) -> Key {
+            key.clone()
+        }
+        fn histogram_name(&self, name: &str) -> String {
+            name.to_owned()
+        }
+    }
+
+    /// An exporter that keeps every histogram data point: name → (attributes, count,
+    /// sum, bucket counts, min, max).
+    #[derive(Debug, Clone, Default)]
+    struct HistogramPoints(Arc<Mutex<Vec<HistogramPoint>>>);
+
+    type HistogramPoint = (
+        String,
+        Vec<KeyValue>,
+        u64,
+        f64,
+        Vec<u64>,
+        Option<f64>,
+        Option<f64>,
+    );
+
+    impl PushMetricExporter for HistogramPoints {
+        async fn export(&self, metrics: &ResourceMetrics) -> OTelSdkResult {
+            let mut points = self.0.lock().unwrap();
+            points.clear();
+            for sm in metrics.scope_metrics() {
+                for m in sm.metrics() {
+                    if let AggregatedMetrics::F64(MetricData::Histogram(h)) = m.data() {
+                        for p in h.data_points() {
+                            points.push((
+                                m.name().to_owned(),
+                                p.attributes().cloned().collect(),
+                                p.count(),
+                                p.sum(),
+                                p.bucket_counts().collect(),
+                                p.min(),
+                                p.max(),
+                            ));
+                        }
+                    }
+                }
+            }
+            Ok(())
+        }
+        fn force_flush(&self) -> OTelSdkResult {
+            Ok(())
+        }
+        fn shutdown_with_timeout(&self, _: std::time::Duration) -> OTelSdkResult {
+            Ok(())
+        }
+        fn temporality(&self) -> opentelemetry_sdk::metrics::Temporality {
+            opentelemetry_sdk::metrics::Temporality::Cumulative
+        }
+    }
+
+    #[test]
+    fn a_histogram_sample_reaches_the_scrape_buckets_and_the_otlp_data_point() {
+        static BOUNDS: &[f64] = &[0.1, 1.0, 10.0];
+        let exported = HistogramPoints::default();
+        let provider = SdkMeterProvider::builder()
+            .with_reader(PeriodicReader::builder(exported.clone()).build())
+            .build();
+        let meter = provider.meter("test");
+        let mut buckets = HashMap::new();
+        buckets.insert("dataface.test.duration", BOUNDS);
+        let series = Arc::new(SharedSeries::new(
+            Some(DebuggingRecorder::new()),
+            Some(meter.clone()),
+            buckets,
+        ));
+        let bridge = Arc::new(metrics_opentelemetry::OpenTelemetryRecorder::new(
+            metrics_opentelemetry::OpenTelemetryMetrics::new(meter),
+        ));
+        let shared = Split::new(series.clone(), bridge.clone(), Some(bridge));
+        shared.describe_histogram(
+            "dataface.test.duration".into(),
+            None,
+            "How long \\ it took.".into(),
+        );
+        let key = Key::from_parts(
+            "dataface.test.duration",
+            vec![metrics::Label::new("k", "a\"b")],
+        );
+        // Two registrations of one key are one series.
+        let a = shared.register_histogram(&key, &metadata());
+        let b = shared.register_histogram(&key, &metadata());
+        for v in [0.05, 0.1, 0.5, 5.0] {
+            a.record(v);
+        }
+        b.record(50.0);
+        b.record(f64::NAN);
+        let other = shared.register_histogram(&Key::from_name("dataface.test.other"), &metadata());
+        other.record(3.0);
+
+        let mut text = String::new();
+        series.render_histograms(&mut text);
+        assert_eq!(
+            text,
+            "# HELP dataface_test_duration How long \\\\ it took.\n\
+             # TYPE dataface_test_duration histogram\n\
+             dataface_test_duration_bucket{k=\"a\\\"b\",le=\"0.1\"} 2\n\
+             dataface_test_duration_bucket{k=\"a\\\"b\",le=\"1\"} 3\n\
+             dataface_test_duration_bucket{k=\"a\\\"b\",le=\"10\"} 4\n\
+             dataface_test_duration_bucket{k=\"a\\\"b\",le=\"+Inf\"} 5\n\
+             dataface_test_duration_sum{k=\"a\\\"b\"} 55.65\n\
+             dataface_test_duration_count{k=\"a\\\"b\"} 5\n\
+             \n\
+             # TYPE dataface_test_other histogram\n\
+             dataface_test_other_bucket{le=\"0\"} 0\n\
+             dataface_test_other_bucket{le=\"5\"} 1\n\
+             dataface_test_other_bucket{le=\"10\"} 1\n\
+             dataface_test_other_bucket{le=\"25\"} 1\n\
+             dataface_test_other_bucket{le=\"50\"} 1\n\
+             dataface_test_other_bucket{le=\"75\"} 1\n\
+             dataface_test_other_bucket{le=\"100\"} 1\n\
+             dataface_test_other_bucket{le=\"250\"} 1\n\
+             dataface_test_other_bucket{le=\"500\"} 1\n\
+             dataface_test_other_bucket{le=\"750\"} 1\n\
+             dataface_test_other_bucket{le=\"1000\"} 1\n\
+             dataface_test_other_bucket{le=\"2500\"} 1\n\
+             dataface_test_other_bucket{le=\"5000\"} 1\n\
+             dataface_test_other_bucket{le=\"7500\"} 1\n\
+             dataface_test_other_bucket{le=\"10000\"} 1\n\
+             dataface_test_other_bucket{le=\"+Inf\"} 1\n\
+             dataface_test_other_sum 3\n\
+             dataface_test_other_count 1\n\
+             \n"
+        );
+
+        provider.force_flush().unwrap();
+        let mut points = exported.0.lock().unwrap().clone();
+        points.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(points.len(), 2, "one data point per series: {points:?}");
+        let (name, attributes, count, sum, _, min, max) = &points[0];
+        assert_eq!(name, "dataface.test.duration");
+        assert_eq!(attributes, &vec![KeyValue::new("k", "a\"b")]);
+        assert_eq!((*count, *min, *max), (5, Some(0.05), Some(50.0)));
+        assert!((sum - 55.65).abs() < 1e-9, "sum {sum}");
+        assert_eq!(points[1].0, "dataface.test.other");
+        assert_eq!(points[1].2, 1);
+    }
+
     fn metadata() -> Metadata<'static> {
         Metadata::new("test", metrics::Level::INFO, None)
     }
@@ -278,8 +679,9 @@ mod tests {
         let series = Arc::new(SharedSeries::new(
             Some(scrape),
             Some(provider.meter("test")),
+            HashMap::new(),
         ));
-        let shared = Split::new(series.clone(), metrics::NoopRecorder);
+        let shared = Split::new(series.clone(), metrics::NoopRecorder, None::<NoopRecorder>);
         let key = Key::from_parts("dataface.test.count", vec![metrics::Label::new("k", "v")]);
         let a = shared.register_counter(&key, &metadata());
         let b = shared.register_counter(&key, &metadata());

@@ -50,7 +50,12 @@ const OTEL_CRATES: &[&str] = &[
 
 /// The crate an event or span comes from: its target up to the first `::`.
 fn crate_of(target: &str) -> &str {
-    target.split("::").next().unwrap_or(target)
+    // A byte scan: this runs for every span and event, on each filter.
+    let bytes = target.as_bytes();
+    let end = (1..bytes.len())
+        .find(|&i| bytes[i] == b':' && bytes[i - 1] == b':')
+        .map_or(target.len(), |i| i - 1);
+    &target[..end]
 }
 
 /// Which output a [`PathFilter`] guards.
@@ -271,6 +276,11 @@ impl<S: tracing::Subscriber> Layer<S> for PartialSuccess {
     }
 }
 
+thread_local! {
+    /// Where the stderr layer formats one field value before redacting it.
+    static FIELD_BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
 /// How many stderr lines may wait for the stderr writer thread; more are dropped and
 /// counted in `dataface.telemetry.stderr.dropped`.
 pub(crate) const STDERR_BUFFERED_LINES: usize = 4096;
@@ -460,36 +470,60 @@ pub(super) fn build(
             move |w: &mut tracing_subscriber::fmt::format::Writer<'_>,
                   field: &tracing::field::Field,
                   value: &dyn std::fmt::Debug| {
-                let raw = format!("{value:?}");
-                let shown = redactor.value(field.name(), &raw);
-                if field.name() == "message" {
-                    write!(w, "{shown}")
-                } else {
-                    write!(w, "{field}={shown}")
+                let name = field.name();
+                let prefix = if name == "message" { "" } else { name };
+                let eq = if prefix.is_empty() { "" } else { "=" };
+                // A secret key's value is not even formatted.
+                if redactor.secret_key(name) {
+                    return write!(w, "{prefix}{eq}{}", crate::redact::REDACTED);
                 }
+                // Formatted into a buffer kept per thread: no allocation per field (a
+                // value whose `Debug` itself logs gets a buffer of its own).
+                FIELD_BUFFER.with(|buffer| {
+                    let mut own = String::new();
+                    let mut kept = buffer.try_borrow_mut();
+                    let buffer = match kept.as_deref_mut() {
+                        Ok(b) => b,
+                        Err(_) => &mut own,
+                    };
+                    buffer.clear();
+                    use std::fmt::Write as _;
+                    let _ = write!(buffer, "{value:?}");
+                    let shown = redactor.text(buffer);
+                    write!(w, "{prefix}{eq}{shown}")
+                })
             },
         )
         .delimited(" ");
         let (writer, w) = stderr_writer(cx.stats.clone());
         worker = Some(w);
         let ansi = std::io::stderr().is_terminal();
-        tracing_subscriber::fmt::layer()
-            .fmt_fields(fields)
-            .event_format(RedactedLine {
-                // The line is formatted into a string first: the colours are set here.
-                inner: tracing_subscriber::fmt::format().with_ansi(ansi),
-                redactor: cx.redactor.clone(),
-            })
-            .with_writer(writer)
-            .with_ansi(ansi)
-            .with_filter(stderr_filter)
+        EventsOnly(
+            tracing_subscriber::fmt::layer()
+                .fmt_fields(fields)
+                .event_format(RedactedLine {
+                    // The line is formatted into a string first: the colours are set here.
+                    inner: tracing_subscriber::fmt::format().with_ansi(ansi),
+                    redactor: cx.redactor.clone(),
+                })
+                .with_writer(writer)
+                .with_ansi(ansi),
+        )
+        .with_filter(stderr_filter)
     });
     let trace_layer = traces.map(|p| {
         let after_shutdown = AfterShutdown {
             stats: cx.stats.clone(),
             shut: cx.shut.clone(),
         };
+        // Only the span's own fields become attributes: the bridge's extras (busy/idle
+        // time, `code.*` location, `thread.*`, `target`) are per-span work nobody
+        // declared or reads.
         tracing_opentelemetry::layer()
+            .with_tracked_inactivity(false)
+            .with_location(false)
+            .with_threads(false)
+            .with_target(false)
             .with_tracer(p.tracer("dataface-telemetry"))
             .and_then(after_shutdown)
             .with_filter(SpanFilter {
@@ -519,6 +553,53 @@ pub(super) fn build(
     (subscriber, worker)
 }
 
+/// The stderr stream: events only. Each line names the spans it happened in, without
+/// their fields: the fmt layer would format every span's fields when the span opens, for
+/// every span, though a line shows them only for the few spans an event is printed in.
+/// Span fields are exported as span attributes.
+struct EventsOnly<L>(L);
+
+impl<S, L> Layer<S> for EventsOnly<L>
+where
+    S: tracing::Subscriber + for<'a> tracing_subscriber::registry::LookupSpan<'a>,
+    L: Layer<S>,
+{
+    fn on_register_dispatch(&self, subscriber: &tracing::Dispatch) {
+        self.0.on_register_dispatch(subscriber);
+    }
+
+    fn on_layer(&mut self, subscriber: &mut S) {
+        self.0.on_layer(subscriber);
+    }
+
+    fn register_callsite(
+        &self,
+        meta: &'static tracing::Metadata<'static>,
+    ) -> tracing::subscriber::Interest {
+        self.0.register_callsite(meta)
+    }
+
+    fn enabled(
+        &self,
+        meta: &tracing::Metadata<'_>,
+        cx: tracing_subscriber::layer::Context<'_, S>,
+    ) -> bool {
+        self.0.enabled(meta, cx)
+    }
+
+    fn event_enabled(
+        &self,
+        event: &tracing::Event<'_>,
+        cx: tracing_subscriber::layer::Context<'_, S>,
+    ) -> bool {
+        self.0.event_enabled(event, cx)
+    }
+
+    fn on_event(&self, event: &tracing::Event<'_>, cx: tracing_subscriber::layer::Context<'_, S>) {
+        self.0.on_event(event, cx);
+    }
+}
+
 /// Counts the spans started after shutdown: the SDK stops recording them without a trace.
 struct AfterShutdown {
     stats: Arc<SelfMetrics>,
@@ -536,6 +617,33 @@ impl<S: tracing::Subscriber> Layer<S> for AfterShutdown {
             self.stats.attempted(Signal::Traces, 1);
             self.stats
                 .dropped(Signal::Traces, DropReason::AfterShutdown, 1);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::crate_of;
+
+    #[test]
+    fn the_crate_is_the_target_up_to_its_first_double_colon() {
+        for (target, krate) in [
+            ("tonic::transport", "tonic"),
+            ("hyper_util::client::legacy", "hyper_util"),
+            ("tower_http", "tower_http"),
+            ("a:::b", "a"),
+            ("::x", ""),
+            ("odd:target", "odd:target"),
+            ("trailing:", "trailing:"),
+            ("é::x", "é"),
+            ("", ""),
+        ] {
+            assert_eq!(crate_of(target), krate, "{target}");
+            assert_eq!(
+                crate_of(target),
+                target.split("::").next().unwrap_or(target),
+                "{target}"
+            );
         }
     }
 }

@@ -27,7 +27,12 @@ pub(super) fn build(cx: &Context<'_>) -> Result<Owned<SdkTracerProvider>, InitEr
         .with_max_attributes_per_link(limits.link_attribute_count);
     if selected.otlp {
         let s = &config.span_batch;
-        let flow = cx.flow(Signal::Traces, s.max_queue_size);
+        // What the SDK's batch processor holds: `max_queue_size` items waiting, plus the
+        // batch it took out of its queue to export. The gate admits as many (and counts
+        // the rest as `queue_full`); the processor's own queue is sized to hold all the
+        // gate admits, so it never drops an item the gate counted as in flight.
+        let capacity = s.max_queue_size + s.max_export_batch_size;
+        let flow = cx.flow(Signal::Traces, capacity);
         let exporter = CountingSpanExporter {
             inner: otlp::span_exporter(&config.otlp.traces, s.export_timeout)?,
             flow: flow.clone(),
@@ -35,7 +40,7 @@ pub(super) fn build(cx: &Context<'_>) -> Result<Owned<SdkTracerProvider>, InitEr
         let batch = BatchSpanProcessor::builder(exporter)
             .with_batch_config(
                 BatchConfigBuilder::default()
-                    .with_max_queue_size(s.max_queue_size)
+                    .with_max_queue_size(capacity)
                     .with_max_export_batch_size(s.max_export_batch_size)
                     .with_scheduled_delay(s.schedule_delay)
                     .build(),
