@@ -24,22 +24,22 @@
 //! as with an absent collector). Hot-path costs do not depend on it: the host thread only
 //! queues.
 //!
-//! Results (2-core shared VM, Intel Xeon, rustc 1.95.0, 2026-11-30; the full table, the
-//! figures before the change and the profile are in `docs/performance.md`):
+//! Results (2-core shared VM, Intel Xeon, rustc 1.95.0, 2026-11-30; the earlier figures,
+//! the profile and the export throughput and memory figures are in `docs/performance.md`):
 //!
 //! | operation | anchor | through `init()` | ratio | goal | met |
 //! |---|---|---|---|---|---|
-//! | counter handle `increment(1)` vs Prometheus-only handle | handwired/counter_handle 13.7 ns | init/counter_handle 8.5 ns | 0.62× | ≤ 1.2× | yes |
-//! | histogram handle `record` vs Prometheus-only handle | handwired/histogram_handle 61.8 ns | init/histogram_handle 171.3 ns | 2.77× | ≤ 1.3× | no |
-//! | `counter!` with 2 labels, per call, vs Prometheus-only macro | handwired/counter_macro 182.7 ns | init/counter_macro 73.8 ns | 0.40× | ≤ 1.5× | yes |
-//! | probe gauge set (`set_dashboards`) vs Prometheus-only gauge handle | handwired/gauge_handle 13.5 ns | init/probe_set_dashboards 8.2 ns | 0.60× | ≤ 1.2× | yes |
-//! | span with 2 attributes vs tracing-opentelemetry | handwired/span 868.7 ns | init/span 2530.8 ns | 2.91× | — | — |
-//! | probe query guard (span + 2 histograms) vs hand-wired equivalent | handwired/query_equivalent 1202.3 ns | init/probe_query 3559.1 ns | 2.96× | ≤ 1.1× | no |
-//! | probe query guard vs native OTel SDK span (stretch: 2x) | native/span 267.8 ns | init/probe_query 3559.1 ns | 13.29× | ≤ 2.0× | no |
-//! | counter handle through `init` vs OTel `Counter::add` with 2 attributes | native/counter_add 88.6 ns | init/counter_handle 8.5 ns | 0.10× | — | — |
-//! | histogram handle through `init` vs OTel `Histogram::record` with 2 attributes | native/histogram_record 100.9 ns | init/histogram_handle 171.3 ns | 1.70× | — | — |
-//! | disabled probe gauge set vs no-recorder `counter!` | none/counter_macro 35.5 ns | none/probe_set_dashboards 1.7 ns | 0.05× | ≤ 1.0× | yes |
-//! | disabled probe query guard vs no-recorder `counter!` | none/counter_macro 35.5 ns | none/probe_query 11.1 ns | 0.31× | ≤ 1.0× | yes |
+//! | counter handle `increment(1)` vs Prometheus-only handle | handwired/counter_handle 13.9 ns | init/counter_handle 9.0 ns | 0.64× | ≤ 1.2× | yes |
+//! | histogram handle `record` vs Prometheus-only handle | handwired/histogram_handle 65.5 ns | init/histogram_handle 46.2 ns | 0.70× | ≤ 1.3× | yes |
+//! | `counter!` with 2 labels, per call, vs Prometheus-only macro | handwired/counter_macro 192.2 ns | init/counter_macro 73.6 ns | 0.38× | ≤ 1.5× | yes |
+//! | probe gauge set (`set_dashboards`) vs Prometheus-only gauge handle | handwired/gauge_handle 13.9 ns | init/probe_set_dashboards 8.3 ns | 0.60× | ≤ 1.2× | yes |
+//! | span with 2 attributes vs tracing-opentelemetry | handwired/span 953.5 ns | init/span 876.6 ns | 0.92× | — | — |
+//! | probe query guard (span + 2 histograms) vs hand-wired equivalent | handwired/query_equivalent 1274.2 ns | init/probe_query 1227.3 ns | 0.96× | ≤ 1.1× | yes |
+//! | probe query guard vs native OTel SDK span (stretch: 2x) | native/span 294.2 ns | init/probe_query 1227.3 ns | 4.17× | ≤ 2.0× | no |
+//! | counter handle through `init` vs OTel `Counter::add` with 2 attributes | native/counter_add 94.1 ns | init/counter_handle 9.0 ns | 0.10× | — | — |
+//! | histogram handle through `init` vs OTel `Histogram::record` with 2 attributes | native/histogram_record 108.8 ns | init/histogram_handle 46.2 ns | 0.42× | — | — |
+//! | disabled probe gauge set vs no-recorder `counter!` | none/counter_macro 35.1 ns | none/probe_set_dashboards 2.1 ns | 0.06× | ≤ 1.0× | yes |
+//! | disabled probe query guard vs no-recorder `counter!` | none/counter_macro 35.1 ns | none/probe_query 13.8 ns | 0.39× | ≤ 1.0× | yes |
 
 use std::collections::BTreeMap;
 use std::hint::black_box;

@@ -1,4 +1,4 @@
-//! One aggregation for counters and gauges, read by both metric paths.
+//! One aggregation per metric series, read by both metric paths.
 //!
 //! A counter or gauge handle is one atomic (`Arc<AtomicU64>`, which `metrics` accepts as a
 //! handle): an update is one atomic operation, the cost of a Prometheus-only handle,
