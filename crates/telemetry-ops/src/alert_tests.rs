@@ -427,7 +427,22 @@ fn direct_cases(alert: &AlertSpec, rules: &[AlertingRule], case: &CaseFn<'_>) ->
             let age_minutes = f.max_age / 60;
             let eval = age_minutes + 15;
             let n = eval + 5;
-            vec![
+            // The attempts the objective asks for before "never succeeded" fires: one a
+            // minute on instance a (none when the objective counts no attempts).
+            let attempted: Vec<(String, String)> = f
+                .attempts
+                .iter()
+                .map(|a| {
+                    let mut l = matching_labels(a.metric, a.matchers);
+                    l.insert("instance".into(), "a".into());
+                    (series_text(&event_series(a.metric), &l), format!("0+1x{n}"))
+                })
+                .collect();
+            let with_attempts = |mut series: Vec<(String, String)>| {
+                series.extend(attempted.iter().cloned());
+                series
+            };
+            let mut out = vec![
                 case(
                     CaseKind::Firing,
                     "the last success is older than the bound on every instance",
@@ -458,20 +473,37 @@ fn direct_cases(alert: &AlertSpec, rules: &[AlertingRule], case: &CaseFn<'_>) ->
                 ),
                 case(
                     CaseKind::Edge,
-                    "nothing succeeded since a restart for longer than the bound: fires",
-                    vec![(on("a"), format!("0+60x9 0x{}", n - 10))],
+                    "nothing succeeded since a restart for longer than the bound, though attempted: fires",
+                    with_attempts(vec![(on("a"), format!("0+60x9 0x{}", n - 10))]),
                     eval,
                     expect(&labels, 0.0),
                 ),
                 case(
                     CaseKind::Edge,
-                    "the timestamp reads 0 from the start (never succeeded): fires",
-                    vec![(on("a"), format!("0x{n}"))],
+                    "the timestamp reads 0 from the start (never succeeded, though attempted): fires",
+                    with_attempts(vec![(on("a"), format!("0x{n}"))]),
                     eval,
                     expect(&labels, 0.0),
                 ),
-            ]
+            ];
+            if !attempted.is_empty() {
+                let idle: Vec<(String, String)> = attempted
+                    .iter()
+                    .map(|(series, _)| (series.clone(), format!("0x{n}")))
+                    .collect();
+                let mut series = vec![(on("a"), format!("0x{n}"))];
+                series.extend(idle);
+                out.push(case(
+                    CaseKind::Edge,
+                    "the timestamp reads 0 and nothing was attempted (a value nobody uses): silent",
+                    series,
+                    eval,
+                    Vec::new(),
+                ));
+            }
+            out
         }
+
         Objective::Stuck(st) => {
             let labels = matching_labels(st.timestamp, st.matchers);
             let name = st.timestamp.prometheus_name();

@@ -229,6 +229,7 @@ fn each_kind_keeps_its_own_rules() {
                 timestamp: &fixture::PENDING,
                 matchers: &[],
                 max_age: 60,
+                attempts: None,
             }),
             vec!["a timestamp is in seconds"],
         ),

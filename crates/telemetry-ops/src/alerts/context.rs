@@ -145,6 +145,10 @@ pub const ALERTS: &[AlertSpec] = &[
             timestamp: &LAST_SUCCESS,
             matchers: &[],
             max_age: 3600,
+            attempts: Some(Events {
+                metric: &REFRESH_DURATION,
+                matchers: &[],
+            }),
         }),
         severity: AlertSeverity::Page,
         owner: CONTEXT_CATALOG,
