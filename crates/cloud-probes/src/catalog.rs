@@ -149,6 +149,17 @@ pub const TRANSITIONAL_SINCE: MetricSpec = MetricSpec {
     buckets: &[],
     owner: CLOUD_SUITE,
 };
+/// `dataface.cloud.project.failed_since`: when the oldest project still in `failed` entered
+/// it (Unix seconds; 0 when none).
+pub const FAILED_SINCE: MetricSpec = MetricSpec {
+    name: "dataface.cloud.project.failed_since",
+    kind: InstrumentKind::Gauge,
+    unit: "s",
+    description: "Unix time at which the oldest project still in `failed` (per process) entered it, 0 when none: `time() - metric` (where metric > 0) is how long a broken project has waited for a retry or a deletion.",
+    labels: &[],
+    buckets: &[],
+    owner: CLOUD_SUITE,
+};
 /// `dataface.cloud.quota.rejections`: requests refused by a plan limit.
 pub const QUOTA_REJECTIONS: MetricSpec = MetricSpec {
     name: "dataface.cloud.quota.rejections",
@@ -253,6 +264,7 @@ pub static SECTION: Section = Section {
         STATE_DURATION,
         PROJECTS,
         TRANSITIONAL_SINCE,
+        FAILED_SINCE,
         QUOTA_REJECTIONS,
     ],
     spans: SPANS,

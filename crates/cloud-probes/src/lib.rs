@@ -29,7 +29,8 @@
 //! [`InvalidTransition`] and counted as a broken-state signal, never applied. For each
 //! transitional state (`requested`, `provisioning`, `deleting`) a timestamp gauge holds when
 //! the oldest project still in it entered it, so an alert can say "provisioning stuck for 30
-//! minutes".
+//! minutes"; another holds when the oldest project still in `failed` entered it, so a broken
+//! project nobody retries or deletes is seen.
 //!
 //! ## Cost
 //!
@@ -377,23 +378,24 @@ struct Inner {
     state_duration: Family<Transition, Histogram>,
     projects: Family<ProjectState, Gauge>,
     transitional_since: Family<ProjectState, Gauge>,
+    failed_since: Family<(), Gauge>,
     quota_rejections: Family<QuotaKind, Counter>,
-    /// Per state (transitional ones only), the projects in it.
+    /// Per state (transitional ones and `failed` only), the projects in it.
     pending: Mutex<[BTreeSet<Pending>; STATES]>,
     next_project: AtomicU64,
 }
 
 impl Inner {
-    /// Moves a project's entry between the transitional sets (a state that is not
-    /// transitional has none) and republishes the oldest entry time of each set it touched
-    /// (0 when the set is empty).
+    /// Moves a project's entry between the sets of the tracked states (transitional ones and
+    /// `failed`; the others have none) and republishes the oldest entry time of each set it
+    /// touched (0 when the set is empty).
     fn move_pending(
         &self,
         leave: Option<(ProjectState, Pending)>,
         enter: Option<(ProjectState, Pending)>,
     ) {
-        let leave = leave.filter(|(state, _)| state.is_transitional());
-        let enter = enter.filter(|(state, _)| state.is_transitional());
+        let leave = leave.filter(|(state, _)| tracks_oldest(*state));
+        let enter = enter.filter(|(state, _)| tracks_oldest(*state));
         if leave.is_none() && enter.is_none() {
             return;
         }
@@ -412,8 +414,18 @@ impl Inner {
         let oldest = set
             .first()
             .map_or(0.0, |(nanos, _)| Duration::from_nanos(*nanos).as_secs_f64());
-        self.transitional_since.get(state).set(oldest);
+        if state == ProjectState::Failed {
+            self.failed_since.get(()).set(oldest);
+        } else {
+            self.transitional_since.get(state).set(oldest);
+        }
     }
+}
+
+/// Whether the oldest project in `state` is published: transitional states (stuck work) and
+/// `failed` (a broken project waiting for a retry or a deletion).
+fn tracks_oldest(state: ProjectState) -> bool {
+    state.is_transitional() || state == ProjectState::Failed
 }
 
 fn unix_nanos(t: SystemTime) -> u64 {
@@ -454,6 +466,7 @@ impl CloudProbes {
                 &[],
                 ProjectState::is_transitional,
             ),
+            failed_since: Family::register(&FAILED_SINCE),
             quota_rejections: Family::register(&QUOTA_REJECTIONS),
             pending: Mutex::default(),
             next_project: AtomicU64::new(0),

@@ -133,6 +133,8 @@ fn stuck_projects(p: &CloudProbes) -> Tracked {
         p.resume_project("proj-new", ProjectState::Provisioning, at(1_700_000_600)),
         p.resume_project("proj-del", ProjectState::Deleting, at(1_700_000_300)),
         p.resume_project("proj-ok", ProjectState::Active, at(1_600_000_000)),
+        p.resume_project("proj-broken", ProjectState::Failed, at(1_700_000_900)),
+        p.resume_project("proj-broken-2", ProjectState::Failed, at(1_700_001_200)),
     ]
 }
 
@@ -521,6 +523,8 @@ fn the_oldest_project_in_each_transitional_state_is_a_timestamp() {
     s.metric(&TRANSITIONAL_SINCE)
         .with("state", "requested")
         .none();
+    s.metric(&FAILED_SINCE).gauge(1_700_000_900.0);
+    s.metric(&PROJECTS).with("state", "failed").gauge(2.0);
     s.metric(&PROJECTS).with("state", "provisioning").gauge(2.0);
     s.metric(&PROJECTS).with("state", "active").gauge(1.0);
     // Resuming records no transition.
@@ -545,6 +549,19 @@ fn when_the_oldest_moves_on_the_next_oldest_takes_over_and_none_reads_zero() {
         s.unwrap();
     });
     assert_eq!(read(&capture), 0.0);
+    // projects[0] failed after the two resumed broken projects: the oldest failed is still
+    // proj-broken; once it is retried, proj-broken-2; once that is deleted, the project
+    // failed just now.
+    let failed = |capture: &Capture| {
+        capture.signals().metric(&FAILED_SINCE).exactly(1)[0]
+            .value
+            .as_f64()
+    };
+    assert_eq!(failed(&capture), 1_700_000_900.0);
+    capture.in_scope(|| projects[4].transition(ProjectState::Provisioning).unwrap());
+    assert_eq!(failed(&capture), 1_700_001_200.0);
+    capture.in_scope(|| projects[5].transition(ProjectState::Deleting).unwrap());
+    assert!(failed(&capture) > 1_700_001_200.0);
     let s = capture.signals();
     s.assert_conforms(&catalog::CATALOG);
     s.metric(&PROJECT_TRANSITIONS)
@@ -568,6 +585,7 @@ fn when_the_oldest_moves_on_the_next_oldest_takes_over_and_none_reads_zero() {
     for state in ["provisioning", "deleting", "active", "failed"] {
         s.metric(&PROJECTS).with("state", state).gauge(0.0);
     }
+    s.metric(&FAILED_SINCE).gauge(0.0);
 }
 
 #[test]

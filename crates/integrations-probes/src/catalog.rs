@@ -106,6 +106,17 @@ pub const BILLING_PENDING: MetricSpec = MetricSpec {
     buckets: &[],
     owner: BILLING,
 };
+/// `dataface.billing.events.oldest_pending`: when the oldest billing event still pending was
+/// received (Unix seconds; 0 when none is pending).
+pub const BILLING_OLDEST_PENDING: MetricSpec = MetricSpec {
+    name: "dataface.billing.events.oldest_pending",
+    kind: InstrumentKind::Gauge,
+    unit: "s",
+    description: "Unix time at which the oldest billing event still pending (received, not yet recorded, failed or dropped) was received, by type, 0 when none is pending: `time() - metric` (where metric > 0) is how long it has waited.",
+    labels: &[BillingEventType::LABEL],
+    buckets: &[],
+    owner: BILLING,
+};
 /// `dataface.billing.errors`: failed attempts, final failures and abandoned events by code.
 pub const BILLING_ERRORS: MetricSpec = MetricSpec {
     name: "dataface.billing.errors",
@@ -133,6 +144,17 @@ pub const CERTIFICATE_SOONEST_EXPIRY: MetricSpec = MetricSpec {
     kind: InstrumentKind::Gauge,
     unit: "s",
     description: "When the first of the observed custom-domain certificates expires, as a Unix time (`+Inf` with none); time left is this minus `time()`.",
+    labels: &[],
+    buckets: &[],
+    owner: INTEGRATIONS_PLATFORM,
+};
+/// `dataface.domain.certificate.soonest_valid_expiry`: the earliest expiry of the known
+/// certificates that have not expired yet, in Unix seconds.
+pub const CERTIFICATE_SOONEST_VALID_EXPIRY: MetricSpec = MetricSpec {
+    name: "dataface.domain.certificate.soonest_valid_expiry",
+    kind: InstrumentKind::Gauge,
+    unit: "s",
+    description: "When the first of the observed custom-domain certificates that has not expired yet expires, as a Unix time (`+Inf` with none); time left is this minus `time()`. Expired certificates count in `dataface.domain.certificates` (`state=\"expired\"`) only, so a lapsed one hides no other.",
     labels: &[],
     buckets: &[],
     owner: INTEGRATIONS_PLATFORM,
@@ -337,9 +359,11 @@ pub static SECTION: Section = Section {
         BILLING_EVENTS,
         BILLING_LATENCY,
         BILLING_PENDING,
+        BILLING_OLDEST_PENDING,
         BILLING_ERRORS,
         DOMAIN_CHECKS,
         CERTIFICATE_SOONEST_EXPIRY,
+        CERTIFICATE_SOONEST_VALID_EXPIRY,
         CERTIFICATES,
     ],
     spans: SPANS,

@@ -34,7 +34,8 @@ pub mod catalog;
 
 use catalog::*;
 use metrics::{Counter, Gauge, Histogram};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use telemetry_core::errors::{record_warning_on_span, ErrorCode as _, ERROR_TYPE};
@@ -325,11 +326,18 @@ pub struct IntegrationsProbes {
     billing_events: Family<(BillingEventType, BillingOutcome), Counter>,
     billing_latency: Family<BillingEventType, Histogram>,
     billing_pending: Family<BillingEventType, Gauge>,
+    billing_oldest_pending: Family<BillingEventType, Gauge>,
     billing_errors: Family<(BillingEventType, BillingError), Counter>,
     domain_checks: Family<DomainCheckOutcome, Counter>,
     certificate_soonest_expiry: Family<(), Gauge>,
+    certificate_soonest_valid_expiry: Family<(), Gauge>,
     certificates: Family<CertificateState, Gauge>,
     observed: Mutex<HashMap<String, SystemTime>>,
+    /// Receipt order of billing events: the key of each pending event.
+    billing_sequence: AtomicU64,
+    /// The pending billing events per type, by receipt order, with their receipt time (Unix
+    /// seconds): the first entry is the oldest.
+    pending_since: Mutex<[BTreeMap<u64, f64>; BillingEventType::COUNT]>,
 }
 
 impl Default for IntegrationsProbes {
@@ -349,11 +357,15 @@ impl IntegrationsProbes {
             billing_events: Family::register(&BILLING_EVENTS),
             billing_latency: Family::register(&BILLING_LATENCY),
             billing_pending: Family::register(&BILLING_PENDING),
+            billing_oldest_pending: Family::register(&BILLING_OLDEST_PENDING),
             billing_errors: Family::register(&BILLING_ERRORS),
             domain_checks: Family::register(&DOMAIN_CHECKS),
             certificate_soonest_expiry: Family::register(&CERTIFICATE_SOONEST_EXPIRY),
+            certificate_soonest_valid_expiry: Family::register(&CERTIFICATE_SOONEST_VALID_EXPIRY),
             certificates: Family::register(&CERTIFICATES),
             observed: Mutex::new(HashMap::new()),
+            billing_sequence: AtomicU64::new(0),
+            pending_since: Mutex::new(std::array::from_fn(|_| BTreeMap::new())),
         }
     }
 
@@ -382,18 +394,42 @@ impl IntegrationsProbes {
     // --- billing ---------------------------------------------------------------------------
 
     /// Starts handling one billing event, at its receipt: it counts as pending
-    /// (`dataface.billing.events.pending`) until it is recorded, fails, or is dropped.
-    /// `event_id` (the provider's id) goes on the span and logs only.
+    /// (`dataface.billing.events.pending`) until it is recorded, fails, or is dropped, and
+    /// while it is the oldest pending event of its type its receipt time is
+    /// `dataface.billing.events.oldest_pending`. `event_id` (the provider's id) goes on the
+    /// span and logs only.
+    ///
+    /// Not a hot path: it takes a lock (billing events arrive a few a second at most).
     pub fn billing_event(&self, event_type: BillingEventType, event_id: &str) -> BillingGuard<'_> {
         let op = telemetry_core::operation!(
             BILLING_SPAN,
             BILLING_TYPE_ATTR = event_type.as_str(),
             BILLING_EVENT_ATTR = event_id,
         );
+        let mut pending_key = None;
         if op.is_recording() {
             self.billing_pending.get(event_type).increment(1.0);
+            let key = self.billing_sequence.fetch_add(1, Ordering::Relaxed);
+            let mut pending = self.pending_since.lock().unwrap_or_else(|p| p.into_inner());
+            let of_type = &mut pending[event_type.index()];
+            of_type.insert(key, unix_seconds(SystemTime::now()));
+            self.set_oldest_pending(event_type, of_type);
+            pending_key = Some(key);
         }
-        BillingGuard::new(self, event_type, 0, op)
+        BillingGuard::new(self, event_type, 0, pending_key, op)
+    }
+
+    /// The billing event `key` of `event_type` is no longer pending.
+    fn billing_event_done(&self, event_type: BillingEventType, key: u64) {
+        let mut pending = self.pending_since.lock().unwrap_or_else(|p| p.into_inner());
+        let of_type = &mut pending[event_type.index()];
+        of_type.remove(&key);
+        self.set_oldest_pending(event_type, of_type);
+    }
+
+    fn set_oldest_pending(&self, event_type: BillingEventType, of_type: &BTreeMap<u64, f64>) {
+        let oldest = of_type.first_key_value().map_or(0.0, |(_, since)| *since);
+        self.billing_oldest_pending.get(event_type).set(oldest);
     }
 
     // --- custom domains --------------------------------------------------------------------
@@ -486,12 +522,21 @@ impl IntegrationsProbes {
     fn fold_certificates(&self, observed: &HashMap<String, SystemTime>, now: SystemTime) {
         let mut counts = [0u32; CertificateState::COUNT];
         let mut soonest: Option<SystemTime> = None;
+        let mut soonest_valid: Option<SystemTime> = None;
         for not_after in observed.values() {
-            counts[certificate_state(*not_after, now).index()] += 1;
+            let state = certificate_state(*not_after, now);
+            counts[state.index()] += 1;
             soonest = Some(soonest.map_or(*not_after, |s| s.min(*not_after)));
+            if state != CertificateState::Expired {
+                soonest_valid = Some(soonest_valid.map_or(*not_after, |s| s.min(*not_after)));
+            }
         }
         let soonest = soonest.map_or(f64::INFINITY, unix_seconds);
         self.certificate_soonest_expiry.get(()).set(soonest);
+        let soonest_valid = soonest_valid.map_or(f64::INFINITY, unix_seconds);
+        self.certificate_soonest_valid_expiry
+            .get(())
+            .set(soonest_valid);
         for state in CertificateState::ALL {
             self.certificates
                 .get(*state)
@@ -672,6 +717,7 @@ telemetry_core::probe_guard! {
         probes: &'p IntegrationsProbes,
         event_type: BillingEventType,
         failed_attempts: u32,
+        pending_key: Option<u64>,
     }
     drop(&mut self, _elapsed) {
         let code = BillingError::EventAbandoned;
@@ -727,6 +773,9 @@ impl BillingGuard<'_> {
         span.set_attribute(ATTEMPTS_ATTR.key, attempts);
         p.billing_events.get((event_type, outcome)).increment(1);
         p.billing_pending.get(event_type).decrement(1.0);
+        if let Some(key) = self.pending_key {
+            p.billing_event_done(event_type, key);
+        }
     }
 
     /// Durably recorded: outcome `recorded`, or `retried` after failed attempts; the

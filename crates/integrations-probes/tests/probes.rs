@@ -404,15 +404,73 @@ fn a_billing_event_recorded_first_time_records_latency_and_leaves_nothing_pendin
     s.metric(&BILLING_PENDING)
         .with("event_type", "usage")
         .gauge(0.0);
+    s.metric(&BILLING_OLDEST_PENDING)
+        .with("event_type", "usage")
+        .gauge(0.0);
     s.metric(&BILLING_ERRORS).none();
     assert_eq!(
         moved(&s),
         BTreeSet::from([
             BILLING_EVENTS.name,
             BILLING_LATENCY.name,
-            BILLING_PENDING.name
+            BILLING_PENDING.name,
+            BILLING_OLDEST_PENDING.name,
         ])
     );
+}
+
+fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64()
+}
+
+#[test]
+fn the_oldest_pending_billing_event_is_its_receipt_time_until_it_leaves_then_the_next_one() {
+    let capture = Capture::new();
+    capture.in_scope(|| {
+        let p = IntegrationsProbes::new();
+        let before = unix_now();
+        let first = p.billing_event(BillingEventType::Usage, "evt_a");
+        std::thread::sleep(Duration::from_millis(20));
+        let second_received = unix_now();
+        let mut second = p.billing_event(BillingEventType::Usage, "evt_b");
+        let charge = p.billing_event(BillingEventType::Charge, "evt_c");
+        let oldest = |event_type: &str| {
+            capture
+                .signals()
+                .metric(&BILLING_OLDEST_PENDING)
+                .with("event_type", event_type)
+                .exactly(1)[0]
+                .value
+                .as_f64()
+        };
+        // The oldest of each type: usage is evt_a's receipt, not evt_b's.
+        let usage = oldest("usage");
+        assert!(
+            usage >= before && usage < second_received,
+            "{usage} not in [{before}, {second_received})"
+        );
+        assert!(oldest("charge") >= second_received);
+        // evt_a leaves (recorded): the oldest usage event is now evt_b, retries included.
+        first.recorded();
+        second.retrying(BillingError::ProviderUnavailable);
+        let usage = oldest("usage");
+        assert!(usage >= second_received, "{usage} < {second_received}");
+        // Failing and dropping also end pending: nothing waits, 0.
+        second.failed(BillingError::ChargeRecordFailed);
+        assert_eq!(oldest("usage"), 0.0);
+        drop(charge);
+        assert_eq!(oldest("charge"), 0.0);
+    });
+    let s = capture.signals();
+    s.assert_conforms(&catalog::CATALOG);
+    for event_type in ["usage", "charge"] {
+        s.metric(&BILLING_OLDEST_PENDING)
+            .with("event_type", event_type)
+            .gauge(0.0);
+    }
 }
 
 #[test]
@@ -551,6 +609,18 @@ fn certificates_fold_into_the_soonest_expiry_and_counts_by_state() {
         .unwrap()
         .as_secs_f64();
     assert!((soonest - expected).abs() < 5.0, "{soonest} vs {expected}");
+    // The expired certificate is counted apart: the soonest valid expiry is the next one.
+    let soonest_valid = s.metric(&CERTIFICATE_SOONEST_VALID_EXPIRY).exactly(1)[0]
+        .value
+        .as_f64();
+    let in_6 = (before + Duration::from_secs(6 * DAY))
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs_f64();
+    assert!(
+        (soonest_valid - in_6).abs() < 5.0,
+        "{soonest_valid} vs {in_6}"
+    );
     s.metric(&CERTIFICATES).with("state", "valid").gauge(1.0);
     s.metric(&CERTIFICATES).with("state", "expiring").gauge(1.0);
     s.metric(&CERTIFICATES).with("state", "expired").gauge(1.0);
@@ -585,7 +655,11 @@ fn certificates_fold_into_the_soonest_expiry_and_counts_by_state() {
         .all(|m| m.labels.values().all(|v| !v.contains("example.com"))));
     assert_eq!(
         moved(&s),
-        BTreeSet::from([CERTIFICATE_SOONEST_EXPIRY.name, CERTIFICATES.name])
+        BTreeSet::from([
+            CERTIFICATE_SOONEST_EXPIRY.name,
+            CERTIFICATE_SOONEST_VALID_EXPIRY.name,
+            CERTIFICATES.name
+        ])
     );
 }
 
@@ -616,6 +690,8 @@ fn forgetting_the_last_certificate_leaves_no_expiry_and_no_counts() {
         p.refresh_certificates();
     });
     s.metric(&CERTIFICATE_SOONEST_EXPIRY).gauge(f64::INFINITY);
+    s.metric(&CERTIFICATE_SOONEST_VALID_EXPIRY)
+        .gauge(f64::INFINITY);
     for state in CertificateState::VALUES {
         s.metric(&CERTIFICATES).with("state", state).gauge(0.0);
     }

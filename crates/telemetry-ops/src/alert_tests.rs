@@ -427,7 +427,22 @@ fn direct_cases(alert: &AlertSpec, rules: &[AlertingRule], case: &CaseFn<'_>) ->
             let age_minutes = f.max_age / 60;
             let eval = age_minutes + 15;
             let n = eval + 5;
-            vec![
+            // The attempts the objective asks for before "never succeeded" fires: one a
+            // minute on instance a (none when the objective counts no attempts).
+            let attempted: Vec<(String, String)> = f
+                .attempts
+                .iter()
+                .map(|a| {
+                    let mut l = matching_labels(a.metric, a.matchers);
+                    l.insert("instance".into(), "a".into());
+                    (series_text(&event_series(a.metric), &l), format!("0+1x{n}"))
+                })
+                .collect();
+            let with_attempts = |mut series: Vec<(String, String)>| {
+                series.extend(attempted.iter().cloned());
+                series
+            };
+            let mut out = vec![
                 case(
                     CaseKind::Firing,
                     "the last success is older than the bound on every instance",
@@ -458,20 +473,37 @@ fn direct_cases(alert: &AlertSpec, rules: &[AlertingRule], case: &CaseFn<'_>) ->
                 ),
                 case(
                     CaseKind::Edge,
-                    "nothing succeeded since a restart for longer than the bound: fires",
-                    vec![(on("a"), format!("0+60x9 0x{}", n - 10))],
+                    "nothing succeeded since a restart for longer than the bound, though attempted: fires",
+                    with_attempts(vec![(on("a"), format!("0+60x9 0x{}", n - 10))]),
                     eval,
                     expect(&labels, 0.0),
                 ),
                 case(
                     CaseKind::Edge,
-                    "the timestamp reads 0 from the start (never succeeded): fires",
-                    vec![(on("a"), format!("0x{n}"))],
+                    "the timestamp reads 0 from the start (never succeeded, though attempted): fires",
+                    with_attempts(vec![(on("a"), format!("0x{n}"))]),
                     eval,
                     expect(&labels, 0.0),
                 ),
-            ]
+            ];
+            if !attempted.is_empty() {
+                let idle: Vec<(String, String)> = attempted
+                    .iter()
+                    .map(|(series, _)| (series.clone(), format!("0x{n}")))
+                    .collect();
+                let mut series = vec![(on("a"), format!("0x{n}"))];
+                series.extend(idle);
+                out.push(case(
+                    CaseKind::Edge,
+                    "the timestamp reads 0 and nothing was attempted (a value nobody uses): silent",
+                    series,
+                    eval,
+                    Vec::new(),
+                ));
+            }
+            out
         }
+
         Objective::Stuck(st) => {
             let labels = matching_labels(st.timestamp, st.matchers);
             let name = st.timestamp.prometheus_name();
@@ -574,11 +606,249 @@ fn direct_cases(alert: &AlertSpec, rules: &[AlertingRule], case: &CaseFn<'_>) ->
                 case(
                     CaseKind::Edge,
                     "the series is present and reads 0",
-                    vec![(s, format!("0x{n}"))],
+                    vec![(s.clone(), format!("0x{n}"))],
                     eval,
                     Vec::new(),
                 ),
+                {
+                    // Two scrape targets carry the series; one goes down (`up` 0) and its
+                    // series ends: that target alone is named.
+                    let target = |instance: &str| {
+                        let mut l = present.clone();
+                        l.insert("job".into(), "dataface".into());
+                        l.insert("instance".into(), instance.into());
+                        l
+                    };
+                    let up =
+                        |instance: &str| format!("up{{instance=\"{instance}\",job=\"dataface\"}}");
+                    let name = event_series(a.metric);
+                    let down = BTreeMap::from([
+                        ("instance".to_owned(), "a".to_owned()),
+                        ("job".to_owned(), "dataface".to_owned()),
+                    ]);
+                    case(
+                        CaseKind::Edge,
+                        "one scrape target goes down while another reports: that target fires",
+                        vec![
+                            (series_text(&name, &target("a")), "1x5".into()),
+                            (up("a"), format!("1x5 0x{n}")),
+                            (series_text(&name, &target("b")), format!("1x{n}")),
+                            (up("b"), format!("1x{n}")),
+                        ],
+                        eval,
+                        expect(&down, 0.0),
+                    )
+                },
+                {
+                    let mut l = present.clone();
+                    l.insert("job".into(), "dataface".into());
+                    l.insert("instance".into(), "b".into());
+                    case(
+                        CaseKind::Edge,
+                        "a target removed from discovery (no `up` left) while another reports: silent",
+                        vec![
+                            (series_text(&event_series(a.metric), &l), format!("1x{n}")),
+                            (
+                                "up{instance=\"b\",job=\"dataface\"}".into(),
+                                format!("1x{n}"),
+                            ),
+                        ],
+                        eval,
+                        Vec::new(),
+                    )
+                },
             ]
+        }
+        Objective::Silence(si) => {
+            let labels = matching_labels(si.events.metric, si.events.matchers);
+            let eq_labels: BTreeMap<String, String> = si
+                .events
+                .matchers
+                .iter()
+                .filter(|m| m.op == MatchOp::Eq)
+                .map(|m| (prometheus_label(m.label), m.value.to_owned()))
+                .collect();
+            let name = event_series(si.events.metric);
+            let on = |instance: &str| {
+                let mut l = labels.clone();
+                l.insert("instance".into(), instance.into());
+                series_text(&name, &l)
+            };
+            let window = si.window / 60;
+            let eval = window + 30;
+            let n = eval + 5;
+            // Enough a minute that every window holds well over the minimum.
+            let busy = si.min_events.max(1) * 2;
+            vec![
+                case(
+                    CaseKind::Firing,
+                    "the counters stop moving on every instance (the sender went silent)",
+                    vec![
+                        (on("a"), format!("0+{busy}x10 {}x{}", busy * 10, n - 10)),
+                        (on("b"), format!("0+{busy}x10 {}x{}", busy * 10, n - 10)),
+                    ],
+                    eval,
+                    expect(&BTreeMap::new(), 0.0),
+                ),
+                case(
+                    CaseKind::Silent,
+                    "events keep arriving",
+                    vec![(on("a"), format!("0+{busy}x{n}"))],
+                    eval,
+                    Vec::new(),
+                ),
+                case(
+                    CaseKind::Edge,
+                    "one instance goes silent, another keeps receiving: the fleet is not silent",
+                    vec![
+                        (on("a"), format!("0+{busy}x10 {}x{}", busy * 10, n - 10)),
+                        (on("b"), format!("0+{busy}x{n}")),
+                    ],
+                    eval,
+                    Vec::new(),
+                ),
+                case(
+                    CaseKind::Edge,
+                    "a restart resets the counter while events keep arriving: not a drop",
+                    vec![(on("a"), format!("0+{busy}x{} 0+{busy}x{}", n / 2, n / 2))],
+                    eval,
+                    Vec::new(),
+                ),
+                case(
+                    CaseKind::Edge,
+                    "the counter reads 0 from the start (nothing ever arrived): fires",
+                    vec![(on("a"), format!("0x{n}"))],
+                    eval,
+                    expect(&BTreeMap::new(), 0.0),
+                ),
+                case(
+                    CaseKind::Edge,
+                    "no series at all: fires",
+                    Vec::new(),
+                    eval,
+                    expect(&eq_labels, 1.0),
+                ),
+            ]
+        }
+        Objective::Coincidence(co) => {
+            let series = |failing: usize| -> Vec<(String, String)> {
+                co.signals
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (_, e))| {
+                        let labels = matching_labels(e.metric, e.matchers);
+                        let values = if i < failing { "0x10 5x30" } else { "3x40" };
+                        (series_text(&event_series(e.metric), &labels), values.into())
+                    })
+                    .collect()
+            };
+            let n = co.min_signals;
+            let restarted: Vec<(String, String)> = series(0)
+                .into_iter()
+                .map(|(s, _)| (s, "5x10 0x30".into()))
+                .collect();
+            vec![
+                case(
+                    CaseKind::Firing,
+                    &format!("{n} of the signals fail within the window"),
+                    series(n),
+                    12,
+                    expect(&BTreeMap::new(), n as f64),
+                ),
+                case(
+                    CaseKind::Silent,
+                    "no signal fails",
+                    series(0),
+                    12,
+                    Vec::new(),
+                ),
+                case(
+                    CaseKind::Edge,
+                    &format!(
+                        "{} signal(s) fail alone: each has its own alert, silent",
+                        n - 1
+                    ),
+                    series(n - 1),
+                    12,
+                    Vec::new(),
+                ),
+                case(
+                    CaseKind::Edge,
+                    "every process restarts (counters back at 0): not a failure",
+                    restarted,
+                    12,
+                    Vec::new(),
+                ),
+            ]
+        }
+        Objective::FleetShare(fs) => {
+            let labels = matching_labels(fs.events.metric, fs.events.matchers);
+            let name = event_series(fs.events.metric);
+            let on = |instance: &str| {
+                let mut l = labels.clone();
+                l.insert("job".into(), "dataface".into());
+                l.insert("instance".into(), instance.into());
+                series_text(&name, &l)
+            };
+            let eval = fs.window / 60 + 10;
+            let n = eval + 5;
+            let failing = format!("0x5 0+5x{n}");
+            let flat = format!("2x{n}");
+            // The fewest of four instances that reach the share.
+            let enough = ((fs.min_share * 4.0).ceil() as usize).clamp(1, 4);
+            let four = |k: usize| -> Vec<(String, String)> {
+                ["a", "b", "c", "d"]
+                    .iter()
+                    .enumerate()
+                    .map(|(i, inst)| (on(inst), if i < k { failing.clone() } else { flat.clone() }))
+                    .collect()
+            };
+            let mut out = vec![
+                case(
+                    CaseKind::Firing,
+                    "every instance counts failures",
+                    four(4),
+                    eval,
+                    expect(&BTreeMap::new(), 1.0),
+                ),
+                case(
+                    CaseKind::Silent,
+                    "no instance counts a failure",
+                    four(0),
+                    eval,
+                    Vec::new(),
+                ),
+                case(
+                    CaseKind::Edge,
+                    &format!("{enough} of four instances reach the share: fires"),
+                    four(enough),
+                    eval,
+                    expect(&BTreeMap::new(), enough as f64 / 4.0),
+                ),
+                case(
+                    CaseKind::Edge,
+                    "every instance restarts (counters back at 0): not a failure",
+                    ["a", "b", "c", "d"]
+                        .iter()
+                        .map(|i| (on(i), format!("5x5 0x{n}")))
+                        .collect(),
+                    eval,
+                    Vec::new(),
+                ),
+            ];
+            if enough > 1 {
+                out.push(case(
+                    CaseKind::Edge,
+                    &format!(
+                        "{} of four instances fail: one service's problem, silent",
+                        enough - 1
+                    ),
+                    four(enough - 1),
+                    eval,
+                    Vec::new(),
+                ));
+            }
+            out
         }
         Objective::ErrorRatio(_) | Objective::Latency(_) => {
             unreachable!("ratios are alerted by burn rates")

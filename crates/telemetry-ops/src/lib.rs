@@ -45,7 +45,7 @@ use telemetry_core::catalog::{Catalog, Section};
 /// product's catalog version. The facade's `CATALOG` is the same list (a test there keeps
 /// them equal).
 pub static PRODUCT: Catalog = Catalog {
-    version: "2.0.0",
+    version: "2.1.0",
     sections: &[
         &telemetry_core::signals::CORE_SECTION,
         &compiler_probes::catalog::SECTION,
@@ -136,11 +136,11 @@ pub fn package(
         PathBuf::from("alerts/tests/watchdog.test.yml"),
         watchdog_test,
     ));
-    let (watchdog, watchdog_test) = rules::watchdog_files();
-    files.push((PathBuf::from("alerts/watchdog.rules.yml"), watchdog));
     files.push((
-        PathBuf::from("alerts/tests/watchdog.test.yml"),
-        watchdog_test,
+        PathBuf::from("dashboards/launch-overview.json"),
+        serde_json::to_string_pretty(&dashboards::launch_overview(product))
+            .expect("dashboard JSON serialises")
+            + "\n",
     ));
     for section in catalog.sections {
         let alerts = product.alerts_of(section);

@@ -76,6 +76,10 @@ pub struct AlertLabels {
     /// `fast` or `slow` on burn-rate alerts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub burn: Option<String>,
+    /// `shared` on a shared-infrastructure outage (the routing inhibits its downstream
+    /// pages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 /// The annotations every generated alert carries.
@@ -128,6 +132,7 @@ fn alert_rule(
             surface: surface.to_owned(),
             objective: kind.name().to_owned(),
             burn: burn.map(str::to_owned),
+            scope: kind.scope().map(str::to_owned),
         },
         annotations: AlertAnnotations {
             summary: alert.summary.to_owned(),
@@ -267,6 +272,7 @@ pub fn watchdog_rules() -> RuleFile {
                     surface: "telemetry".into(),
                     objective: "watchdog".into(),
                     burn: None,
+                    scope: None,
                 },
                 annotations: AlertAnnotations {
                     summary: "Always firing: the alerting pipeline works.".into(),

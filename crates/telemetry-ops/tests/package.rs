@@ -77,6 +77,30 @@ fn every_metric_a_rule_dashboard_or_runbook_queries_exists_under_its_derived_nam
             }
         }
     }
+    let overview = telemetry_ops::dashboards::launch_overview(product);
+    let overview_panels = overview["panels"].as_array().unwrap();
+    // Alerts firing, targets up, telemetry dropped, and one burn-rate panel per surface
+    // with a burn-rate objective.
+    let burning = product
+        .catalog
+        .sections
+        .iter()
+        .filter(|s| {
+            product
+                .alerts_of(s)
+                .iter()
+                .any(|a| a.objective.is_burn_rate())
+        })
+        .count();
+    assert_eq!(overview_panels.len(), 3 + burning);
+    for panel in overview_panels {
+        for target in panel["targets"].as_array().unwrap() {
+            exprs.push((
+                format!("launch overview panel {}", panel["title"]),
+                target["expr"].as_str().unwrap().to_owned(),
+            ));
+        }
+    }
     assert!(exprs.len() > 100, "{} expressions", exprs.len());
     let mut unknown = Vec::new();
     for (place, expr) in &exprs {
@@ -164,6 +188,7 @@ fn generate_writes_the_whole_package() {
     let product = &telemetry_ops::OPERATIONS;
     for section in product.catalog.sections {
         let alerts = product.alerts_of(section);
+        assert!(dir.join("dashboards/launch-overview.json").is_file());
         let dashboard: PathBuf = dir.join(format!("dashboards/{}.json", section.surface));
         let json: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&dashboard).unwrap()).unwrap();

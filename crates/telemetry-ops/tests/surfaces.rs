@@ -178,8 +178,33 @@ fn the_profiler_alerts_have_its_owners_and_watch_its_failure_modes() {
 fn the_cloud_alerts_have_its_owners_and_watch_its_failure_modes() {
     for a in alerts::cloud::ALERTS {
         assert!(a.name.starts_with("Cloud"), "{}", a.name);
-        assert_eq!(a.owner, cloud_probes::catalog::CLOUD_SUITE, "{}", a.name);
+        // Payment refusals page billing; the rest is cloud-suite's.
+        let owner = if a.name.contains("Payment") {
+            cloud_probes::catalog::BILLING
+        } else {
+            cloud_probes::catalog::CLOUD_SUITE
+        };
+        assert_eq!(a.owner, owner, "{}", a.name);
     }
+    let payment = alerts::cloud::ALERTS
+        .iter()
+        .find(|a| a.name == "CloudPaymentRequiredSpike")
+        .unwrap();
+    match payment.objective {
+        Objective::ErrorRatio(r) => assert_eq!(
+            r.bad.matchers,
+            &[Matcher::eq("error.type", "payment_required")]
+        ),
+        other => panic!("a ratio, not {}", other.kind()),
+    }
+    let failed = alerts::cloud::ALERTS
+        .iter()
+        .find(|a| a.name == "CloudProjectLeftFailed")
+        .unwrap();
+    assert_eq!(
+        (failed.objective.kind(), failed.severity),
+        ("stuck", AlertSeverity::Ticket)
+    );
     // "Provisioning stuck for 30 minutes" pages.
     let stuck = alerts::cloud::ALERTS
         .iter()
@@ -214,8 +239,11 @@ fn the_integrations_alerts_have_its_owners_and_watch_its_failure_modes() {
             integrations_probes::catalog::INTEGRATIONS_PLATFORM
         };
         assert_eq!(a.owner, owner, "{}", a.name);
-        for m in a.objective.metrics() {
-            assert_eq!(m.owner, owner, "{} reads {}", a.name, m.name);
+        // A shared outage reads every owner's failures; the others read their owner's only.
+        if a.objective.kind() != "coincidence" {
+            for m in a.objective.metrics() {
+                assert_eq!(m.owner, owner, "{} reads {}", a.name, m.name);
+            }
         }
     }
     // Two expiry alerts on the soonest certificate: a ticket at 14 days, a page at 3.
@@ -236,8 +264,218 @@ fn the_integrations_alerts_have_its_owners_and_watch_its_failure_modes() {
         .iter()
         .find(|a| a.name == "BillingEventsPending")
         .unwrap();
+    // Judged on the oldest pending event's age, not on the count: steady traffic always
+    // has events in flight.
+    const PENDING: Objective = Objective::Stuck(Stuck {
+        timestamp: &integrations_probes::catalog::BILLING_OLDEST_PENDING,
+        matchers: &[],
+        max_age: 1800,
+    });
     assert_eq!(
-        (pending.objective.kind(), pending.severity),
-        ("threshold", AlertSeverity::Page)
+        (pending.objective, pending.severity),
+        (PENDING, AlertSeverity::Page)
     );
+    // Expired certificates are counted apart; the expiry alerts read the soonest valid one.
+    for a in alerts::integrations::ALERTS {
+        if let Objective::Expiry(e) = a.objective {
+            assert_eq!(
+                *e.timestamp,
+                integrations_probes::catalog::CERTIFICATE_SOONEST_VALID_EXPIRY,
+                "{}",
+                a.name
+            );
+        }
+    }
+    let expired = alerts::integrations::ALERTS
+        .iter()
+        .find(|a| a.name == "IntegrationsCertificateExpired")
+        .unwrap();
+    assert_eq!(expired.severity, AlertSeverity::Ticket);
+    // Fivetran going silent pages.
+    let silent = alerts::integrations::ALERTS
+        .iter()
+        .find(|a| a.name == "IntegrationsFivetranWebhooksSilent")
+        .unwrap();
+    assert_eq!(
+        (silent.objective.kind(), silent.severity),
+        ("silence", AlertSeverity::Page)
+    );
+    // The domain budget leaves out customers' DNS mistakes; they get a ticket of their own.
+    let budget = alerts::integrations::ALERTS
+        .iter()
+        .find(|a| a.name == "IntegrationsDomainChecksFailing")
+        .unwrap();
+    match budget.objective {
+        Objective::ErrorRatio(r) => {
+            for user in ["mismatch", "nxdomain"] {
+                assert!(
+                    r.bad.matchers.contains(&Matcher::ne("outcome", user)),
+                    "{user} counts against the budget"
+                );
+            }
+        }
+        other => panic!("a ratio, not {}", other.kind()),
+    }
+    let customers = alerts::integrations::ALERTS
+        .iter()
+        .find(|a| a.name == "IntegrationsCustomerDomainsMisconfigured")
+        .unwrap();
+    assert_eq!(customers.severity, AlertSeverity::Ticket);
+}
+
+#[test]
+fn runbooks_ask_for_nothing_telemetry_cannot_show_and_reconcile_outside_rollback() {
+    for surface in OPERATIONS.surfaces {
+        for a in surface.alerts {
+            let r = &a.runbook;
+            let steps = r
+                .first_checks
+                .iter()
+                .chain(r.mitigation)
+                .chain(r.rollback)
+                .chain([&r.meaning, &r.escalation, &r.user_message]);
+            for step in steps {
+                // Spans are exported when they end: an open span cannot be looked up.
+                assert!(
+                    !step.contains("still open"),
+                    "{}: {step:?} asks for an unfinished span",
+                    a.name
+                );
+            }
+            // Reconciling billing rolls nothing back: it is a mitigation step.
+            for step in r.rollback {
+                assert!(
+                    !step.to_lowercase().contains("reconcil"),
+                    "{}: {step:?} is a reconciliation under Roll back",
+                    a.name
+                );
+            }
+        }
+    }
+    let lost = alerts::integrations::ALERTS
+        .iter()
+        .filter(|a| {
+            a.runbook
+                .mitigation
+                .iter()
+                .any(|s| s.contains("Reconcile each against the billing provider"))
+        })
+        .map(|a| a.name)
+        .collect::<BTreeSet<_>>();
+    assert_eq!(
+        lost,
+        BTreeSet::from([
+            "BillingChargeRecordFailed",
+            "BillingEventAbandoned",
+            "BillingNotReporting"
+        ])
+    );
+}
+
+#[test]
+fn user_class_codes_are_derived_from_the_catalog_and_left_out_of_the_budgets() {
+    use telemetry_core::catalog::ErrorClass;
+    // Every user-class code the compile error counter declares is excluded from the compile
+    // budget, and every other one from the user-error ticket; the same for resolutions.
+    let cases: [(&str, &str, &[telemetry_core::catalog::ErrorCodeSpec]); 4] = [
+        (
+            "CompilerCompileErrorBudgetBurn",
+            "budget",
+            compiler_probes::CompileError::SPECS,
+        ),
+        (
+            "CompilerUserErrorsHigh",
+            "user",
+            compiler_probes::CompileError::SPECS,
+        ),
+        (
+            "CatalogResolutionErrorBudgetBurn",
+            "budget",
+            context_probes::ContextError::SPECS,
+        ),
+        (
+            "CatalogUserResolutionErrorsHigh",
+            "user",
+            context_probes::ContextError::SPECS,
+        ),
+    ];
+    for (name, side, codes) in cases {
+        let alert = OPERATIONS
+            .surfaces
+            .iter()
+            .flat_map(|s| s.alerts)
+            .find(|a| a.name == name)
+            .unwrap();
+        let Objective::ErrorRatio(r) = alert.objective else {
+            panic!("{name} is a ratio")
+        };
+        let excluded: BTreeSet<&str> = r
+            .bad
+            .matchers
+            .iter()
+            .filter(|m| m.label == "error.type")
+            .map(|m| m.value)
+            .collect();
+        let label = r.bad.metric.label("error.type").unwrap();
+        let telemetry_core::catalog::LabelValues::Enumerated(values) = label.values else {
+            panic!("error.type is enumerated")
+        };
+        for v in values {
+            let user = codes
+                .iter()
+                .any(|c| c.code == *v && c.class == ErrorClass::User);
+            // Stale profiles are served, not failed: watched by CatalogServingStaleProfiles.
+            let served = name == "CatalogResolutionErrorBudgetBurn" && *v == "stale_profile_data";
+            let should_exclude = if side == "budget" {
+                user || served
+            } else {
+                !user
+            };
+            assert_eq!(
+                excluded.contains(v),
+                should_exclude,
+                "{name}: error.type {v} (user class: {user})"
+            );
+        }
+    }
+    assert!(alerts::context::ALERTS
+        .iter()
+        .find(|a| a.name == "CatalogResolutionErrorBudgetBurn")
+        .map(|a| match a.objective {
+            Objective::ErrorRatio(r) => r
+                .bad
+                .matchers
+                .contains(&Matcher::ne("error.type", "schema_not_found")),
+            _ => false,
+        })
+        .unwrap());
+}
+
+#[test]
+fn every_inhibition_source_has_an_alert_that_carries_it() {
+    use telemetry_ops::rules::{alert_rules, RunbookLinks};
+    let links = RunbookLinks {
+        base: "runbooks".into(),
+    };
+    let rules: Vec<_> = OPERATIONS
+        .surfaces
+        .iter()
+        .flat_map(|s| alert_rules(s.section.surface, s.alerts, &links))
+        .collect();
+    // A shared-infrastructure outage carries scope="shared" (it inhibits the downstream
+    // integrations, billing and cloud pages) ...
+    let shared: Vec<&str> = rules
+        .iter()
+        .filter(|r| r.labels.scope.as_deref() == Some("shared"))
+        .map(|r| r.alert.as_str())
+        .collect();
+    assert_eq!(shared, ["IntegrationsSharedInfrastructureOutage"]);
+    // ... and a telemetry page (a collector outage read on the scrape path) inhibits the
+    // NotReporting pages.
+    let telemetry_pages: Vec<&str> = rules
+        .iter()
+        .filter(|r| r.labels.surface == "telemetry" && r.labels.severity == "page")
+        .map(|r| r.alert.as_str())
+        .collect();
+    assert_eq!(telemetry_pages, ["TelemetryCollectorDown"]);
 }

@@ -6,8 +6,8 @@ use telemetry_core::catalog::{Catalog, MetricSpec, Owner};
 use telemetry_ops::alert::AlertSpec;
 use telemetry_ops::alerts::{validate, AlertRule, Surface};
 use telemetry_ops::objective::{
-    Absence, BrokenState, ErrorRatio, Events, Expiry, Freshness, Latency, Matcher, Objective,
-    Threshold,
+    Absence, BrokenState, Coincidence, ErrorRatio, Events, Expiry, FleetShare, Freshness, Latency,
+    Matcher, Objective, Silence, Threshold,
 };
 
 /// The fixture's section with these alerts.
@@ -229,6 +229,7 @@ fn each_kind_keeps_its_own_rules() {
                 timestamp: &fixture::PENDING,
                 matchers: &[],
                 max_age: 60,
+                attempts: None,
             }),
             vec!["a timestamp is in seconds"],
         ),
@@ -266,6 +267,62 @@ fn each_kind_keeps_its_own_rules() {
                 for_seconds: 60,
             }),
             vec!["a threshold applies to a gauge", "not finite"],
+        ),
+        (
+            Objective::Silence(Silence {
+                events: Events {
+                    metric: &fixture::PENDING,
+                    matchers: &[],
+                },
+                window: 60,
+                min_events: 0,
+            }),
+            vec![
+                "a silence counts events",
+                "the alert could never fire",
+                "shorter than 5m",
+            ],
+        ),
+        (
+            Objective::Coincidence(Coincidence {
+                signals: &[
+                    (
+                        "a",
+                        Events {
+                            metric: &fixture::PENDING,
+                            matchers: &[],
+                        },
+                    ),
+                    (
+                        "a",
+                        Events {
+                            metric: &fixture::RUNS,
+                            matchers: &[],
+                        },
+                    ),
+                ],
+                min_signals: 1,
+                window: 900,
+            }),
+            vec![
+                "a coincidence counts failing events",
+                "min_signals 1 must be at least 2",
+                "signal names must be unique",
+            ],
+        ),
+        (
+            Objective::FleetShare(FleetShare {
+                events: Events {
+                    metric: &fixture::PENDING,
+                    matchers: &[],
+                },
+                window: 600,
+                min_share: 1.5,
+            }),
+            vec![
+                "a fleet share counts events",
+                "min_share 1.5 is not in (0, 1]",
+            ],
         ),
     ];
     for (objective, details) in cases {

@@ -6,8 +6,8 @@ use crate::objective::{
     Absence, BrokenState, ErrorRatio, Events, Latency, Matcher, Objective, Stuck,
 };
 use cloud_probes::catalog::{
-    ACCOUNT_CREATION_DURATION, ACCOUNT_CREATION_ERRORS, CLOUD_SUITE, INVALID_TRANSITIONS,
-    PROVISIONING_DURATION, PROVISIONING_ERRORS, TRANSITIONAL_SINCE,
+    ACCOUNT_CREATION_DURATION, ACCOUNT_CREATION_ERRORS, BILLING, CLOUD_SUITE, FAILED_SINCE,
+    INVALID_TRANSITIONS, PROVISIONING_DURATION, PROVISIONING_ERRORS, TRANSITIONAL_SINCE,
 };
 
 /// The cloud surface: its catalog section and its alerts.
@@ -17,9 +17,72 @@ pub static SURFACE: Surface = Surface {
 };
 const ESCALATION: &str = "cloud-suite on-call, then the cloud-suite engineering lead, then the incident commander (payment and plan questions go to billing).";
 
+const BILLING_ESCALATION: &str = "billing on-call, then the billing engineering lead and finance operations, then the incident commander (customers refused service for payment they made is always an incident).";
+
 /// The Cloud Suite's objectives and alerts (task card 003: account creation, provisioning,
-/// lifecycle, quotas), owned by cloud-suite.
+/// lifecycle, quotas), owned by cloud-suite; payment refusals go to billing.
 pub const ALERTS: &[AlertSpec] = &[
+    AlertSpec {
+        // payment_required is a user-class code and leaves cloud-suite's budget, but a spike
+        // of it is a billing outage that looks like card declines: billing's page.
+        name: "CloudPaymentRequiredSpike",
+        objective: Objective::ErrorRatio(ErrorRatio {
+            bad: Events {
+                metric: &PROVISIONING_ERRORS,
+                matchers: &[Matcher::eq("error.type", "payment_required")],
+            },
+            total: Events {
+                metric: &PROVISIONING_DURATION,
+                matchers: &[],
+            },
+            target: 0.8,
+            by: &[],
+            min_events: 10,
+        }),
+        severity: AlertSeverity::Page,
+        owner: BILLING,
+        summary: "An unusual share of project provisionings is refused for payment (payment_required).",
+        runbook: Runbook {
+            meaning: "Users are told their plan or payment method does not cover a new project. A few a day are trials ending; this many at once usually means the billing provider or our plan lookup is failing and paying customers are being refused.",
+            first_checks: &[
+                "Did the payment_required share jump at once (an outage) or climb with sign-ups (a campaign of trials ending)?",
+                "Is the billing provider reachable (dataface.billing.errors with billing_provider_unavailable)? Does its status page report an incident?",
+                "Do the refused accounts have a valid payment method in the provider's dashboard?",
+            ],
+            mitigation: &[
+                "If the provider or the plan lookup is failing, let provisioning proceed on the account's last known plan until it recovers.",
+                "List the refused accounts and retry their projects once billing answers again (failed -> provisioning).",
+            ],
+            rollback: &["If a billing or Cloud Suite release preceded the spike, redeploy the previous release."],
+            escalation: BILLING_ESCALATION,
+            user_message: "Some project creations were wrongly refused for payment. We are fixing it; no charge was made, and you can retry shortly.",
+        },
+    },
+    AlertSpec {
+        name: "CloudProjectLeftFailed",
+        objective: Objective::Stuck(Stuck {
+            timestamp: &FAILED_SINCE,
+            matchers: &[],
+            max_age: 4 * 3600,
+        }),
+        severity: AlertSeverity::Ticket,
+        owner: CLOUD_SUITE,
+        summary: "A project has sat in `failed` for 4 hours without a retry or a deletion.",
+        runbook: Runbook {
+            meaning: "A user's project failed to provision and nobody retried or removed it: the user has no project and may not know why.",
+            first_checks: &[
+                "Which project (dataface.cloud.project.transition spans into failed, with the provisioning error on their parent span)?",
+                "Why did it fail: provisioning_failed, provisioning_timeout, or the user's plan (quota_exceeded, payment_required)?",
+            ],
+            mitigation: &[
+                "If the cause was ours and is fixed, retry the provisioning (failed -> provisioning).",
+                "If the user's plan refused it, contact the user; delete the project if they do not want it (failed -> deleting).",
+            ],
+            rollback: &[],
+            escalation: ESCALATION,
+            user_message: "Your new project could not be created. We are looking into it and will retry it or contact you.",
+        },
+    },
     AlertSpec {
         name: "CloudProvisioningErrorBudgetBurn",
         objective: Objective::ErrorRatio(ErrorRatio {
@@ -75,7 +138,7 @@ pub const ALERTS: &[AlertSpec] = &[
         runbook: Runbook {
             meaning: "A user is waiting on a project that neither became active nor failed.",
             first_checks: &[
-                "Find the oldest dataface.cloud.project.provision span still open: which project, which step?",
+                "Which project: a provisioning span is exported only when it ends, so look for the dataface.cloud.project.transition span into provisioning with no later transition of the same project (dataface.project.id), then read the provisioner's logs for that project: which step is it on?",
                 "Is the provisioner queue draining? Is the cloud provider slow?",
             ],
             mitigation: &[

@@ -1,6 +1,6 @@
 //! The compiler surface's objectives and alerts, on the metric specs its catalog declares.
 
-use super::Surface;
+use super::{count_error_class, error_class_matchers, Surface};
 use crate::alert::{AlertSeverity, AlertSpec, Runbook};
 use crate::objective::{
     Absence, BrokenState, ErrorRatio, Events, Latency, Matcher, Objective, Threshold,
@@ -10,24 +10,19 @@ use compiler_probes::catalog::{
     QUERY_DURATION, RENDER_DURATION,
 };
 
-/// The user-class compile error codes (the user fixes them), excluded from the budget.
-const USER_CODES_EXCLUDED: &[Matcher] = &[
-    Matcher::ne("error.type", "unknown_query"),
-    Matcher::ne("error.type", "source_not_found"),
-    Matcher::ne("error.type", "invalid_yaml"),
-    Matcher::ne("error.type", "template_output_too_large"),
-    Matcher::ne("error.type", "result_truncated"),
-];
+/// The compiler's error codes, with their classes.
+const ERROR_CODES: &[telemetry_core::catalog::ErrorCodeSpec] = compiler_probes::CompileError::SPECS;
+const USER_CODES: usize = count_error_class(&COMPILE_ERRORS, ERROR_CODES, true);
+const OTHER_CODES: usize = count_error_class(&COMPILE_ERRORS, ERROR_CODES, false);
 
-/// Only the user-class compile error codes: every other code excluded.
-const USER_CODES_ONLY: &[Matcher] = &[
-    Matcher::ne("error.type", "unsupported_contract_version"),
-    Matcher::ne("error.type", "migration_failed"),
-    Matcher::ne("error.type", "warehouse_auth_failed"),
-    Matcher::ne("error.type", "query_timeout"),
-    Matcher::ne("error.type", "warehouse_unavailable"),
-    Matcher::ne("error.type", "render_timeout"),
-];
+/// The user-class compile error codes (the user fixes them), excluded from the budget:
+/// derived from the catalog's error classes.
+const USER_CODES_EXCLUDED: &[Matcher] =
+    &error_class_matchers::<USER_CODES>(&COMPILE_ERRORS, ERROR_CODES, true);
+
+/// Only the user-class compile error codes: every other declared code excluded.
+const USER_CODES_ONLY: &[Matcher] =
+    &error_class_matchers::<OTHER_CODES>(&COMPILE_ERRORS, ERROR_CODES, false);
 
 /// The compiler surface: its catalog section and its alerts.
 pub static SURFACE: Surface = Surface {

@@ -1,14 +1,32 @@
 //! The context surface's objectives and alerts, on the metric specs its catalog declares.
 
-use super::Surface;
+use super::{and_also, count_error_class, error_class_matchers, Surface};
 use crate::alert::{AlertSeverity, AlertSpec, Runbook};
 use crate::objective::{
     Absence, BrokenState, ErrorRatio, Events, Freshness, Latency, Matcher, Objective,
 };
 use context_probes::catalog::{
     CONTEXT_BREACHES, CONTEXT_CATALOG, CONTEXT_DURATION, CONTRACT_CHANGES, ENRICHMENT_DURATION,
-    LAST_SUCCESS, REFRESH_DURATION, RESOLUTION_DURATION,
+    LAST_SUCCESS, REFRESH_DURATION, RESOLUTION_DURATION, RESOLUTION_ERRORS,
 };
+use telemetry_core::catalog::ErrorCodeSpec;
+
+/// The context catalog's error codes, with their classes.
+const ERROR_CODES: &[ErrorCodeSpec] = context_probes::ContextError::SPECS;
+const USER_CODES: usize = count_error_class(&RESOLUTION_ERRORS, ERROR_CODES, true);
+const OTHER_CODES: usize = count_error_class(&RESOLUTION_ERRORS, ERROR_CODES, false);
+
+/// Resolution failures the catalog controls: user-class codes (`schema_not_found` after a
+/// user's rename) leave the budget, derived from the catalog's error classes, and so does
+/// `stale_profile_data` (a served resolution, watched by CatalogServingStaleProfiles).
+const OWN_RESOLUTION_FAILURES: &[Matcher] = &and_also::<USER_CODES, { USER_CODES + 1 }>(
+    error_class_matchers(&RESOLUTION_ERRORS, ERROR_CODES, true),
+    Matcher::ne("error.type", "stale_profile_data"),
+);
+
+/// Only the user-class resolution error codes: every other declared code excluded.
+const USER_RESOLUTION_FAILURES: &[Matcher] =
+    &error_class_matchers::<OTHER_CODES>(&RESOLUTION_ERRORS, ERROR_CODES, false);
 
 /// The context surface: its catalog section and its alerts.
 pub static SURFACE: Surface = Surface {
@@ -22,10 +40,12 @@ const ESCALATION: &str = "context-catalog on-call, then the context-catalog engi
 pub const ALERTS: &[AlertSpec] = &[
     AlertSpec {
         name: "CatalogResolutionErrorBudgetBurn",
+        // The budget counts what context-catalog controls: user-class codes leave it and
+        // have their own ticket, CatalogUserResolutionErrorsHigh.
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
-                metric: &RESOLUTION_DURATION,
-                matchers: &[Matcher::eq("outcome", "failed")],
+                metric: &RESOLUTION_ERRORS,
+                matchers: OWN_RESOLUTION_FAILURES,
             },
             total: Events {
                 metric: &RESOLUTION_DURATION,
@@ -42,7 +62,7 @@ pub const ALERTS: &[AlertSpec] = &[
             meaning: "Dashboards, the MCP server or the IDE cannot look up tables and models: charts break and AI suggestions lose their context.",
             first_checks: &[
                 "Which consumer carries the failures: dashboards, mcp or ide?",
-                "Which error.type leads dataface.catalog.resolution.errors: schema_not_found, schema_resolution_timeout?",
+                "Which error.type leads dataface.catalog.resolution.errors (schema_resolution_timeout, catalog_source_unavailable ...)? schema_not_found is left out of this budget: see CatalogUserResolutionErrorsHigh.",
                 "Did a catalog release, a contract change or a failed refresh happen just before?",
             ],
             mitigation: &[
@@ -125,6 +145,10 @@ pub const ALERTS: &[AlertSpec] = &[
             timestamp: &LAST_SUCCESS,
             matchers: &[],
             max_age: 3600,
+            attempts: Some(Events {
+                metric: &REFRESH_DURATION,
+                matchers: &[],
+            }),
         }),
         severity: AlertSeverity::Page,
         owner: CONTEXT_CATALOG,
@@ -289,6 +313,8 @@ pub const ALERTS: &[AlertSpec] = &[
     },
     AlertSpec {
         name: "CatalogEnrichmentErrorBudgetBurn",
+        // Enrichment runs four times a day: three runs in a window are enough to judge (ten
+        // would never be reached, and the alert could never fire).
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
                 metric: &ENRICHMENT_DURATION,
@@ -300,7 +326,7 @@ pub const ALERTS: &[AlertSpec] = &[
             },
             target: 0.9,
             by: &[],
-            min_events: 10,
+            min_events: 3,
         }),
         severity: AlertSeverity::Ticket,
         owner: CONTEXT_CATALOG,
@@ -318,6 +344,77 @@ pub const ALERTS: &[AlertSpec] = &[
             rollback: &["Redeploy the previous enrichment release or prompt version."],
             escalation: ESCALATION,
             user_message: "Automatic table descriptions are delayed. Existing descriptions are unaffected.",
+        },
+    },
+    AlertSpec {
+        name: "CatalogUserResolutionErrorsHigh",
+        // User-class errors (a schema the user renamed or removed, a breaking change the
+        // user made) are the users' to fix: a ticket when they pass a fifth of all
+        // resolutions, never a page.
+        objective: Objective::ErrorRatio(ErrorRatio {
+            bad: Events {
+                metric: &RESOLUTION_ERRORS,
+                matchers: USER_RESOLUTION_FAILURES,
+            },
+            total: Events {
+                metric: &RESOLUTION_DURATION,
+                matchers: &[],
+            },
+            target: 0.8,
+            by: &["consumer"],
+            min_events: 50,
+        }),
+        severity: AlertSeverity::Ticket,
+        owner: CONTEXT_CATALOG,
+        summary: "More than a fifth of schema resolutions fail on user-side causes (schema_not_found).",
+        runbook: Runbook {
+            meaning: "Dashboards, MCP tools or IDE users ask for schemas that no longer exist, usually after a contract change renamed or removed them. Nothing is broken on the catalog's side, but users see errors.",
+            first_checks: &[
+                "Which consumer and which error.type (schema_not_found, breaking_contract_change)?",
+                "Did a breaking contract change land just before (CatalogBreakingContractChange, dataface.catalog.contract.change spans)?",
+            ],
+            mitigation: &[
+                "Tell the contract owner which dashboards and tools still reference the removed names.",
+                "Help the affected users migrate their references; restore the old names as aliases if many are affected.",
+            ],
+            rollback: &[],
+            escalation: "context-catalog's ticket queue during working hours, then the context-catalog engineering lead.",
+            user_message: "A recent data model change renamed some tables or fields. Update your dashboard or tool to the new names; we can help with the migration.",
+        },
+    },
+    AlertSpec {
+        name: "CatalogContextTruncated",
+        // Truncated payloads are delivered, but the AI answers without part of the context:
+        // judged per consumer (the MCP server and the IDE have their own limits).
+        objective: Objective::ErrorRatio(ErrorRatio {
+            bad: Events {
+                metric: &CONTEXT_BREACHES,
+                matchers: &[Matcher::eq("action", "truncated")],
+            },
+            total: Events {
+                metric: &CONTEXT_DURATION,
+                matchers: &[],
+            },
+            target: 0.95,
+            by: &["consumer"],
+            min_events: 10,
+        }),
+        severity: AlertSeverity::Ticket,
+        owner: CONTEXT_CATALOG,
+        summary: "More than 5% of AI context payloads are truncated to their consumer's size limit.",
+        runbook: Runbook {
+            meaning: "The MCP server or the IDE extension gets cut context for large schemas: AI answers miss tables and columns without saying so.",
+            first_checks: &[
+                "Which consumer truncates, and what is its limit (dataface.catalog.context.limit)?",
+                "How large are payloads now (dataface.catalog.context.size)? Did a contract gain many columns (dataface.catalog.contract.change spans)?",
+            ],
+            mitigation: &[
+                "Raise the consumer's limit if its model allows, or trim what the context includes for very large schemas.",
+                "If one contract grew suddenly, ask its owner whether the new columns belong in the AI context.",
+            ],
+            rollback: &["Restore the consumer's previous payload limit if a configuration change lowered it."],
+            escalation: ESCALATION,
+            user_message: "AI assistants may miss some table details for very large schemas. We are working on it.",
         },
     },
 ];

@@ -3,10 +3,12 @@
 use super::Surface;
 use crate::alert::{AlertSeverity, AlertSpec, Runbook};
 use crate::objective::{
-    Absence, BrokenState, ErrorRatio, Events, Expiry, Latency, Matcher, Objective, Threshold,
+    Absence, BrokenState, Coincidence, ErrorRatio, Events, Expiry, Latency, Matcher, Objective,
+    Silence, Stuck, Threshold,
 };
 use integrations_probes::catalog::{
-    BILLING, BILLING_EVENTS, BILLING_LATENCY, BILLING_PENDING, CERTIFICATE_SOONEST_EXPIRY,
+    BILLING, BILLING_ERRORS, BILLING_EVENTS, BILLING_LATENCY, BILLING_OLDEST_PENDING,
+    BILLING_PENDING, CERTIFICATES, CERTIFICATE_SOONEST_EXPIRY, CERTIFICATE_SOONEST_VALID_EXPIRY,
     DEPLOY_DURATION, DOMAIN_CHECKS, INTEGRATIONS_PLATFORM, WEBHOOK_DELIVERIES, WEBHOOK_LAG,
 };
 
@@ -18,7 +20,8 @@ pub static SURFACE: Surface = Surface {
 const PLATFORM_ESCALATION: &str = "integrations-platform on-call, then the integrations-platform engineering lead, then the incident commander (declare an incident when deployments, billing and domains are hit together).";
 const BILLING_ESCALATION: &str = "billing on-call, then the billing engineering lead and finance operations, then the incident commander (money not accounted for is always an incident).";
 
-/// Reconciling billing with the provider: the steps every billing runbook shares.
+/// Reconciling billing with the provider: the mitigation steps every billing runbook that may
+/// have lost an event shares (a step of its own, never a rollback: nothing is rolled back).
 const BILLING_RECONCILE: &[&str] = &[
     "List the affected event ids from the dataface.billing.record spans and error logs.",
     "Reconcile each against the billing provider's dashboard; record the missing ones by hand.",
@@ -31,7 +34,8 @@ pub const ALERTS: &[AlertSpec] = &[
     AlertSpec {
         // A broken state on the histogram's count would read better, but `validate()` accepts
         // only counters there: with a 95% objective a single failed production deployment
-        // burns the budget fast enough to page.
+        // burns the budget fast enough to page. Production sees a few deployments a day, so
+        // one deployment is enough traffic to judge (min_events 1).
         name: "IntegrationsProductionDeployFailing",
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
@@ -47,7 +51,7 @@ pub const ALERTS: &[AlertSpec] = &[
             },
             target: 0.95,
             by: &[],
-            min_events: 10,
+            min_events: 1,
         }),
         severity: AlertSeverity::Page,
         owner: INTEGRATIONS_PLATFORM,
@@ -161,28 +165,30 @@ pub const ALERTS: &[AlertSpec] = &[
         },
     },
     AlertSpec {
+        // Judged on the oldest event still pending, not on the count: steady usage traffic
+        // always has events in flight, but none of them should wait 30 minutes.
         name: "BillingEventsPending",
-        objective: Objective::Threshold(Threshold {
-            gauge: &BILLING_PENDING,
+        objective: Objective::Stuck(Stuck {
+            timestamp: &BILLING_OLDEST_PENDING,
             matchers: &[],
-            max: 0.0,
-            for_seconds: 1800,
+            max_age: 1800,
         }),
         severity: AlertSeverity::Page,
         owner: BILLING,
-        summary: "Billing events have stayed unrecorded for 30 minutes.",
+        summary: "A billing event has stayed unrecorded for 30 minutes.",
         runbook: Runbook {
             meaning: "Charges, refunds or usage are received but not durably recorded: money is at risk until they are.",
             first_checks: &[
-                "Which event_type is pending?",
+                "Which event_type carries the oldest pending event, and how many are pending (dataface.billing.events.pending)?",
                 "Are attempts failing with billing_provider_unavailable (dataface.billing.errors)? Check the provider's status page.",
                 "Is the billing worker alive and retrying?",
             ],
             mitigation: &[
-                "If the provider is down, let retries continue and watch the pending count drain after recovery.",
+                "If the provider is down, let retries continue and watch the oldest pending event move forward after recovery.",
                 "If the worker is stuck, restart it: pending events are retried from the queue.",
+                "Once the pending events drain, reconcile the affected ones against the billing provider.",
             ],
-            rollback: BILLING_RECONCILE,
+            rollback: &[],
             escalation: BILLING_ESCALATION,
             user_message: "Some billing updates are delayed. You will not be charged twice; invoices will update once processing resumes.",
         },
@@ -206,10 +212,12 @@ pub const ALERTS: &[AlertSpec] = &[
                 "Find the event ids in the error logs of the dataface.billing.record spans.",
             ],
             mitigation: &[
-                "Record each missing event by hand from the provider's dashboard.",
                 "Fix the cause before more events fail.",
+                // Reconciliation: its own step, whatever the cause.
+                BILLING_RECONCILE[0],
+                BILLING_RECONCILE[1],
             ],
-            rollback: BILLING_RECONCILE,
+            rollback: &["If a release preceded the failures, redeploy the previous integrations release."],
             escalation: BILLING_ESCALATION,
             user_message: "A billing update could not be processed. We are correcting it by hand; you will not be charged incorrectly.",
         },
@@ -233,12 +241,12 @@ pub const ALERTS: &[AlertSpec] = &[
                 "Did the billing worker restart or a release ship at that time?",
             ],
             mitigation: &[
-                "Reconcile each event against the provider and record the missing ones.",
                 "Fix the code path that returned early.",
+                BILLING_RECONCILE[0],
+                BILLING_RECONCILE[1],
             ],
             rollback: &[
                 "If a release introduced the early return, redeploy the previous integrations release.",
-                "Reconcile the affected events against the billing provider's dashboard.",
             ],
             escalation: BILLING_ESCALATION,
             user_message: "A billing update may be delayed. We are reconciling it by hand; you will not be charged incorrectly.",
@@ -287,9 +295,11 @@ pub const ALERTS: &[AlertSpec] = &[
             ],
             mitigation: &[
                 "Restart or redeploy the billing worker.",
-                "If only telemetry is missing, hand over to observability-platform and reconcile with the provider by hand.",
+                "If only telemetry is missing, hand over to observability-platform.",
+                BILLING_RECONCILE[0],
+                BILLING_RECONCILE[1],
             ],
-            rollback: BILLING_RECONCILE,
+            rollback: &[],
             escalation: BILLING_ESCALATION,
             user_message: "Billing updates may be delayed. You will not be charged incorrectly.",
         },
@@ -297,7 +307,7 @@ pub const ALERTS: &[AlertSpec] = &[
     AlertSpec {
         name: "IntegrationsCertificateExpiring",
         objective: Objective::Expiry(Expiry {
-            timestamp: &CERTIFICATE_SOONEST_EXPIRY,
+            timestamp: &CERTIFICATE_SOONEST_VALID_EXPIRY,
             matchers: &[],
             min_remaining: 14 * 86_400,
         }),
@@ -322,17 +332,17 @@ pub const ALERTS: &[AlertSpec] = &[
     AlertSpec {
         name: "IntegrationsCertificateExpiryImminent",
         objective: Objective::Expiry(Expiry {
-            timestamp: &CERTIFICATE_SOONEST_EXPIRY,
+            timestamp: &CERTIFICATE_SOONEST_VALID_EXPIRY,
             matchers: &[],
             min_remaining: 3 * 86_400,
         }),
         severity: AlertSeverity::Page,
         owner: INTEGRATIONS_PLATFORM,
-        summary: "A custom-domain TLS certificate expires within 3 days (or has expired).",
+        summary: "A custom-domain TLS certificate expires within 3 days.",
         runbook: Runbook {
             meaning: "Within days browsers will refuse the customer's dashboards on their domain.",
             first_checks: &[
-                "Which domain, and is it already expired (dataface.domain.certificates state expired)?",
+                "Which domain (certificate_expiring logs, dataface.domain.certificate spans)?",
                 "Does the renewal fail on DNS validation or on the certificate authority?",
             ],
             mitigation: &[
@@ -367,11 +377,47 @@ pub const ALERTS: &[AlertSpec] = &[
         },
     },
     AlertSpec {
+        // Counted apart from the soonest valid expiry: one lapsed customer certificate is a
+        // ticket while it lasts, and hides no other certificate's expiry.
+        name: "IntegrationsCertificateExpired",
+        objective: Objective::Threshold(Threshold {
+            gauge: &CERTIFICATES,
+            matchers: &[Matcher::eq("state", "expired")],
+            max: 0.0,
+            for_seconds: 1800,
+        }),
+        severity: AlertSeverity::Ticket,
+        owner: INTEGRATIONS_PLATFORM,
+        summary: "A custom-domain TLS certificate has expired.",
+        runbook: Runbook {
+            meaning: "Browsers refuse the customer's dashboards on their own domain; the default Dataface address still works.",
+            first_checks: &[
+                "Which domain (certificate_expired error logs, dataface.domain.certificate spans with error.type certificate_expired)?",
+                "Does the domain still point at us (dataface.domain.checks outcome mismatch or nxdomain)? Renewal cannot pass DNS validation otherwise.",
+            ],
+            mitigation: &[
+                "If the domain still points at us, renew or reissue the certificate now.",
+                "If the customer moved or dropped the domain, tell them and remove the custom domain (its certificate then stops counting).",
+            ],
+            rollback: &[],
+            escalation: PLATFORM_ESCALATION,
+            user_message: "Your custom domain's certificate has expired. Your dashboards stay reachable at your default Dataface address; please check that the domain's DNS record still points to Dataface.",
+        },
+    },
+    AlertSpec {
+        // The budget counts what integrations-platform controls: a customer's own DNS
+        // mistake (mismatch, nxdomain: user-class codes) leaves it and has its own ticket,
+        // IntegrationsCustomerDomainsMisconfigured. Every custom domain is checked every few
+        // hours: five checks are enough to judge.
         name: "IntegrationsDomainChecksFailing",
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
                 metric: &DOMAIN_CHECKS,
-                matchers: &[Matcher::ne("outcome", "resolved")],
+                matchers: &[
+                    Matcher::ne("outcome", "resolved"),
+                    Matcher::ne("outcome", "mismatch"),
+                    Matcher::ne("outcome", "nxdomain"),
+                ],
             },
             total: Events {
                 metric: &DOMAIN_CHECKS,
@@ -379,24 +425,154 @@ pub const ALERTS: &[AlertSpec] = &[
             },
             target: 0.9,
             by: &[],
-            min_events: 10,
+            min_events: 5,
         }),
         severity: AlertSeverity::Ticket,
         owner: INTEGRATIONS_PLATFORM,
-        summary: "More than 10% of custom-domain checks fail.",
+        summary: "More than 10% of custom-domain checks fail on our side (TLS, unfinished checks).",
         runbook: Runbook {
             meaning: "Customers' dashboards on their own domains may be unreachable or show certificate errors.",
             first_checks: &[
-                "Which outcome leads: mismatch and nxdomain are customer DNS; tls_error is usually ours.",
+                "tls_error or abandoned? tls_error is certificate provisioning or our load balancer; abandoned is the checker itself.",
                 "Did our ingress or certificate configuration change?",
             ],
             mitigation: &[
                 "For tls_error, check certificate provisioning and the load balancer configuration.",
-                "For DNS problems, contact the affected customers with the expected CNAME target.",
+                "For abandoned checks, look at the checker's logs and restart it.",
             ],
             rollback: &["Restore the previous ingress or certificate configuration if it changed."],
             escalation: PLATFORM_ESCALATION,
             user_message: "Some custom domains are not reachable. Your dashboards remain available at your default Dataface address.",
+        },
+    },
+    AlertSpec {
+        // Customers' own DNS mistakes: a ticket only, and only when most checked domains are
+        // wrong at once (a change of our CNAME target, a mass migration), never for one
+        // customer's lapsed domain.
+        name: "IntegrationsCustomerDomainsMisconfigured",
+        objective: Objective::ErrorRatio(ErrorRatio {
+            bad: Events {
+                metric: &DOMAIN_CHECKS,
+                matchers: &[
+                    Matcher::ne("outcome", "resolved"),
+                    Matcher::ne("outcome", "tls_error"),
+                    Matcher::ne("outcome", "abandoned"),
+                ],
+            },
+            total: Events {
+                metric: &DOMAIN_CHECKS,
+                matchers: &[],
+            },
+            target: 0.5,
+            by: &[],
+            min_events: 5,
+        }),
+        severity: AlertSeverity::Ticket,
+        owner: INTEGRATIONS_PLATFORM,
+        summary: "Most custom-domain checks find the customer's DNS pointing elsewhere or gone.",
+        runbook: Runbook {
+            meaning: "Customers' domains do not point at Dataface: their dashboards are unreachable on those domains. One customer's mistake is theirs to fix; most of them at once suggests our published CNAME target changed.",
+            first_checks: &[
+                "mismatch or nxdomain? Which domains (dataface.domain.check spans with error.type dns_mismatch or domain_nxdomain)?",
+                "Did the CNAME target we publish in the domain settings change recently?",
+            ],
+            mitigation: &[
+                "If our target changed, restore the previous one or keep both until customers have moved.",
+                "Otherwise contact the affected customers with the expected CNAME target.",
+            ],
+            rollback: &["Restore the previously published CNAME target if it changed."],
+            escalation: PLATFORM_ESCALATION,
+            user_message: "Your custom domain does not point to Dataface. Please set its CNAME record to the target shown in your domain settings; your dashboards remain available at your default Dataface address.",
+        },
+    },
+    AlertSpec {
+        name: "IntegrationsFivetranWebhooksSilent",
+        objective: Objective::Silence(Silence {
+            events: Events {
+                metric: &WEBHOOK_DELIVERIES,
+                matchers: &[],
+            },
+            window: 3600,
+            min_events: 1,
+        }),
+        severity: AlertSeverity::Page,
+        owner: INTEGRATIONS_PLATFORM,
+        summary: "No Fivetran webhook delivery has arrived for an hour.",
+        runbook: Runbook {
+            meaning: "Fivetran has gone silent (or cannot reach us): syncs finish without notifying Dataface, so dashboards stop refreshing after new data lands.",
+            first_checks: &[
+                "Is Fivetran reporting an incident on its status page? Are syncs still running in its dashboard?",
+                "Can Fivetran reach us: is the webhook endpoint up behind the load balancer, and do its access logs show requests?",
+                "Were the webhook registrations changed or deleted in Fivetran?",
+            ],
+            mitigation: &[
+                "If our endpoint is down, restore it; Fivetran redelivers what failed.",
+                "If Fivetran is down, trigger refreshes of the affected connectors by hand once it recovers.",
+                "If the registrations are gone, register the webhooks again.",
+            ],
+            rollback: &["If a release or ingress change preceded the silence, redeploy the previous integrations release or ingress configuration."],
+            escalation: PLATFORM_ESCALATION,
+            user_message: "Dashboards may not refresh automatically after Fivetran syncs. We are looking into it; you can refresh them by hand meanwhile.",
+        },
+    },
+    AlertSpec {
+        // One shared outage (a GCP region, the network, a common dependency) breaks
+        // deployments, webhooks, billing and domains at once. This alert carries
+        // `scope="shared"`: the routing inhibits the downstream integrations, billing and
+        // cloud pages while it fires, so one incident pages once.
+        name: "IntegrationsSharedInfrastructureOutage",
+        objective: Objective::Coincidence(Coincidence {
+            signals: &[
+                (
+                    "deployments",
+                    Events {
+                        metric: &DEPLOY_DURATION,
+                        matchers: &[Matcher::eq("outcome", "failed")],
+                    },
+                ),
+                (
+                    "webhooks",
+                    Events {
+                        metric: &WEBHOOK_DELIVERIES,
+                        matchers: &[Matcher::eq("outcome", "failed")],
+                    },
+                ),
+                (
+                    "billing",
+                    Events {
+                        metric: &BILLING_ERRORS,
+                        matchers: &[Matcher::eq("error.type", "billing_provider_unavailable")],
+                    },
+                ),
+                (
+                    "domains",
+                    Events {
+                        metric: &DOMAIN_CHECKS,
+                        matchers: &[Matcher::eq("outcome", "tls_error")],
+                    },
+                ),
+            ],
+            min_signals: 2,
+            window: 900,
+        }),
+        severity: AlertSeverity::Page,
+        owner: INTEGRATIONS_PLATFORM,
+        summary: "Deployments, webhooks, billing and custom domains fail together: a shared infrastructure outage.",
+        runbook: Runbook {
+            meaning: "Several independent integrations fail at once, which points at what they share (the GCP region, the network, DNS, a common dependency): users may see failed updates, stale dashboards, delayed billing and unreachable custom domains together. The separate pages of those integrations are held back while this fires.",
+            first_checks: &[
+                "Which signals fail (the alert's value counts them; the surface's dashboard shows each)?",
+                "Does the GCP status page report an incident in our region? Do other GCP services in the project fail?",
+                "Did a network, DNS or load-balancer change ship just before?",
+            ],
+            mitigation: &[
+                "Declare an incident and take the incident-commander role or hand it over: one incident, one response.",
+                "Fail over to the secondary region if the primary is down; freeze deployments meanwhile.",
+                "Once it recovers, check each downstream alert (billing pending, webhook redeliveries) is resolved.",
+            ],
+            rollback: &["Roll back the network, DNS or load-balancer change if one preceded the failures."],
+            escalation: "integrations-platform on-call, then the incident commander at once (several teams are affected).",
+            user_message: "Several Dataface integrations are degraded by an infrastructure problem: updates, dashboard refreshes and billing may be delayed. We are working on it and will post updates every 30 minutes.",
         },
     },
 ];

@@ -10,9 +10,126 @@ pub mod profiler;
 pub mod telemetry;
 
 use crate::alert::AlertSpec;
+use crate::objective::Matcher;
 use std::collections::HashSet;
 use std::fmt;
-use telemetry_core::catalog::{Catalog, LabelValues, Section};
+use telemetry_core::catalog::{
+    Catalog, ErrorClass, ErrorCodeSpec, LabelValues, MetricSpec, Section,
+};
+
+/// The label error codes are recorded under on error counters (`error.type`).
+pub const ERROR_TYPE: &str = "error.type";
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The declared `error.type` values of `metric` (none when it has no enumerated
+/// `error.type` label).
+const fn error_type_values(metric: &MetricSpec) -> &'static [&'static str] {
+    let mut i = 0;
+    while i < metric.labels.len() {
+        if same(metric.labels[i].key, ERROR_TYPE) {
+            if let LabelValues::Enumerated(values) = metric.labels[i].values {
+                return values;
+            }
+        }
+        i += 1;
+    }
+    &[]
+}
+
+/// Whether `code` is declared in `codes` with the user class (the user fixes it). A value
+/// no code declares (`other`) is not.
+const fn is_user_code(code: &str, codes: &[ErrorCodeSpec]) -> bool {
+    let mut i = 0;
+    while i < codes.len() {
+        if same(codes[i].code, code) {
+            return matches!(codes[i].class, ErrorClass::User);
+        }
+        i += 1;
+    }
+    false
+}
+
+/// How many of `metric`'s declared `error.type` values are user-class codes of `codes`
+/// (`user`), or are not (`!user`): the length [`error_class_matchers`] needs.
+pub const fn count_error_class(metric: &MetricSpec, codes: &[ErrorCodeSpec], user: bool) -> usize {
+    let values = error_type_values(metric);
+    let mut n = 0;
+    let mut i = 0;
+    while i < values.len() {
+        if is_user_code(values[i], codes) == user {
+            n += 1;
+        }
+        i += 1;
+    }
+    n
+}
+
+/// `error.type != code` for each of `metric`'s declared `error.type` values that is a
+/// user-class code of `codes` (`user`: the matchers that leave user mistakes out of a budget)
+/// or that is not (`!user`: the matchers that keep only user mistakes). Derived from the
+/// catalog's error classes, so a new code lands on the right side without editing an alert.
+/// `N` is [`count_error_class`] of the same arguments; a mismatch fails at compile time.
+///
+/// ```
+/// use telemetry_ops::alerts::{count_error_class, error_class_matchers};
+/// use telemetry_ops::objective::{Matcher, MatchOp};
+/// use compiler_probes::catalog::COMPILE_ERRORS;
+/// use compiler_probes::CompileError;
+///
+/// const ERROR_CODES: &[telemetry_core::catalog::ErrorCodeSpec] = CompileError::SPECS;
+/// const N: usize = count_error_class(&COMPILE_ERRORS, ERROR_CODES, true);
+/// const USER_EXCLUDED: [Matcher; N] = error_class_matchers(&COMPILE_ERRORS, ERROR_CODES, true);
+/// assert!(USER_EXCLUDED.contains(&Matcher::ne("error.type", "invalid_yaml")));
+/// assert!(USER_EXCLUDED.iter().all(|m| m.op == MatchOp::Ne));
+/// ```
+pub const fn error_class_matchers<const N: usize>(
+    metric: &MetricSpec,
+    codes: &[ErrorCodeSpec],
+    user: bool,
+) -> [Matcher; N] {
+    let values = error_type_values(metric);
+    let mut out = [Matcher::ne(ERROR_TYPE, ""); N];
+    let mut n = 0;
+    let mut i = 0;
+    while i < values.len() {
+        if is_user_code(values[i], codes) == user {
+            out[n] = Matcher::ne(ERROR_TYPE, values[i]);
+            n += 1;
+        }
+        i += 1;
+    }
+    assert!(n == N, "N must be count_error_class of the same arguments");
+    out
+}
+
+/// `matchers` followed by `last`; `M` is `N + 1` (checked at compile time).
+pub const fn and_also<const N: usize, const M: usize>(
+    matchers: [Matcher; N],
+    last: Matcher,
+) -> [Matcher; M] {
+    assert!(M == N + 1, "M must be N + 1");
+    let mut out = [last; M];
+    let mut i = 0;
+    while i < N {
+        out[i] = matchers[i];
+        i += 1;
+    }
+    out
+}
 
 /// One catalog section and the alerts on it.
 #[derive(Debug, Clone, Copy, PartialEq)]

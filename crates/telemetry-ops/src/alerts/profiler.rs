@@ -91,6 +91,10 @@ pub const ALERTS: &[AlertSpec] = &[
             timestamp: &LAST_SUCCESS,
             matchers: &[],
             max_age: 86_400,
+            attempts: Some(Events {
+                metric: &RUN_DURATION,
+                matchers: &[],
+            }),
         }),
         severity: AlertSeverity::Ticket,
         owner: INSPECT_PROFILER,

@@ -2,7 +2,7 @@
 
 use super::Surface;
 use crate::alert::{AlertSeverity, AlertSpec, Runbook};
-use crate::objective::{BrokenState, Events, Matcher, Objective};
+use crate::objective::{BrokenState, Events, FleetShare, Matcher, Objective};
 use telemetry_core::catalog::owners::OBSERVABILITY_PLATFORM;
 use telemetry_core::self_metrics;
 
@@ -14,6 +14,38 @@ pub static SURFACE: Surface = Surface {
 
 /// telemetry-core's alerts: telemetry itself being lost, owned by observability-platform.
 pub const ALERTS: &[AlertSpec] = &[
+    AlertSpec {
+        // Read on the scrape path (each service's own endpoint, by job and instance), which
+        // does not cross the collector: it still sees a collector outage. It pages, and the
+        // routing lets a telemetry page inhibit the NotReporting pages the outage causes.
+        name: "TelemetryCollectorDown",
+        objective: Objective::FleetShare(FleetShare {
+            events: Events {
+                metric: &self_metrics::DROPPED_SPEC,
+                matchers: &[Matcher::eq("reason", "export_error")],
+            },
+            window: 600,
+            min_share: 0.5,
+        }),
+        severity: AlertSeverity::Page,
+        owner: OBSERVABILITY_PLATFORM,
+        summary: "At least half of the services fail to export to the OTLP collector: the collector is down or unreachable.",
+        runbook: Runbook {
+            meaning: "Spans, logs and OTLP metrics of most services are lost while it lasts: dashboards fed by the collector go blank and every surface's NotReporting alert would page (they are inhibited while this fires).",
+            first_checks: &[
+                "Is the collector process up, and does its health endpoint answer from the services' network?",
+                "Which signals drop (dataface_telemetry_dropped_total by signal, reason export_error)? All of them points at the collector or the network; one signal at that pipeline.",
+                "Did the collector, its load balancer or OTEL_EXPORTER_OTLP_* settings change just before?",
+            ],
+            mitigation: &[
+                "Restart or scale the collector; point the services at a healthy collector (OTEL_EXPORTER_OTLP_ENDPOINT) if it stays down.",
+                "Use the services' scrape endpoints (still served) for the surfaces' dashboards meanwhile.",
+            ],
+            rollback: &["Roll back a collector or network change made just before the drops began."],
+            escalation: "observability-platform on-call, then the platform lead, then the incident commander (every team is blind while it lasts).",
+            user_message: "No user impact: internal monitoring is degraded while we restore it.",
+        },
+    },
     AlertSpec {
         name: "TelemetryExportFailing",
         objective: Objective::BrokenState(BrokenState {

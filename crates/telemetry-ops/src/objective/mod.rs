@@ -27,19 +27,25 @@
 
 mod absence;
 mod broken_state;
+mod coincidence;
 mod error_ratio;
 mod expiry;
+mod fleet_share;
 mod freshness;
 mod latency;
+mod silence;
 mod stuck;
 mod threshold;
 
 pub use absence::Absence;
 pub use broken_state::BrokenState;
+pub use coincidence::Coincidence;
 pub use error_ratio::ErrorRatio;
 pub use expiry::Expiry;
+pub use fleet_share::FleetShare;
 pub use freshness::Freshness;
 pub use latency::Latency;
+pub use silence::Silence;
 pub use stuck::Stuck;
 pub use threshold::Threshold;
 
@@ -186,6 +192,11 @@ pub trait ObjectiveKind: fmt::Debug + Sync {
     /// Problems with the kind's own rules (instrument kinds, targets, windows); the metrics,
     /// labels and values the selectors name are checked for every kind alike.
     fn problems(&self) -> Vec<String>;
+    /// The `scope` label its alerts carry (`shared`: a shared-infrastructure outage whose
+    /// downstream pages the routing inhibits), if any.
+    fn scope(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// What an alert watches: one of the kinds.
@@ -208,6 +219,12 @@ pub enum Objective {
     Absence(Absence),
     /// See [`Threshold`].
     Threshold(Threshold),
+    /// See [`Silence`].
+    Silence(Silence),
+    /// See [`Coincidence`].
+    Coincidence(Coincidence),
+    /// See [`FleetShare`].
+    FleetShare(FleetShare),
 }
 
 impl Objective {
@@ -222,6 +239,9 @@ impl Objective {
             Objective::BrokenState(k) => k,
             Objective::Absence(k) => k,
             Objective::Threshold(k) => k,
+            Objective::Silence(k) => k,
+            Objective::Coincidence(k) => k,
+            Objective::FleetShare(k) => k,
         }
     }
 

@@ -1,0 +1,320 @@
+//! Every query the operations package hands a person (each runbook's queries, each surface
+//! dashboard's and the launch overview's panels, every alert and recording rule) evaluated
+//! by a real Prometheus (Debian's `prometheus`, installed by scripts/install-test-deps.sh)
+//! that scrapes the launch-day workload and runs the generated rules.
+//!
+//! The test serves the product's scrape on a loopback port it picks, starts Prometheus on
+//! another (scraping every second, evaluating the generated rule files every second, its
+//! storage in a temporary directory), runs the launch day, then asks Prometheus's HTTP API
+//! (`/api/v1/query`) for every query. Each must evaluate without error. Each runbook query,
+//! dashboard panel and recording rule must return series, except the few whose healthy
+//! answer is empty (`only_while_something_is_wrong`: nothing waiting, no pipeline problem
+//! yet, no alert pending); the alert expressions return series only when they fire, so only
+//! their evaluation is checked here. Prometheus is stopped by its pid when the test ends,
+//! pass or fail.
+
+use dataface_telemetry::core::config::Signal;
+use launch_day::LaunchDay;
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+use telemetry_ops::objective::Alerting;
+use telemetry_ops::rules::RunbookLinks;
+use telemetry_ops::OPERATIONS;
+
+/// How long the launch day runs while Prometheus scrapes it.
+const DAY: Duration = Duration::from_secs(25);
+
+/// A Prometheus process, stopped by its pid on drop.
+struct Prometheus {
+    child: Child,
+    addr: SocketAddr,
+    dir: PathBuf,
+}
+
+impl Drop for Prometheus {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free loopback port")
+        .port()
+}
+
+impl Prometheus {
+    /// Starts Prometheus scraping `target` every second with the generated rules of `dir`.
+    fn start(target: SocketAddr, rules: &[PathBuf], dir: PathBuf) -> Self {
+        let rule_files: String = rules
+            .iter()
+            .map(|r| format!("  - {}\n", r.display()))
+            .collect();
+        let config = format!(
+            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n{rule_files}scrape_configs:\n  - job_name: dataface-launch-day\n    static_configs:\n      - targets: ['{target}']\n"
+        );
+        let config_path = dir.join("prometheus.yml");
+        std::fs::write(&config_path, config).expect("write the Prometheus configuration");
+        let port = free_port();
+        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+        let child = Command::new("prometheus")
+            .arg(format!("--config.file={}", config_path.display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.join("data").display()
+            ))
+            .arg(format!("--web.listen-address={addr}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(
+                std::fs::File::create(dir.join("prometheus.log")).unwrap(),
+            ))
+            .spawn()
+            .expect("`prometheus` runs: install it with scripts/install-test-deps.sh");
+        let p = Prometheus { child, addr, dir };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while get(p.addr, "/-/ready").map(|(status, _)| status) != Some(200) {
+            assert!(
+                Instant::now() < deadline,
+                "Prometheus did not become ready in 30s: {}",
+                std::fs::read_to_string(p.dir.join("prometheus.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        p
+    }
+
+    /// Evaluates `expr` now: `Ok(number of series)` or the error Prometheus gave.
+    fn query(&self, expr: &str) -> Result<usize, String> {
+        let path = format!("/api/v1/query?query={}", percent_encode(expr));
+        let (status, body) =
+            get(self.addr, &path).ok_or_else(|| "no answer from Prometheus".to_owned())?;
+        let json: serde_json::Value =
+            serde_json::from_str(&body).map_err(|e| format!("HTTP {status}: {e}: {body}"))?;
+        if json["status"] != "success" {
+            return Err(format!(
+                "{}: {}",
+                json["errorType"].as_str().unwrap_or("?"),
+                json["error"].as_str().unwrap_or(&body)
+            ));
+        }
+        let result = &json["data"]["result"];
+        Ok(match json["data"]["resultType"].as_str() {
+            Some("vector") | Some("matrix") => result.as_array().map_or(0, Vec::len),
+            // A scalar or a string is one value.
+            _ => 1,
+        })
+    }
+}
+
+/// A plain HTTP/1.0 GET on loopback: `(status, body)`, or `None` when nothing answers.
+fn get(addr: SocketAddr, path: &str) -> Option<(u16, String)> {
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .ok()?;
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").ok()?;
+    let mut response = String::new();
+    stream.read_to_string(&mut response).ok()?;
+    let (head, body) = response.split_once("\r\n\r\n")?;
+    let status = head.split_whitespace().nth(1)?.parse().ok()?;
+    Some((status, body.to_owned()))
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Where a query comes from, and whether it must return series.
+struct Query {
+    place: String,
+    expr: String,
+    must_return_series: bool,
+}
+
+/// Every query of the package: runbooks, dashboards (their variables set to "All"), the
+/// launch overview, recording rules and alert expressions.
+fn every_query() -> Vec<Query> {
+    let all = |expr: &str| {
+        expr.replace("$environment", ".*")
+            .replace("$service", ".*")
+            .replace("$instance", ".*")
+    };
+    let mut out = Vec::new();
+    let mut dashboard = |name: &str, json: &serde_json::Value| {
+        for panel in json["panels"].as_array().unwrap() {
+            for target in panel["targets"].as_array().unwrap() {
+                let expr = target["expr"].as_str().unwrap();
+                out.push(Query {
+                    place: format!("{name} dashboard, panel {}", panel["title"]),
+                    expr: all(expr),
+                    // Alert state exists while an alert is pending or firing only.
+                    must_return_series: !expr.contains("ALERTS{"),
+                });
+            }
+        }
+    };
+    dashboard(
+        "launch overview",
+        &telemetry_ops::dashboards::launch_overview(&OPERATIONS),
+    );
+    for section in OPERATIONS.catalog.sections {
+        let alerts = OPERATIONS.alerts_of(section);
+        dashboard(
+            section.surface,
+            &telemetry_ops::dashboards::dashboard(section, alerts),
+        );
+    }
+    for alert in OPERATIONS.alerts() {
+        for query in telemetry_ops::runbooks::queries(alert) {
+            let own_expression = matches!(alert.objective.alerting(), Alerting::Direct { .. })
+                && query.title == "The alert's own expression";
+            for expr in query.exprs {
+                out.push(Query {
+                    place: format!("runbook {} ({})", alert.name, query.title),
+                    expr,
+                    must_return_series: !own_expression,
+                });
+            }
+        }
+    }
+    let links = RunbookLinks {
+        base: "runbooks".into(),
+    };
+    for section in OPERATIONS.catalog.sections {
+        let alerts = OPERATIONS.alerts_of(section);
+        if let Some(rules) = telemetry_ops::rules::rules(section, alerts, &links) {
+            for rule in rules.groups.iter().flat_map(|g| &g.rules) {
+                match rule {
+                    telemetry_ops::rules::Rule::Recording(r) => out.push(Query {
+                        place: format!("recording rule {}", r.record),
+                        expr: r.expr.clone(),
+                        must_return_series: true,
+                    }),
+                    telemetry_ops::rules::Rule::Alerting(a) => out.push(Query {
+                        place: format!("alert {}", a.alert),
+                        expr: a.expr.clone(),
+                        must_return_series: false,
+                    }),
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Queries that return series only while something is wrong. They must evaluate; empty is
+/// their healthy answer:
+/// - a timestamp gauge read as an age (`> 0`) of a state the healthy part of the day
+///   leaves empty (nothing waiting reads 0);
+/// - the pipeline's own problem counters, created by their first occurrence (a
+///   configuration warning, a label value over its declared set): a clean process has none.
+fn only_while_something_is_wrong(expr: &str) -> bool {
+    let waiting = [
+        // A project waiting in a transitional state or left failed.
+        "dataface_cloud_project_transitional_since_seconds",
+        "dataface_cloud_project_failed_since_seconds",
+        // A billing event waiting for the provider.
+        "dataface_billing_events_oldest_pending_seconds",
+    ]
+    .iter()
+    .any(|series| expr.contains(series) && expr.contains("> 0"));
+    let first_occurrence = [
+        "dataface_telemetry_config_warnings_total",
+        "dataface_telemetry_cardinality_overflow_total",
+    ]
+    .iter()
+    .any(|series| expr.contains(series));
+    waiting || first_occurrence
+}
+
+#[test]
+fn every_runbook_and_dashboard_query_evaluates_on_a_real_prometheus_scraping_the_launch_day() {
+    let guard = dataface_telemetry::init_with(
+        "launch-day-queries",
+        dataface_telemetry::local_defaults()
+            .prometheus_addr("127.0.0.1:0".parse().unwrap())
+            .log_stderr(false),
+    )
+    .expect("init");
+    assert!(guard.config().exporters.get(Signal::Metrics).prometheus);
+    let target = guard.prometheus_addr().expect("a scrape endpoint");
+
+    let dir = std::env::temp_dir().join(format!(
+        "dataface-runbook-queries-{}-{}",
+        std::process::id(),
+        free_port()
+    ));
+    let links = RunbookLinks {
+        base: "runbooks".into(),
+    };
+    let owners =
+        telemetry_ops::routing::OwnersFile::parse(include_str!("../ops/owners.txt"), &OPERATIONS)
+            .expect("ops/owners.txt");
+    let written =
+        telemetry_ops::generate(&OPERATIONS, &owners, &links, &dir).expect("generate the package");
+    let rules: Vec<PathBuf> = written
+        .into_iter()
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "yml") && p.to_string_lossy().ends_with(".rules.yml")
+        })
+        .collect();
+    assert!(rules.len() >= 6, "{rules:?}");
+    let prometheus = Prometheus::start(target, &rules, dir);
+
+    let report = LaunchDay::new(DAY).run(|_| {});
+    assert!(report.operations_total() > 0);
+    // Let the last scrapes and rule evaluations land.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        prometheus.query("up{job=\"dataface-launch-day\"} == 1"),
+        Ok(1),
+        "Prometheus scrapes the launch day"
+    );
+
+    let queries = every_query();
+    let mut errors = Vec::new();
+    let mut empty = Vec::new();
+    let mut by_place: BTreeMap<&str, usize> = BTreeMap::new();
+    for q in &queries {
+        *by_place
+            .entry(q.place.split_whitespace().next().unwrap_or(""))
+            .or_default() += 1;
+        match prometheus.query(&q.expr) {
+            Err(e) => errors.push(format!("{}: {e}\n    {}", q.place, q.expr)),
+            Ok(0) if q.must_return_series && !only_while_something_is_wrong(&q.expr) => {
+                empty.push(format!("{}:\n    {}", q.place, q.expr))
+            }
+            Ok(_) => {}
+        }
+    }
+    println!("{} queries evaluated: {by_place:?}", queries.len());
+    assert!(queries.len() > 300, "{} queries", queries.len());
+    assert!(
+        errors.is_empty(),
+        "{} queries fail on Prometheus:\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+    assert!(
+        empty.is_empty(),
+        "{} queries return no series after a launch day:\n{}",
+        empty.len(),
+        empty.join("\n")
+    );
+    drop(prometheus);
+    guard.shutdown(Duration::from_secs(5)).expect("shutdown");
+}
