@@ -2,7 +2,7 @@
 
 use crate::{Outcome, ProfileError, ReportOutcome, SemanticType, Verdict, WarehouseType};
 use telemetry_core::catalog::{
-    AttributeSpec, InstrumentKind, MetricSpec, Owner, Requirement, Section, SpanSpec,
+    AttributeSpec, AttributeType, InstrumentKind, MetricSpec, Owner, Requirement, Section, SpanSpec,
 };
 use telemetry_core::errors::ERROR_TYPE_ATTR;
 use telemetry_core::probe::ABANDONED_ATTR;
@@ -140,36 +140,44 @@ pub const ERROR_ATTR: AttributeSpec = AttributeSpec {
 pub const WAREHOUSE_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.warehouse.type",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(WarehouseType::VALUES),
     description: "Kind of warehouse (the `warehouse_type` label value).",
 };
 /// `db.collection.name`: the table profiled.
 pub const TABLE_ATTR: AttributeSpec = AttributeSpec {
     key: "db.collection.name",
     requirement: Requirement::Recommended,
+    value_type: AttributeType::String { example: "orders" },
     description: "The table (spans and logs only, never a metric label).",
 };
 /// `db.system.name`: the database system profiled.
 pub const DB_SYSTEM_ATTR: AttributeSpec = AttributeSpec {
     key: "db.system.name",
     requirement: Requirement::Required,
+    value_type: AttributeType::String {
+        example: "postgresql",
+    },
     description: "The database system (OpenTelemetry semantic convention).",
 };
 /// `dataface.profiler.deadline`: a run's deadline.
 pub const DEADLINE_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.profiler.deadline",
     requirement: Requirement::Required,
+    value_type: AttributeType::Double,
     description: "The run's deadline, in seconds from its start.",
 };
 /// `dataface.profiler.outcome`: how a run ended.
 pub const RUN_OUTCOME_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.profiler.outcome",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(Outcome::VALUES),
     description: "How the run ended (the `outcome` label value).",
 };
 /// `dataface.profiler.late_outcome`: what was reported after a run's deadline.
 pub const LATE_OUTCOME_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.profiler.late_outcome",
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::Enum(Outcome::VALUES),
     description:
         "What the caller reported after the deadline, when a timed-out run finished later.",
 };
@@ -177,48 +185,58 @@ pub const LATE_OUTCOME_ATTR: AttributeSpec = AttributeSpec {
 pub const COLUMNS_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.profiler.columns",
     requirement: Requirement::Required,
+    value_type: AttributeType::Int,
     description: "Columns profiled.",
 };
 /// `dataface.profiler.columns_skipped`: columns a run skipped.
 pub const SKIPPED_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.profiler.columns_skipped",
     requirement: Requirement::Required,
+    value_type: AttributeType::Int,
     description: "Columns skipped.",
 };
 /// `dataface.profiler.rows`: rows a run profiled.
 pub const ROWS_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.profiler.rows",
     requirement: Requirement::Required,
+    value_type: AttributeType::Int,
     description: "Rows profiled (scanned or sampled).",
 };
 /// `dataface.column.name`: the column a run's event or a feedback log is about.
 pub const COLUMN_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.column.name",
     requirement: Requirement::Required,
+    value_type: AttributeType::String {
+        example: "customer_email",
+    },
     description: "The column (events and logs only, never a metric label).",
 };
 /// `dataface.semantic_type`: the semantic type detected, on events and feedback logs.
 pub const SEMANTIC_TYPE_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.semantic_type",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(SemanticType::VALUES),
     description: "The semantic type detected (the `semantic_type` label value).",
 };
 /// `dataface.semantic.confidence`: the confidence of a detection, on its event.
 pub const CONFIDENCE_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.semantic.confidence",
     requirement: Requirement::Required,
+    value_type: AttributeType::Double,
     description: "Confidence of the detection, 0 to 1.",
 };
 /// `dataface.semantic.verdict`: an analyst's verdict, on the feedback log.
 pub const VERDICT_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.semantic.verdict",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(Verdict::VALUES),
     description: "The analyst's verdict: confirmed or corrected.",
 };
 /// `dataface.semantic.corrected_to`: the type an analyst chose, on the feedback log.
 pub const CORRECTED_TO_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.semantic.corrected_to",
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::Enum(SemanticType::VALUES),
     description: "The semantic type the analyst chose, when the verdict is corrected.",
 };
 
@@ -269,6 +287,7 @@ pub static SECTION: Section = Section {
         REPORT_ERRORS,
     ],
     spans: SPANS,
+    events: &[],
     error_codes: ProfileError::SPECS,
     owners: &[INSPECT_PROFILER],
 };

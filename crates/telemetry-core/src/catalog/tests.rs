@@ -17,7 +17,8 @@ const OUTCOME: LabelSpec = LabelSpec::enumerated(
     "How the compile ended.",
     &["success", "warnings", "failed"],
 );
-const CONSUMER: LabelSpec = LabelSpec::bounded("dataface.consumer", "Who asked for it.", 8);
+const CONSUMER: LabelSpec =
+    LabelSpec::bounded("dataface.consumer", "Who asked for it.", 8).with_example("x");
 
 /// A counter with an enumerated label.
 const ERRORS: MetricSpec = MetricSpec {
@@ -61,11 +62,15 @@ const COMPILE_SPAN: SpanSpec = SpanSpec {
             key: "error.type",
             requirement: Requirement::ConditionallyRequired,
             description: "The error code, when the compile failed.",
+            value_type: AttributeType::String {
+                example: "unknown_query",
+            },
         },
         AttributeSpec {
             key: "dataface.dashboard.id",
             requirement: Requirement::Recommended,
             description: "The dashboard being compiled.",
+            value_type: AttributeType::String { example: "dash-42" },
         },
     ],
     owner: CORE_COMPILER,
@@ -86,6 +91,7 @@ static FIXTURE_SECTION: Section = Section {
     surface: "compiler",
     metrics: &[ERRORS, QUEUE_DEPTH, DURATION],
     spans: &[COMPILE_SPAN],
+    events: &[],
     error_codes: &[UNKNOWN_QUERY],
     owners: &[CORE_COMPILER],
 };
@@ -124,6 +130,7 @@ fn catalog(
         surface: "test",
         metrics: leak(metrics),
         spans: leak(spans),
+        events: &[],
         error_codes: leak(error_codes),
         owners: &[CORE_COMPILER],
     }));
@@ -159,7 +166,7 @@ fn labelled(labels: Vec<LabelSpec>) -> MetricSpec {
 
 /// A documented, bounded label under `key`.
 fn label(key: &'static str) -> LabelSpec {
-    LabelSpec::bounded(key, "A label.", 10)
+    LabelSpec::bounded(key, "A label.", 10).with_example("x")
 }
 
 /// A span with these attributes.
@@ -175,6 +182,7 @@ fn attribute(key: &'static str) -> AttributeSpec {
         key,
         requirement: Requirement::Recommended,
         description: "An attribute.",
+        value_type: AttributeType::String { example: "x" },
     }
 }
 
@@ -314,6 +322,7 @@ fn duplicate_metric_name_across_sections_is_rejected() {
         surface: "a",
         metrics: &[ERRORS],
         spans: &[],
+        events: &[],
         error_codes: &[],
         owners: &[CORE_COMPILER],
     };
@@ -321,6 +330,7 @@ fn duplicate_metric_name_across_sections_is_rejected() {
         surface: "b",
         metrics: &[ERRORS],
         spans: &[],
+        events: &[],
         error_codes: &[],
         owners: &[CORE_COMPILER],
     };
@@ -673,6 +683,7 @@ fn an_owner_declared_by_another_section_of_the_catalog_is_accepted() {
         surface: "billing",
         metrics: &[],
         spans: &[],
+        events: &[],
         error_codes: &[],
         owners: &[BILLING],
     };
@@ -724,6 +735,7 @@ fn an_owner_declared_differently_by_two_sections_is_rejected() {
         surface: "a",
         metrics: &[],
         spans: &[],
+        events: &[],
         error_codes: &[],
         owners: &[CORE_COMPILER],
     };
@@ -731,6 +743,7 @@ fn an_owner_declared_differently_by_two_sections_is_rejected() {
         surface: "b",
         metrics: &[],
         spans: &[],
+        events: &[],
         error_codes: &[],
         owners: &[Owner {
             id: "core-compiler",
@@ -758,6 +771,7 @@ fn an_owner_id_outside_kebab_case_or_without_description_is_rejected() {
         surface: "s",
         metrics: &[],
         spans: &[],
+        events: &[],
         error_codes: &[],
         owners: &[Owner {
             id: "Core_Compiler",
@@ -884,7 +898,8 @@ fn bounded_label_outside_its_range_is_rejected() {
             "consumer",
             "Who asked.",
             max,
-        )]));
+        )
+        .with_example("x")]));
         expect_only_violation(&c, &metric_entry(ERRORS.name), Rule::BoundedLabels);
     }
 }
@@ -896,7 +911,8 @@ fn bounded_label_at_its_limits_is_accepted() {
             "consumer",
             "Who asked.",
             max,
-        )]));
+        )
+        .with_example("x")]));
         expect_valid(&c, &format!("a label bounded by {max}"));
     }
 }
@@ -1317,16 +1333,26 @@ fn label_max_values_counts_other() {
     let with_other = LabelSpec::enumerated("outcome", "d", &["success", OTHER]);
     assert_eq!(with_other.max_values(), 2);
     // Bounded n: n values plus `other`.
-    assert_eq!(LabelSpec::bounded("consumer", "d", 8).max_values(), 9);
-    assert_eq!(LabelSpec::bounded("consumer", "d", 1).max_values(), 2);
+    assert_eq!(
+        LabelSpec::bounded("consumer", "d", 8)
+            .with_example("x")
+            .max_values(),
+        9
+    );
+    assert_eq!(
+        LabelSpec::bounded("consumer", "d", 1)
+            .with_example("x")
+            .max_values(),
+        2
+    );
 }
 
 #[test]
 fn metric_max_series_is_the_product_of_its_labels() {
     let m = labelled(vec![
-        OUTCOME,                                           // 3 + other = 4
-        LabelSpec::bounded("consumer", "d", 8),            // 9
-        LabelSpec::enumerated("kind", "d", &["a", OTHER]), // 2
+        OUTCOME,                                                  // 3 + other = 4
+        LabelSpec::bounded("consumer", "d", 8).with_example("x"), // 9
+        LabelSpec::enumerated("kind", "d", &["a", OTHER]),        // 2
     ]);
     assert_eq!(m.max_series(), 4 * 9 * 2);
     assert_eq!(labelled(vec![]).max_series(), 1, "no labels: one series");

@@ -1,6 +1,6 @@
 //! `Catalog::validate`: every rule a catalog must keep, each violation named by entry and rule.
 
-use super::{Catalog, InstrumentKind, LabelValues, MetricSpec, Owner};
+use super::{AttributeType, Catalog, InstrumentKind, LabelValues, MetricSpec, Owner};
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 
@@ -301,6 +301,14 @@ impl Catalog {
                         format!("attribute {} has no description", a.key),
                     );
                 }
+                if matches!(a.value_type, AttributeType::String { example } if example.trim().is_empty())
+                {
+                    err(
+                        entry.clone(),
+                        Rule::Documented,
+                        format!("string attribute {} has no example", a.key),
+                    );
+                }
             }
         }
         let mut codes = HashSet::new();
@@ -507,6 +515,16 @@ fn check_metric(
                 }
             }
             LabelValues::Bounded(n) => {
+                if l.example.is_none_or(|e| e.trim().is_empty()) {
+                    err(
+                        e(),
+                        Rule::Documented,
+                        format!(
+                            "label {} has no example: declare one with `LabelSpec::bounded(..).with_example(..)`",
+                            l.key
+                        ),
+                    );
+                }
                 if n == 0 || n > MAX_LABEL_VALUES {
                     err(
                         e(),
