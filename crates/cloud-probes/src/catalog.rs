@@ -5,8 +5,8 @@ use crate::{
     QuotaKind, SignupMethod, ToState, TRANSITIONAL_STATES,
 };
 use telemetry_core::catalog::{
-    AttributeSpec, AttributeType, InstrumentKind, LabelSpec, MetricSpec, Owner, Requirement,
-    Section, SpanSpec,
+    AttributeSpec, AttributeType, EventSpec, InstrumentKind, LabelSpec, MetricSpec, Owner,
+    Requirement, Section, SpanSpec,
 };
 use telemetry_core::errors::ERROR_TYPE_ATTR;
 use telemetry_core::probe::ABANDONED_ATTR;
@@ -253,6 +253,17 @@ pub const TRANSITION_SPAN: SpanSpec = SpanSpec {
 /// The Cloud Suite's spans.
 pub const SPANS: &[SpanSpec] = &[ACCOUNT_SPAN, PROVISION_SPAN, TRANSITION_SPAN];
 
+/// `dataface.cloud.project.transition.rejected`: an invalid lifecycle transition was rejected.
+pub const TRANSITION_REJECTED_EVENT: EventSpec = EventSpec {
+    name: "dataface.cloud.project.transition.rejected",
+    description: "An invalid project lifecycle transition was rejected; the project stays where it was (ERROR).",
+    attributes: &[PROJECT_ATTR, FROM_ATTR, TO_ATTR],
+    owner: CLOUD_SUITE,
+};
+
+/// The cloud surface's log events.
+pub const EVENTS: &[EventSpec] = &[TRANSITION_REJECTED_EVENT];
+
 /// The Cloud Suite's section of the catalog.
 pub static SECTION: Section = Section {
     surface: "cloud",
@@ -269,7 +280,7 @@ pub static SECTION: Section = Section {
         QUOTA_REJECTIONS,
     ],
     spans: SPANS,
-    events: &[],
+    events: EVENTS,
     error_codes: CloudError::SPECS,
     owners: &[CLOUD_SUITE, BILLING],
 };

@@ -6,7 +6,8 @@ use crate::{
     DomainCheckOutcome, Environment, WebhookEvent, WebhookOutcome,
 };
 use telemetry_core::catalog::{
-    AttributeSpec, AttributeType, InstrumentKind, MetricSpec, Owner, Requirement, Section, SpanSpec,
+    AttributeSpec, AttributeType, EventSpec, InstrumentKind, MetricSpec, Owner, Requirement,
+    Section, SpanSpec,
 };
 use telemetry_core::errors::ERROR_TYPE_ATTR;
 use telemetry_core::probe::ABANDONED_ATTR;
@@ -354,6 +355,59 @@ pub const SPANS: &[SpanSpec] = &[
 
 pub use crate::ERROR_CODES;
 
+/// `dataface.billing.attempt`: the number of a failed attempt to record a billing event.
+pub const ATTEMPT_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.billing.attempt",
+    requirement: Requirement::Required,
+    description: "Which attempt failed (1 for the first).",
+    value_type: AttributeType::Int,
+};
+
+/// `dataface.domain.certificate.expiring`: a certificate expires within 14 days.
+pub const CERTIFICATE_EXPIRING_EVENT: EventSpec = EventSpec {
+    name: "dataface.domain.certificate.expiring",
+    description: "A custom domain's certificate expires within 14 days (WARN).",
+    attributes: &[DOMAIN_ATTR, DAYS_LEFT_ATTR, ERROR_TYPE_ATTR],
+    owner: INTEGRATIONS_PLATFORM,
+};
+/// `dataface.domain.certificate.expired`: a certificate has expired.
+pub const CERTIFICATE_EXPIRED_EVENT: EventSpec = EventSpec {
+    name: "dataface.domain.certificate.expired",
+    description: "A custom domain's certificate has expired (ERROR).",
+    attributes: &[DOMAIN_ATTR, DAYS_LEFT_ATTR, ERROR_TYPE_ATTR],
+    owner: INTEGRATIONS_PLATFORM,
+};
+/// `dataface.billing.attempt.failed`: an attempt to record a billing event failed and is retried.
+pub const BILLING_RETRY_EVENT: EventSpec = EventSpec {
+    name: "dataface.billing.attempt.failed",
+    description: "An attempt to record a billing event failed; it is retried (WARN).",
+    attributes: &[ERROR_TYPE_ATTR, ATTEMPT_ATTR],
+    owner: BILLING,
+};
+/// `dataface.billing.event.failed`: a billing event was given up on.
+pub const BILLING_FAILED_EVENT: EventSpec = EventSpec {
+    name: "dataface.billing.event.failed",
+    description: "A billing event was not recorded: given up after its attempts (ERROR).",
+    attributes: &[ERROR_TYPE_ATTR, ATTEMPTS_ATTR],
+    owner: BILLING,
+};
+/// `dataface.billing.event.abandoned`: a billing event's guard was dropped without an outcome.
+pub const BILLING_ABANDONED_EVENT: EventSpec = EventSpec {
+    name: "dataface.billing.event.abandoned",
+    description: "A billing event was dropped without an outcome: it may be lost (ERROR).",
+    attributes: &[ERROR_TYPE_ATTR],
+    owner: BILLING,
+};
+
+/// The integrations surface's log events.
+pub const EVENTS: &[EventSpec] = &[
+    CERTIFICATE_EXPIRING_EVENT,
+    CERTIFICATE_EXPIRED_EVENT,
+    BILLING_RETRY_EVENT,
+    BILLING_FAILED_EVENT,
+    BILLING_ABANDONED_EVENT,
+];
+
 /// The integrations platform's section of the catalog.
 pub static SECTION: Section = Section {
     surface: "integrations",
@@ -371,7 +425,7 @@ pub static SECTION: Section = Section {
         CERTIFICATES,
     ],
     spans: SPANS,
-    events: &[],
+    events: EVENTS,
     error_codes: ERROR_CODES,
     owners: &[INTEGRATIONS_PLATFORM, BILLING],
 };

@@ -2,7 +2,8 @@
 
 use crate::{Outcome, ProfileError, ReportOutcome, SemanticType, Verdict, WarehouseType};
 use telemetry_core::catalog::{
-    AttributeSpec, AttributeType, InstrumentKind, MetricSpec, Owner, Requirement, Section, SpanSpec,
+    AttributeSpec, AttributeType, EventSpec, InstrumentKind, MetricSpec, Owner, Requirement,
+    Section, SpanSpec,
 };
 use telemetry_core::errors::ERROR_TYPE_ATTR;
 use telemetry_core::probe::ABANDONED_ATTR;
@@ -270,6 +271,57 @@ pub const REPORT_SPAN: SpanSpec = SpanSpec {
 /// The profiler's spans.
 pub const SPANS: &[SpanSpec] = &[RUN_SPAN, REPORT_SPAN];
 
+/// `dataface.profiler.semantic.corrected`: an analyst corrected a detected semantic type.
+pub const CORRECTED_EVENT: EventSpec = EventSpec {
+    name: "dataface.profiler.semantic.corrected",
+    description: "An analyst corrected a detected semantic type (INFO).",
+    attributes: &[
+        SEMANTIC_TYPE_ATTR,
+        VERDICT_ATTR,
+        CORRECTED_TO_ATTR,
+        COLUMN_ATTR,
+    ],
+    owner: INSPECT_PROFILER,
+};
+/// `dataface.profiler.semantic.confirmed`: an analyst confirmed a detected semantic type.
+pub const CONFIRMED_EVENT: EventSpec = EventSpec {
+    name: "dataface.profiler.semantic.confirmed",
+    description: "An analyst confirmed a detected semantic type (DEBUG).",
+    attributes: &[SEMANTIC_TYPE_ATTR, VERDICT_ATTR, COLUMN_ATTR],
+    owner: INSPECT_PROFILER,
+};
+/// `dataface.profiler.column.profiled`: one column was profiled.
+pub const COLUMN_PROFILED_EVENT: EventSpec = EventSpec {
+    name: "dataface.profiler.column.profiled",
+    description: "One column was profiled (DEBUG, on the run span).",
+    attributes: &[COLUMN_ATTR],
+    owner: INSPECT_PROFILER,
+};
+/// `dataface.profiler.column.skipped`: a column was skipped.
+pub const COLUMN_SKIPPED_EVENT: EventSpec = EventSpec {
+    name: "dataface.profiler.column.skipped",
+    description:
+        "A column was skipped with an error code; the run goes on (WARN, on the run span).",
+    attributes: &[COLUMN_ATTR, ERROR_ATTR],
+    owner: INSPECT_PROFILER,
+};
+/// `dataface.profiler.semantic.detected`: a semantic type was detected on a column.
+pub const DETECTED_EVENT: EventSpec = EventSpec {
+    name: "dataface.profiler.semantic.detected",
+    description: "A semantic type was detected on a column (DEBUG, on the run span).",
+    attributes: &[COLUMN_ATTR, SEMANTIC_TYPE_ATTR, CONFIDENCE_ATTR],
+    owner: INSPECT_PROFILER,
+};
+
+/// The profiler's log events.
+pub const EVENTS: &[EventSpec] = &[
+    CORRECTED_EVENT,
+    CONFIRMED_EVENT,
+    COLUMN_PROFILED_EVENT,
+    COLUMN_SKIPPED_EVENT,
+    DETECTED_EVENT,
+];
+
 /// The profiler's section of the catalog.
 pub static SECTION: Section = Section {
     surface: "profiler",
@@ -287,7 +339,7 @@ pub static SECTION: Section = Section {
         REPORT_ERRORS,
     ],
     spans: SPANS,
-    events: &[],
+    events: EVENTS,
     error_codes: ProfileError::SPECS,
     owners: &[INSPECT_PROFILER],
 };

@@ -188,4 +188,6 @@ fn attribute_types_come_from_the_catalog_and_every_string_has_an_example() {
     assert_eq!(ty("dataface.profiler.rows"), "int");
     assert_eq!(ty("dataface.abandoned"), "boolean");
     assert_eq!(ty("dataface.webhook.lag"), "double");
+    assert_eq!(ty("dataface.semantic.confidence"), "double");
+    assert_eq!(ty("dataface.billing.attempt"), "int");
 }
