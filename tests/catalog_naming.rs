@@ -46,7 +46,7 @@ static SECTION: Section = Section {
             kind: InstrumentKind::Gauge,
             unit: "s",
             description: "Unix time of the last successful refresh.",
-            labels: &[LabelSpec::bounded("source", "Catalog source kind.", 4)],
+            labels: &[LabelSpec::bounded("source", "Catalog source kind.", 4).with_example("x")],
             buckets: &[],
             owner: CONTEXT_CATALOG,
         },
@@ -65,6 +65,7 @@ static SECTION: Section = Section {
         },
     ],
     spans: &[],
+    events: &[],
     error_codes: &[UNKNOWN_QUERY],
     owners: &[CORE_COMPILER, CONTEXT_CATALOG],
 };

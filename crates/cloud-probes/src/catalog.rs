@@ -5,7 +5,8 @@ use crate::{
     QuotaKind, SignupMethod, ToState, TRANSITIONAL_STATES,
 };
 use telemetry_core::catalog::{
-    AttributeSpec, InstrumentKind, LabelSpec, MetricSpec, Owner, Requirement, Section, SpanSpec,
+    AttributeSpec, AttributeType, EventSpec, InstrumentKind, LabelSpec, MetricSpec, Owner,
+    Requirement, Section, SpanSpec,
 };
 use telemetry_core::errors::ERROR_TYPE_ATTR;
 use telemetry_core::probe::ABANDONED_ATTR;
@@ -175,48 +176,60 @@ pub const QUOTA_REJECTIONS: MetricSpec = MetricSpec {
 pub const METHOD_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.cloud.signup.method",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(SignupMethod::VALUES),
     description: "How the account signed up.",
 };
 /// `dataface.account.id`: the account created.
 pub const ACCOUNT_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.account.id",
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::String {
+        example: "acct-7f3a",
+    },
     description: "The account created, when it was (spans and logs only).",
 };
 /// `dataface.project.id`: the project.
 pub const PROJECT_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.project.id",
     requirement: Requirement::Required,
+    value_type: AttributeType::String {
+        example: "proj-19c2",
+    },
     description: "The project (spans and logs only, never a metric label).",
 };
 /// `dataface.cloud.provisioning.attempt`: first provisioning or a retry.
 pub const ATTEMPT_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.cloud.provisioning.attempt",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(Attempt::VALUES),
     description: "`first`, or `retry` from `failed`.",
 };
 /// `dataface.cloud.quota`: the plan limit a provisioning hit.
 pub const QUOTA_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.cloud.quota",
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::Enum(QuotaKind::VALUES),
     description: "The plan limit reached, when the provisioning failed on a quota.",
 };
 /// `dataface.cloud.project.from`: the state a transition leaves.
 pub const FROM_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.cloud.project.from",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(ProjectState::VALUES),
     description: "State the project was in.",
 };
 /// `dataface.cloud.project.to`: the state a transition asks for.
 pub const TO_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.cloud.project.to",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(ProjectState::VALUES),
     description: "State asked for.",
 };
 /// `dataface.cloud.transition.dwell_ms`: time spent in the state left.
 pub const DWELL_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.cloud.transition.dwell_ms",
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::Int,
     description: "Milliseconds spent in the state left, when the transition was applied.",
 };
 
@@ -251,6 +264,17 @@ pub const TRANSITION_SPAN: SpanSpec = SpanSpec {
 /// The Cloud Suite's spans.
 pub const SPANS: &[SpanSpec] = &[ACCOUNT_SPAN, PROVISION_SPAN, TRANSITION_SPAN];
 
+/// `dataface.cloud.project.transition.rejected`: an invalid lifecycle transition was rejected.
+pub const TRANSITION_REJECTED_EVENT: EventSpec = EventSpec {
+    name: "dataface.cloud.project.transition.rejected",
+    description: "An invalid project lifecycle transition was rejected; the project stays where it was (ERROR).",
+    attributes: &[PROJECT_ATTR, FROM_ATTR, TO_ATTR],
+    owner: CLOUD_SUITE,
+};
+
+/// The cloud surface's log events.
+pub const EVENTS: &[EventSpec] = &[TRANSITION_REJECTED_EVENT];
+
 /// The Cloud Suite's section of the catalog.
 pub static SECTION: Section = Section {
     surface: "cloud",
@@ -268,6 +292,7 @@ pub static SECTION: Section = Section {
         QUOTA_REJECTIONS,
     ],
     spans: SPANS,
+    events: EVENTS,
     error_codes: CloudError::SPECS,
     owners: &[CLOUD_SUITE, BILLING],
 };

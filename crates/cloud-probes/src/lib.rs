@@ -656,10 +656,14 @@ impl ProjectLifecycle {
             let span = transition_span(parent, &rec.project_id, from, to, None);
             record_on_span(&span, CloudError::InvalidLifecycleTransition);
             span.in_scope(|| {
-                tracing::error!(
-                    { PROJECT_ATTR.key } = &*rec.project_id,
-                    from = from.as_str(),
-                    to = to.as_str(),
+                tracing::event!(
+                    name: TRANSITION_REJECTED_EVENT.name,
+                    tracing::Level::ERROR,
+                    {
+                        { PROJECT_ATTR.key } = &*rec.project_id,
+                        { FROM_ATTR.key } = from.as_str(),
+                        { TO_ATTR.key } = to.as_str(),
+                    },
                     "invalid project lifecycle transition {from} -> {to} rejected; the project stays {from}"
                 );
             });

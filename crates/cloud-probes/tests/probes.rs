@@ -439,8 +439,8 @@ fn a_forbidden_transition_is_rejected_counted_and_never_applied() {
     assert!(span.parent_span_id.is_none());
     s.log(Level::ERROR)
         .in_span("dataface.cloud.project.transition")
-        .with_field("from", "active")
-        .with_field("to", "requested")
+        .with_field("dataface.cloud.project.from", "active")
+        .with_field("dataface.cloud.project.to", "requested")
         .with_field("dataface.project.id", "proj-5")
         .message_contains("invalid project lifecycle transition")
         .one();

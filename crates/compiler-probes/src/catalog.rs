@@ -5,7 +5,8 @@ use crate::{
     Stage, ToVersion,
 };
 use telemetry_core::catalog::{
-    AttributeSpec, InstrumentKind, LabelSpec, MetricSpec, Owner, Requirement, Section, SpanSpec,
+    AttributeSpec, AttributeType, InstrumentKind, LabelSpec, MetricSpec, Owner, Requirement,
+    Section, SpanSpec,
 };
 use telemetry_core::errors::ERROR_TYPE_ATTR;
 use telemetry_core::probe::{LabelValue, ABANDONED_ATTR};
@@ -25,7 +26,8 @@ pub const COMPILER_VERSION: LabelSpec = LabelSpec::bounded(
     "compiler_version",
     "Release of the compiler that did the work.",
     MAX_COMPILER_VERSIONS,
-);
+)
+.with_example("2.5.0");
 
 const SECONDS: &[f64] = &[
     0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
@@ -148,66 +150,79 @@ pub const RENDER_ERRORS: MetricSpec = MetricSpec {
 pub const CONTRACT_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.contract.version",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(ContractVersion::VALUES),
     description: "Contract version of the dashboard.",
 };
 /// `dataface.compiler.version`: the compiler release.
 pub const COMPILER_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.compiler.version",
     requirement: Requirement::Required,
+    value_type: AttributeType::String { example: "2.5.0" },
     description: "Compiler release.",
 };
 /// `dataface.dashboard.id`: the dashboard compiled.
 pub const DASHBOARD_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.dashboard.id",
     requirement: Requirement::Recommended,
+    value_type: AttributeType::String { example: "dash-42" },
     description: "The dashboard (spans and logs only, never a metric label).",
 };
 /// `dataface.compile.warnings`: how many warnings a compile had.
 pub const WARNINGS_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.compile.warnings",
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::Int,
     description: "Number of warnings, when the compile succeeded with warnings.",
 };
 /// `dataface.compile.stage`: the stage of a stage span.
 pub const STAGE_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.compile.stage",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(Stage::VALUES),
     description: "The stage.",
 };
 /// `dataface.contract.from_version`: the version a migration starts from.
 pub const FROM_VERSION_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.contract.from_version",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(ContractVersion::VALUES),
     description: "Version migrated from.",
 };
 /// `dataface.contract.to_version`: the version a migration goes to.
 pub const TO_VERSION_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.contract.to_version",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(ContractVersion::VALUES),
     description: "Version migrated to.",
 };
 /// `db.system.name`: the database system of a query.
 pub const DB_SYSTEM_ATTR: AttributeSpec = AttributeSpec {
     key: "db.system.name",
     requirement: Requirement::Required,
+    value_type: AttributeType::String {
+        example: "postgresql",
+    },
     description: "The database system (OpenTelemetry semantic convention).",
 };
 /// `dataface.query.adapter`: the execution adapter of a query.
 pub const ADAPTER_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.query.adapter",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(Adapter::VALUES),
     description: "The execution adapter.",
 };
 /// `dataface.query.rows`: rows a query returned.
 pub const ROWS_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.query.rows",
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::Int,
     description: "Rows returned, when the query completed.",
 };
 /// `dataface.render.format`: the output format of a render.
 pub const FORMAT_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.render.format",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(RenderFormat::VALUES),
     description: "Output format.",
 };
 
@@ -291,6 +306,7 @@ pub static SECTION: Section = Section {
         RENDER_ERRORS,
     ],
     spans: SPANS,
+    events: &[],
     error_codes: CompileError::SPECS,
     owners: &[CORE_COMPILER],
 };

@@ -5,7 +5,7 @@ use crate::{
     RefreshOutcome, ResolutionOutcome, Source,
 };
 use telemetry_core::catalog::{
-    AttributeSpec, InstrumentKind, MetricSpec, Owner, Requirement, Section, SpanSpec,
+    AttributeSpec, AttributeType, InstrumentKind, MetricSpec, Owner, Requirement, Section, SpanSpec,
 };
 use telemetry_core::errors::ERROR_TYPE_ATTR;
 use telemetry_core::probe::ABANDONED_ATTR;
@@ -171,12 +171,16 @@ pub const ERROR_ATTR: AttributeSpec = AttributeSpec {
 pub const CONSUMER_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.catalog.consumer",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(Consumer::VALUES),
     description: "The consumer served: dashboards, mcp or ide.",
 };
 /// `dataface.catalog.schema`: the schema, table or model concerned.
 pub const SCHEMA_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.catalog.schema",
     requirement: Requirement::Recommended,
+    value_type: AttributeType::String {
+        example: "analytics.orders",
+    },
     description:
         "The schema, table or model concerned (spans and logs only, never a metric label).",
 };
@@ -184,66 +188,81 @@ pub const SCHEMA_ATTR: AttributeSpec = AttributeSpec {
 pub const PROFILE_AGE_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.catalog.profile.age",
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::Int,
     description: "Age in seconds of the profile data served, when past its freshness budget.",
 };
 /// `dataface.catalog.source`: the kind of source refreshed.
 pub const SOURCE_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.catalog.source",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(Source::VALUES),
     description: "Kind of source: warehouse_schema, profiles, dbt_manifest or contracts.",
 };
 /// `dataface.catalog.source.name`: the concrete source refreshed.
 pub const SOURCE_NAME_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.catalog.source.name",
     requirement: Requirement::Recommended,
+    value_type: AttributeType::String {
+        example: "snowflake-prod",
+    },
     description: "The concrete source (connection, project, manifest).",
 };
 /// `dataface.catalog.refresh.entries`: entries a refresh refreshed.
 pub const REFRESH_ENTRIES_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.catalog.refresh.entries",
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::Int,
     description: "Catalog entries refreshed, when the refresh succeeded.",
 };
 /// `dataface.catalog.context.size`: an AI context payload's size.
 pub const CONTEXT_SIZE_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.catalog.context.size",
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::Int,
     description: "Payload size in bytes as built, when built.",
 };
 /// `dataface.catalog.context.limit`: the consumer's payload limit.
 pub const CONTEXT_LIMIT_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.catalog.context.limit",
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::Int,
     description: "The consumer's limit in bytes, when built.",
 };
 /// `dataface.catalog.context.action`: what was done with a payload over the limit.
 pub const CONTEXT_ACTION_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.catalog.context.action",
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::Enum(BreachAction::VALUES),
     description: "truncated or rejected, when over the limit.",
 };
 /// `dataface.catalog.contract.name`: the contract that changed.
 pub const CONTRACT_NAME_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.catalog.contract.name",
     requirement: Requirement::Recommended,
+    value_type: AttributeType::String {
+        example: "orders_contract",
+    },
     description: "The contract that changed.",
 };
 /// `dataface.catalog.contract.change_kind`: breaking or additive.
 pub const CHANGE_KIND_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.catalog.contract.change_kind",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(ContractChange::VALUES),
     description: "breaking or additive.",
 };
 /// `dataface.catalog.enrichment.entries`: entries an enrichment run enriched.
 pub const ENRICHMENT_ENTRIES_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.catalog.enrichment.entries",
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::Int,
     description: "Entries enriched, when the run completed.",
 };
 /// `dataface.catalog.enrichment.failed_entries`: entries a partial run failed on.
 pub const ENRICHMENT_FAILED_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.catalog.enrichment.failed_entries",
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::Int,
     description: "Entries that failed, when the run was partial.",
 };
 
@@ -343,6 +362,7 @@ pub static SECTION: Section = Section {
         ENRICHMENT_DURATION,
     ],
     spans: SPANS,
+    events: &[],
     error_codes: ContextError::SPECS,
     owners: &[CONTEXT_CATALOG],
 };

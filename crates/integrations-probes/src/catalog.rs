@@ -6,7 +6,8 @@ use crate::{
     DomainCheckOutcome, Environment, WebhookEvent, WebhookOutcome,
 };
 use telemetry_core::catalog::{
-    AttributeSpec, InstrumentKind, MetricSpec, Owner, Requirement, Section, SpanSpec,
+    AttributeSpec, AttributeType, EventSpec, InstrumentKind, MetricSpec, Owner, Requirement,
+    Section, SpanSpec,
 };
 use telemetry_core::errors::ERROR_TYPE_ATTR;
 use telemetry_core::probe::ABANDONED_ATTR;
@@ -174,96 +175,124 @@ pub const CERTIFICATES: MetricSpec = MetricSpec {
 pub const ENVIRONMENT_ATTR: AttributeSpec = AttributeSpec {
     key: "deployment.environment.name",
     requirement: Requirement::Required,
+    value_type: AttributeType::String {
+        example: "production",
+    },
     description: "The environment (OpenTelemetry semantic convention).",
 };
 /// `dataface.deploy.release`: the release deployed.
 pub const RELEASE_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.deploy.release",
     requirement: Requirement::Required,
+    value_type: AttributeType::String {
+        example: "2026.11.3",
+    },
     description: "The release deployed (version or image tag).",
 };
 /// `dataface.deploy.outcome`: how a deployment ended.
 pub const DEPLOY_OUTCOME_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.deploy.outcome",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(DeployOutcome::VALUES),
     description: "How the deployment ended.",
 };
 /// `dataface.deploy.rollback_to`: the release rolled back to.
 pub const ROLLBACK_TO_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.deploy.rollback_to",
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::String {
+        example: "2026.11.2",
+    },
     description: "The release rolled back to, when the deployment was rolled back.",
 };
 /// `dataface.webhook.outcome`: how a delivery ended.
 pub const WEBHOOK_OUTCOME_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.webhook.outcome",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(WebhookOutcome::VALUES),
     description: "How the delivery ended.",
 };
 /// `dataface.webhook.event_type`: a delivery's event type.
 pub const EVENT_TYPE_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.webhook.event_type",
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::Enum(WebhookEvent::VALUES),
     description: "The event type, when the payload was read.",
 };
 /// `dataface.fivetran.connector.id`: the connector a delivery concerns.
 pub const CONNECTOR_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.fivetran.connector.id",
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::String {
+        example: "connector_abc123",
+    },
     description: "The Fivetran connector, when the payload was read.",
 };
 /// `dataface.webhook.lag`: from the event's own time to its receipt.
 pub const LAG_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.webhook.lag",
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::Double,
     description: "Seconds from the event's own time to its receipt (negative on clock skew), when the payload was read.",
 };
 /// `dataface.billing.event_type`: the billing event type.
 pub const BILLING_TYPE_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.billing.event_type",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(BillingEventType::VALUES),
     description: "The billing event type.",
 };
 /// `dataface.billing.event.id`: the provider's event id.
 pub const BILLING_EVENT_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.billing.event.id",
     requirement: Requirement::Required,
+    value_type: AttributeType::String {
+        example: "evt_1Nq2",
+    },
     description: "The provider's event id (spans and logs only).",
 };
 /// `dataface.billing.outcome`: how a billing event ended.
 pub const BILLING_OUTCOME_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.billing.outcome",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(BillingOutcome::VALUES),
     description: "How the billing event ended.",
 };
 /// `dataface.billing.attempts`: attempts made to record a billing event.
 pub const ATTEMPTS_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.billing.attempts",
     requirement: Requirement::Required,
+    value_type: AttributeType::Int,
     description: "Attempts made to record the event.",
 };
 /// `dataface.domain.name`: the custom domain.
 pub const DOMAIN_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.domain.name",
     requirement: Requirement::Required,
+    value_type: AttributeType::String {
+        example: "dashboards.example.com",
+    },
     description: "The custom domain (spans and logs only, never a metric label).",
 };
 /// `dataface.domain.check.outcome`: how a domain check ended.
 pub const CHECK_OUTCOME_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.domain.check.outcome",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(DomainCheckOutcome::VALUES),
     description: "How the check ended.",
 };
 /// `dataface.domain.certificate.not_after`: a certificate's expiry.
 pub const NOT_AFTER_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.domain.certificate.not_after",
     requirement: Requirement::Required,
+    value_type: AttributeType::Int,
     description: "The certificate's expiry, as a Unix time in seconds.",
 };
 /// `dataface.domain.certificate.days_left`: whole days until a certificate's expiry.
 pub const DAYS_LEFT_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.domain.certificate.days_left",
     requirement: Requirement::Required,
+    value_type: AttributeType::Int,
     description: "Whole days until expiry (negative once expired).",
 };
 
@@ -348,6 +377,59 @@ pub const SPANS: &[SpanSpec] = &[
 
 pub use crate::ERROR_CODES;
 
+/// `dataface.billing.attempt`: the number of a failed attempt to record a billing event.
+pub const ATTEMPT_ATTR: AttributeSpec = AttributeSpec {
+    key: "dataface.billing.attempt",
+    requirement: Requirement::Required,
+    description: "Which attempt failed (1 for the first).",
+    value_type: AttributeType::Int,
+};
+
+/// `dataface.domain.certificate.expiring`: a certificate expires within 14 days.
+pub const CERTIFICATE_EXPIRING_EVENT: EventSpec = EventSpec {
+    name: "dataface.domain.certificate.expiring",
+    description: "A custom domain's certificate expires within 14 days (WARN).",
+    attributes: &[DOMAIN_ATTR, DAYS_LEFT_ATTR, ERROR_TYPE_ATTR],
+    owner: INTEGRATIONS_PLATFORM,
+};
+/// `dataface.domain.certificate.expired`: a certificate has expired.
+pub const CERTIFICATE_EXPIRED_EVENT: EventSpec = EventSpec {
+    name: "dataface.domain.certificate.expired",
+    description: "A custom domain's certificate has expired (ERROR).",
+    attributes: &[DOMAIN_ATTR, DAYS_LEFT_ATTR, ERROR_TYPE_ATTR],
+    owner: INTEGRATIONS_PLATFORM,
+};
+/// `dataface.billing.attempt.failed`: an attempt to record a billing event failed and is retried.
+pub const BILLING_RETRY_EVENT: EventSpec = EventSpec {
+    name: "dataface.billing.attempt.failed",
+    description: "An attempt to record a billing event failed; it is retried (WARN).",
+    attributes: &[ERROR_TYPE_ATTR, ATTEMPT_ATTR],
+    owner: BILLING,
+};
+/// `dataface.billing.event.failed`: a billing event was given up on.
+pub const BILLING_FAILED_EVENT: EventSpec = EventSpec {
+    name: "dataface.billing.event.failed",
+    description: "A billing event was not recorded: given up after its attempts (ERROR).",
+    attributes: &[ERROR_TYPE_ATTR, ATTEMPTS_ATTR],
+    owner: BILLING,
+};
+/// `dataface.billing.event.abandoned`: a billing event's guard was dropped without an outcome.
+pub const BILLING_ABANDONED_EVENT: EventSpec = EventSpec {
+    name: "dataface.billing.event.abandoned",
+    description: "A billing event was dropped without an outcome: it may be lost (ERROR).",
+    attributes: &[ERROR_TYPE_ATTR],
+    owner: BILLING,
+};
+
+/// The integrations surface's log events.
+pub const EVENTS: &[EventSpec] = &[
+    CERTIFICATE_EXPIRING_EVENT,
+    CERTIFICATE_EXPIRED_EVENT,
+    BILLING_RETRY_EVENT,
+    BILLING_FAILED_EVENT,
+    BILLING_ABANDONED_EVENT,
+];
+
 /// The integrations platform's section of the catalog.
 pub static SECTION: Section = Section {
     surface: "integrations",
@@ -367,6 +449,7 @@ pub static SECTION: Section = Section {
         CERTIFICATES,
     ],
     spans: SPANS,
+    events: EVENTS,
     error_codes: ERROR_CODES,
     owners: &[INTEGRATIONS_PLATFORM, BILLING],
 };

@@ -472,10 +472,14 @@ impl IntegrationsProbes {
                 let code = DomainError::CertificateExpiring;
                 record_warning_on_span(&span, code);
                 span.in_scope(|| {
-                    tracing::warn!(
-                        { DOMAIN_ATTR.key } = domain,
-                        days_left,
-                        { ERROR_TYPE } = code.code(),
+                    tracing::event!(
+                        name: CERTIFICATE_EXPIRING_EVENT.name,
+                        tracing::Level::WARN,
+                        {
+                            { DOMAIN_ATTR.key } = domain,
+                            { DAYS_LEFT_ATTR.key } = days_left,
+                            { ERROR_TYPE } = code.code(),
+                        },
                         "custom domain certificate expires within 14 days"
                     )
                 });
@@ -484,10 +488,14 @@ impl IntegrationsProbes {
                 let code = DomainError::CertificateExpired;
                 telemetry_core::errors::record_on_span(&span, code);
                 span.in_scope(|| {
-                    tracing::error!(
-                        { DOMAIN_ATTR.key } = domain,
-                        days_left,
-                        { ERROR_TYPE } = code.code(),
+                    tracing::event!(
+                        name: CERTIFICATE_EXPIRED_EVENT.name,
+                        tracing::Level::ERROR,
+                        {
+                            { DOMAIN_ATTR.key } = domain,
+                            { DAYS_LEFT_ATTR.key } = days_left,
+                            { ERROR_TYPE } = code.code(),
+                        },
                         "custom domain certificate has expired"
                     )
                 });
@@ -725,8 +733,12 @@ telemetry_core::probe_guard! {
         self.end(BillingOutcome::Abandoned);
         self.probes.billing_errors.get((self.event_type, code)).increment(1);
         self.op.span().in_scope(|| {
-            tracing::error!(
-                { ERROR_TYPE } = code.code(),
+            tracing::event!(
+                name: BILLING_ABANDONED_EVENT.name,
+                tracing::Level::ERROR,
+                {
+                    { ERROR_TYPE } = code.code(),
+                },
                 "billing event dropped without an outcome: it may be lost. {}",
                 code.spec().remedy
             )
@@ -756,9 +768,13 @@ impl BillingGuard<'_> {
             .increment(1);
         let attempt = i64::from(self.failed_attempts);
         self.op.span().in_scope(|| {
-            tracing::warn!(
-                { ERROR_TYPE } = code.code(),
-                attempt,
+            tracing::event!(
+                name: BILLING_RETRY_EVENT.name,
+                tracing::Level::WARN,
+                {
+                    { ERROR_TYPE } = code.code(),
+                    { ATTEMPT_ATTR.key } = attempt,
+                },
                 "billing record attempt failed; retrying"
             )
         });
@@ -806,9 +822,13 @@ impl BillingGuard<'_> {
                 .increment(1);
             let attempts = i64::from(self.failed_attempts) + 1;
             self.op.span().in_scope(|| {
-                tracing::error!(
-                    { ERROR_TYPE } = code.code(),
-                    attempts,
+                tracing::event!(
+                    name: BILLING_FAILED_EVENT.name,
+                    tracing::Level::ERROR,
+                    {
+                        { ERROR_TYPE } = code.code(),
+                        { ATTEMPTS_ATTR.key } = attempts,
+                    },
                     "billing event not recorded: {}",
                     code.spec().remedy
                 )

@@ -2,7 +2,8 @@
 
 use crate::{Outcome, ProfileError, ReportOutcome, SemanticType, Verdict, WarehouseType};
 use telemetry_core::catalog::{
-    AttributeSpec, InstrumentKind, MetricSpec, Owner, Requirement, Section, SpanSpec,
+    AttributeSpec, AttributeType, EventSpec, InstrumentKind, MetricSpec, Owner, Requirement,
+    Section, SpanSpec,
 };
 use telemetry_core::errors::ERROR_TYPE_ATTR;
 use telemetry_core::probe::ABANDONED_ATTR;
@@ -140,36 +141,44 @@ pub const ERROR_ATTR: AttributeSpec = AttributeSpec {
 pub const WAREHOUSE_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.warehouse.type",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(WarehouseType::VALUES),
     description: "Kind of warehouse (the `warehouse_type` label value).",
 };
 /// `db.collection.name`: the table profiled.
 pub const TABLE_ATTR: AttributeSpec = AttributeSpec {
     key: "db.collection.name",
     requirement: Requirement::Recommended,
+    value_type: AttributeType::String { example: "orders" },
     description: "The table (spans and logs only, never a metric label).",
 };
 /// `db.system.name`: the database system profiled.
 pub const DB_SYSTEM_ATTR: AttributeSpec = AttributeSpec {
     key: "db.system.name",
     requirement: Requirement::Required,
+    value_type: AttributeType::String {
+        example: "postgresql",
+    },
     description: "The database system (OpenTelemetry semantic convention).",
 };
 /// `dataface.profiler.deadline`: a run's deadline.
 pub const DEADLINE_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.profiler.deadline",
     requirement: Requirement::Required,
+    value_type: AttributeType::Double,
     description: "The run's deadline, in seconds from its start.",
 };
 /// `dataface.profiler.outcome`: how a run ended.
 pub const RUN_OUTCOME_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.profiler.outcome",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(Outcome::VALUES),
     description: "How the run ended (the `outcome` label value).",
 };
 /// `dataface.profiler.late_outcome`: what was reported after a run's deadline.
 pub const LATE_OUTCOME_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.profiler.late_outcome",
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::Enum(Outcome::VALUES),
     description:
         "What the caller reported after the deadline, when a timed-out run finished later.",
 };
@@ -177,48 +186,58 @@ pub const LATE_OUTCOME_ATTR: AttributeSpec = AttributeSpec {
 pub const COLUMNS_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.profiler.columns",
     requirement: Requirement::Required,
+    value_type: AttributeType::Int,
     description: "Columns profiled.",
 };
 /// `dataface.profiler.columns_skipped`: columns a run skipped.
 pub const SKIPPED_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.profiler.columns_skipped",
     requirement: Requirement::Required,
+    value_type: AttributeType::Int,
     description: "Columns skipped.",
 };
 /// `dataface.profiler.rows`: rows a run profiled.
 pub const ROWS_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.profiler.rows",
     requirement: Requirement::Required,
+    value_type: AttributeType::Int,
     description: "Rows profiled (scanned or sampled).",
 };
 /// `dataface.column.name`: the column a run's event or a feedback log is about.
 pub const COLUMN_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.column.name",
     requirement: Requirement::Required,
+    value_type: AttributeType::String {
+        example: "customer_email",
+    },
     description: "The column (events and logs only, never a metric label).",
 };
 /// `dataface.semantic_type`: the semantic type detected, on events and feedback logs.
 pub const SEMANTIC_TYPE_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.semantic_type",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(SemanticType::VALUES),
     description: "The semantic type detected (the `semantic_type` label value).",
 };
 /// `dataface.semantic.confidence`: the confidence of a detection, on its event.
 pub const CONFIDENCE_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.semantic.confidence",
     requirement: Requirement::Required,
+    value_type: AttributeType::Double,
     description: "Confidence of the detection, 0 to 1.",
 };
 /// `dataface.semantic.verdict`: an analyst's verdict, on the feedback log.
 pub const VERDICT_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.semantic.verdict",
     requirement: Requirement::Required,
+    value_type: AttributeType::Enum(Verdict::VALUES),
     description: "The analyst's verdict: confirmed or corrected.",
 };
 /// `dataface.semantic.corrected_to`: the type an analyst chose, on the feedback log.
 pub const CORRECTED_TO_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.semantic.corrected_to",
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::Enum(SemanticType::VALUES),
     description: "The semantic type the analyst chose, when the verdict is corrected.",
 };
 
@@ -252,6 +271,57 @@ pub const REPORT_SPAN: SpanSpec = SpanSpec {
 /// The profiler's spans.
 pub const SPANS: &[SpanSpec] = &[RUN_SPAN, REPORT_SPAN];
 
+/// `dataface.profiler.semantic.corrected`: an analyst corrected a detected semantic type.
+pub const CORRECTED_EVENT: EventSpec = EventSpec {
+    name: "dataface.profiler.semantic.corrected",
+    description: "An analyst corrected a detected semantic type (INFO).",
+    attributes: &[
+        SEMANTIC_TYPE_ATTR,
+        VERDICT_ATTR,
+        CORRECTED_TO_ATTR,
+        COLUMN_ATTR,
+    ],
+    owner: INSPECT_PROFILER,
+};
+/// `dataface.profiler.semantic.confirmed`: an analyst confirmed a detected semantic type.
+pub const CONFIRMED_EVENT: EventSpec = EventSpec {
+    name: "dataface.profiler.semantic.confirmed",
+    description: "An analyst confirmed a detected semantic type (DEBUG).",
+    attributes: &[SEMANTIC_TYPE_ATTR, VERDICT_ATTR, COLUMN_ATTR],
+    owner: INSPECT_PROFILER,
+};
+/// `dataface.profiler.column.profiled`: one column was profiled.
+pub const COLUMN_PROFILED_EVENT: EventSpec = EventSpec {
+    name: "dataface.profiler.column.profiled",
+    description: "One column was profiled (DEBUG, on the run span).",
+    attributes: &[COLUMN_ATTR],
+    owner: INSPECT_PROFILER,
+};
+/// `dataface.profiler.column.skipped`: a column was skipped.
+pub const COLUMN_SKIPPED_EVENT: EventSpec = EventSpec {
+    name: "dataface.profiler.column.skipped",
+    description:
+        "A column was skipped with an error code; the run goes on (WARN, on the run span).",
+    attributes: &[COLUMN_ATTR, ERROR_ATTR],
+    owner: INSPECT_PROFILER,
+};
+/// `dataface.profiler.semantic.detected`: a semantic type was detected on a column.
+pub const DETECTED_EVENT: EventSpec = EventSpec {
+    name: "dataface.profiler.semantic.detected",
+    description: "A semantic type was detected on a column (DEBUG, on the run span).",
+    attributes: &[COLUMN_ATTR, SEMANTIC_TYPE_ATTR, CONFIDENCE_ATTR],
+    owner: INSPECT_PROFILER,
+};
+
+/// The profiler's log events.
+pub const EVENTS: &[EventSpec] = &[
+    CORRECTED_EVENT,
+    CONFIRMED_EVENT,
+    COLUMN_PROFILED_EVENT,
+    COLUMN_SKIPPED_EVENT,
+    DETECTED_EVENT,
+];
+
 /// The profiler's section of the catalog.
 pub static SECTION: Section = Section {
     surface: "profiler",
@@ -269,6 +339,7 @@ pub static SECTION: Section = Section {
         REPORT_ERRORS,
     ],
     spans: SPANS,
+    events: EVENTS,
     error_codes: ProfileError::SPECS,
     owners: &[INSPECT_PROFILER],
 };

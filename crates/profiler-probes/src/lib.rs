@@ -323,21 +323,29 @@ impl ProfilerProbes {
             Feedback::Corrected { to } if to != detected => {
                 let verdict = Verdict::Corrected;
                 self.feedback.get((detected, verdict)).increment(1);
-                tracing::info!(
-                    { SEMANTIC_TYPE_ATTR.key } = detected.as_str(),
-                    { VERDICT_ATTR.key } = verdict.as_str(),
-                    { CORRECTED_TO_ATTR.key } = to.as_str(),
-                    { COLUMN_ATTR.key } = column,
+                tracing::event!(
+                    name: CORRECTED_EVENT.name,
+                    tracing::Level::INFO,
+                    {
+                        { SEMANTIC_TYPE_ATTR.key } = detected.as_str(),
+                        { VERDICT_ATTR.key } = verdict.as_str(),
+                        { CORRECTED_TO_ATTR.key } = to.as_str(),
+                        { COLUMN_ATTR.key } = column,
+                    },
                     "analyst corrected a detected semantic type"
                 );
             }
             _ => {
                 let verdict = Verdict::Confirmed;
                 self.feedback.get((detected, verdict)).increment(1);
-                tracing::debug!(
-                    { SEMANTIC_TYPE_ATTR.key } = detected.as_str(),
-                    { VERDICT_ATTR.key } = verdict.as_str(),
-                    { COLUMN_ATTR.key } = column,
+                tracing::event!(
+                    name: CONFIRMED_EVENT.name,
+                    tracing::Level::DEBUG,
+                    {
+                        { SEMANTIC_TYPE_ATTR.key } = detected.as_str(),
+                        { VERDICT_ATTR.key } = verdict.as_str(),
+                        { COLUMN_ATTR.key } = column,
+                    },
                     "analyst confirmed a detected semantic type"
                 );
             }
@@ -457,7 +465,7 @@ impl ProfileRunGuard<'_> {
         if tracing::enabled!(tracing::Level::DEBUG) {
             self.op
                 .span()
-                .in_scope(|| tracing::debug!({ COLUMN_ATTR.key } = column, "column profiled"));
+                .in_scope(|| tracing::event!(name: COLUMN_PROFILED_EVENT.name, tracing::Level::DEBUG, { { COLUMN_ATTR.key } = column }, "column profiled"));
         }
         self.check_deadline();
     }
@@ -472,9 +480,13 @@ impl ProfileRunGuard<'_> {
         let key = (self.warehouse, code);
         self.probes.columns_skipped.get(key).increment(1);
         self.op.span().in_scope(|| {
-            tracing::warn!(
-                { COLUMN_ATTR.key } = column,
-                { ERROR_TYPE } = code.code(),
+            tracing::event!(
+                name: COLUMN_SKIPPED_EVENT.name,
+                tracing::Level::WARN,
+                {
+                    { COLUMN_ATTR.key } = column,
+                    { ERROR_TYPE } = code.code(),
+                },
                 "column skipped: {}",
                 code.spec().summary
             )
@@ -502,10 +514,14 @@ impl ProfileRunGuard<'_> {
         self.probes.confidence.get(detected).record(confidence);
         if tracing::enabled!(tracing::Level::DEBUG) {
             self.op.span().in_scope(|| {
-                tracing::debug!(
-                    { COLUMN_ATTR.key } = column,
-                    { SEMANTIC_TYPE_ATTR.key } = detected.as_str(),
-                    { CONFIDENCE_ATTR.key } = confidence,
+                tracing::event!(
+                    name: DETECTED_EVENT.name,
+                    tracing::Level::DEBUG,
+                    {
+                        { COLUMN_ATTR.key } = column,
+                        { SEMANTIC_TYPE_ATTR.key } = detected.as_str(),
+                        { CONFIDENCE_ATTR.key } = confidence,
+                    },
                     "semantic type detected"
                 )
             });

@@ -29,7 +29,7 @@
 //! assert_eq!(CompileError::UnknownQuery.code(), "unknown_query");
 //! ```
 
-use crate::catalog::{AttributeSpec, ErrorCodeSpec, Requirement};
+use crate::catalog::{AttributeSpec, AttributeType, ErrorCodeSpec, Requirement};
 use opentelemetry::trace::Status;
 use tracing_opentelemetry::OpenTelemetrySpanExt;
 
@@ -51,6 +51,9 @@ pub const ERROR_TYPE: &str = "error.type";
 pub const ERROR_TYPE_ATTR: AttributeSpec = AttributeSpec {
     key: ERROR_TYPE,
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::String {
+        example: "unknown_query",
+    },
     description: "The error code, when the operation failed.",
 };
 

@@ -126,7 +126,8 @@ pub const CARDINALITY_OVERFLOW_SPEC: MetricSpec = MetricSpec {
         "metric",
         "The metric whose labels overflowed (its OpenTelemetry name).",
         256,
-    )],
+    )
+    .with_example("dataface.compile.duration")],
     buckets: &[],
     owner: owners::OBSERVABILITY_PLATFORM,
 };

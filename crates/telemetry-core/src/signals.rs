@@ -20,6 +20,7 @@ pub static CORE_SECTION: Section = Section {
         crate::release::BUILD_INFO_SPEC,
     ],
     spans: &[],
+    events: &[],
     error_codes: &[],
     owners: &[owners::OBSERVABILITY_PLATFORM],
 };

@@ -4,7 +4,10 @@
 use crate::Product;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use telemetry_core::catalog::{Catalog, InstrumentKind, LabelValues, Requirement, Section};
+use telemetry_core::catalog::{
+    member_id, AttributeSpec, AttributeType as CatalogType, Catalog, InstrumentKind, LabelValues,
+    Requirement, Section,
+};
 
 #[derive(Serialize)]
 struct RowView {
@@ -136,8 +139,8 @@ pub fn markdown(product: &Product) -> String {
 }
 
 /// Attribute keys defined by OpenTelemetry's own semantic conventions: referenced, never
-/// redefined.
-const SEMCONV_KEYS: &[&str] = &[
+/// redefined (each is an attribute of the registry at [`OTEL_SCHEMA_URL`]).
+pub const SEMCONV_KEYS: &[&str] = &[
     "error.type",
     "db.system.name",
     "db.collection.name",
@@ -147,36 +150,72 @@ const SEMCONV_KEYS: &[&str] = &[
     "http.request.method",
     "http.response.status_code",
     "service.name",
+    "service.version",
     "deployment.environment.name",
 ];
 
-fn requirement(r: Requirement) -> &'static str {
+/// The OpenTelemetry semantic conventions release the registry depends on.
+pub const OTEL_SEMCONV_VERSION: &str = telemetry_core::catalog::OTEL_SEMCONV_VERSION;
+
+/// The schema URL of that release: the manifest's dependency.
+pub const OTEL_SCHEMA_URL: &str = "https://opentelemetry.io/schemas/1.44.0";
+
+/// Where the release's registry definitions are, for the tooling that resolves the
+/// references (`[model]`: the folder inside the archive).
+pub const OTEL_REGISTRY_PATH: &str =
+    "https://github.com/open-telemetry/semantic-conventions/archive/refs/tags/v1.44.0.zip[model]";
+
+/// The schema URL of a catalog version of ours.
+pub fn schema_url(version: &str) -> String {
+    format!("https://schemas.dataface.example/telemetry/{version}")
+}
+
+/// The requirement level of a reference: a bare level, or the object form that carries the
+/// condition (`conditionally_required: <when>`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum RequirementLevel {
+    /// `required`, `recommended` or `opt_in`.
+    Level(String),
+    /// Required when the condition holds.
+    Conditional {
+        /// The condition, in words.
+        conditionally_required: String,
+    },
+}
+
+fn requirement(r: Requirement, condition: &str) -> RequirementLevel {
     match r {
-        Requirement::Required => "required",
-        Requirement::ConditionallyRequired => "conditionally_required",
-        Requirement::Recommended => "recommended",
-        Requirement::OptIn => "opt_in",
+        Requirement::Required => RequirementLevel::Level("required".into()),
+        Requirement::ConditionallyRequired => RequirementLevel::Conditional {
+            conditionally_required: condition.to_owned(),
+        },
+        Requirement::Recommended => RequirementLevel::Level("recommended".into()),
+        Requirement::OptIn => RequirementLevel::Level("opt_in".into()),
     }
 }
 
-/// A semantic-convention registry file: groups of attributes, spans and metrics.
+/// A semantic-convention registry file: groups of attributes, spans, events and metrics.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Registry {
     /// The groups.
     pub groups: Vec<Group>,
 }
 
-/// A registry group: the attribute group, a span or a metric.
+/// A registry group: the attribute group, a span, an event or a metric.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Group {
-    /// `registry.dataface`, `span.<name>` or `metric.<name>`.
+    /// `registry.dataface`, `span.<name>`, `event.<name>` or `metric.<name>`.
     pub id: String,
-    /// `attribute_group`, `span` or `metric`.
+    /// `attribute_group`, `span`, `event` or `metric`.
     #[serde(rename = "type")]
     pub group_type: String,
     /// Spans: their kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub span_kind: Option<String>,
+    /// Events: the event name (the log record's `event_name`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     /// Metrics: the name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub metric_name: Option<String>,
@@ -186,12 +225,12 @@ pub struct Group {
     /// Metrics: the UCUM unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<String>,
-    /// Spans and metrics: `development`.
+    /// Spans, events and metrics: `development`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stability: Option<String>,
     /// One sentence.
     pub brief: String,
-    /// Attributes: defined (attribute group) or referenced (spans, metrics).
+    /// Attributes: defined (attribute group) or referenced (spans, events, metrics).
     pub attributes: Vec<Attribute>,
 }
 
@@ -215,10 +254,10 @@ pub struct AttributeDefinition {
     pub stability: String,
     /// What it holds.
     pub brief: String,
-    /// `string`, or an enumeration of members.
+    /// `string`, `int`, `double`, `boolean`, or an enumeration of members.
     #[serde(rename = "type")]
     pub attribute_type: AttributeType,
-    /// Example values (enumerations: the first member).
+    /// Example values: every string attribute has one (an enumeration: its first member).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub examples: Option<Vec<String>>,
 }
@@ -227,7 +266,7 @@ pub struct AttributeDefinition {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum AttributeType {
-    /// A primitive (`string`).
+    /// A primitive (`string`, `int`, `double`, `boolean`).
     Primitive(String),
     /// An enumeration.
     Enumeration {
@@ -239,7 +278,7 @@ pub enum AttributeType {
 /// A member of an enumerated attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
-    /// The member's identifier (the value with non-alphanumerics as `_`).
+    /// The member's identifier ([`member_id`] of the value).
     pub id: String,
     /// The value.
     pub value: String,
@@ -254,72 +293,115 @@ pub struct AttributeReference {
     /// The key.
     #[serde(rename = "ref")]
     pub key: String,
-    /// `required`, `conditionally_required`, `recommended` or `opt_in`.
-    pub requirement_level: String,
+    /// The requirement level; `conditionally_required` in the object form with its
+    /// condition.
+    pub requirement_level: RequirementLevel,
+}
+
+/// The registry's manifest (`registry_manifest.yaml`): its name, version and schema URL,
+/// and the OpenTelemetry semantic conventions it depends on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// `dataface`.
+    pub name: String,
+    /// One sentence.
+    pub description: String,
+    /// The catalog version.
+    pub semconv_version: String,
+    /// Our schema URL, ending in the catalog version.
+    pub schema_url: String,
+    /// `development`.
+    pub stability: String,
+    /// The registries referenced: OpenTelemetry's semantic conventions.
+    pub dependencies: Vec<Dependency>,
+}
+
+/// A registry the manifest depends on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Dependency {
+    /// `otel`.
+    pub name: String,
+    /// The dependency's schema URL ([`OTEL_SCHEMA_URL`]).
+    pub schema_url: String,
+    /// Where its definitions are ([`OTEL_REGISTRY_PATH`]).
+    pub registry_path: String,
 }
 
 const DEVELOPMENT: &str = "development";
 
+/// The registry type of a catalog attribute type, with its examples; an enumeration takes
+/// `values` (every value declared under its key).
+fn registry_type(ty: CatalogType, values: &[&str]) -> (AttributeType, Option<Vec<String>>) {
+    match ty {
+        CatalogType::Enum(_) => (
+            AttributeType::Enumeration {
+                members: values
+                    .iter()
+                    .map(|v| Member {
+                        id: member_id(v),
+                        value: (*v).to_owned(),
+                        stability: DEVELOPMENT.into(),
+                    })
+                    .collect(),
+            },
+            values.first().map(|v| vec![(*v).to_owned()]),
+        ),
+        CatalogType::String { example } => (
+            AttributeType::Primitive("string".into()),
+            Some(vec![example.to_owned()]),
+        ),
+        other => (AttributeType::Primitive(other.wire_name().into()), None),
+    }
+}
+
+/// An attribute as declared: description, type, and the values of an enumeration.
+type Declared = (&'static str, CatalogType, Vec<&'static str>);
+
+/// Every attribute key the catalog declares (span and event attributes, metric labels) with
+/// its description and type; an enumeration declared under one key with several value
+/// sets gets all of their values.
+fn declared_attributes(catalog: &Catalog) -> BTreeMap<&'static str, Declared> {
+    let mut attrs: BTreeMap<&'static str, Declared> = BTreeMap::new();
+    let mut add = |key: &'static str, description: &'static str, ty: CatalogType| {
+        let entry = attrs.entry(key).or_insert((description, ty, Vec::new()));
+        if let CatalogType::Enum(values) = ty {
+            for v in values {
+                if !entry.2.contains(v) {
+                    entry.2.push(v);
+                }
+            }
+        }
+    };
+    let attributes = catalog
+        .spans()
+        .flat_map(|s| s.attributes.iter())
+        .chain(catalog.events().flat_map(|e| e.attributes.iter()));
+    for a in attributes {
+        add(a.key, a.description, a.value_type);
+    }
+    for l in catalog.metrics().flat_map(|m| m.labels.iter()) {
+        add(l.key, l.description, l.attribute_type());
+    }
+    attrs
+}
+
 /// The catalog as a semantic-convention registry: one attribute group with every
-/// Dataface attribute and metric label, a `span` group per span and a `metric` group per
-/// metric. OpenTelemetry's own keys (`error.type`, `db.system.name` ...) are referenced.
+/// Dataface attribute and metric label (typed as emitted, each string with an example), a
+/// `span` group per span, an `event` group per log event and a `metric` group per metric.
+/// OpenTelemetry's own keys ([`SEMCONV_KEYS`]) are referenced, resolved through the
+/// manifest's dependency ([`manifest`]).
 pub fn registry(catalog: &Catalog) -> Registry {
-    // Every attribute and label, defined once.
-    let mut attrs: BTreeMap<&str, (String, Option<Vec<&str>>)> = BTreeMap::new();
-    for span in catalog.spans() {
-        for a in span.attributes {
-            attrs
-                .entry(a.key)
-                .or_insert_with(|| (a.description.to_owned(), None));
-        }
-    }
-    for m in catalog.metrics() {
-        for l in m.labels {
-            let values = match l.values {
-                LabelValues::Enumerated(v) => Some(v.to_vec()),
-                LabelValues::Bounded(_) => None,
-            };
-            attrs
-                .entry(l.key)
-                .and_modify(|e| {
-                    if let (Some(have), Some(more)) = (&mut e.1, &values) {
-                        for v in more {
-                            if !have.contains(v) {
-                                have.push(v);
-                            }
-                        }
-                    }
-                })
-                .or_insert_with(|| (l.description.to_owned(), values));
-        }
-    }
-    let attributes: Vec<Attribute> = attrs
-        .iter()
+    let attributes: Vec<Attribute> = declared_attributes(catalog)
+        .into_iter()
         .filter(|(k, _)| !SEMCONV_KEYS.contains(k))
-        .map(|(key, (brief, values))| {
-            let (attribute_type, examples) = match values {
-                Some(values) => (
-                    AttributeType::Enumeration {
-                        members: values
-                            .iter()
-                            .map(|v| Member {
-                                id: v
-                                    .chars()
-                                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-                                    .collect(),
-                                value: (*v).to_owned(),
-                                stability: DEVELOPMENT.into(),
-                            })
-                            .collect(),
-                    },
-                    Some(vec![values[0].to_owned()]),
-                ),
-                None => (AttributeType::Primitive("string".into()), None),
-            };
+        .map(|(key, (brief, ty, values))| {
+            let (attribute_type, examples) = registry_type(ty, &values);
             Attribute::Definition(AttributeDefinition {
-                id: (*key).to_owned(),
+                id: key.to_owned(),
                 stability: DEVELOPMENT.into(),
-                brief: brief.clone(),
+                brief: brief.to_owned(),
                 attribute_type,
                 examples,
             })
@@ -329,37 +411,48 @@ pub fn registry(catalog: &Catalog) -> Registry {
         id,
         group_type: group_type.to_owned(),
         span_kind: None,
+        name: None,
         metric_name: None,
         instrument: None,
         unit: None,
-        stability: None,
+        stability: Some(DEVELOPMENT.into()),
         brief: brief.to_owned(),
         attributes,
     };
-    let reference = |key: &str, r: Requirement| {
+    let reference = |a: &AttributeSpec| {
         Attribute::Reference(AttributeReference {
-            key: key.to_owned(),
-            requirement_level: requirement(r).to_owned(),
+            key: a.key.to_owned(),
+            requirement_level: requirement(a.requirement, a.description),
         })
     };
-    let mut groups = vec![group(
-        "registry.dataface".into(),
-        "attribute_group",
-        "Attributes and metric labels of Dataface telemetry.",
-        attributes,
-    )];
+    let mut groups = vec![Group {
+        stability: None,
+        ..group(
+            "registry.dataface".into(),
+            "attribute_group",
+            "Attributes and metric labels of Dataface telemetry.",
+            attributes,
+        )
+    }];
     for span in catalog.spans() {
         groups.push(Group {
             span_kind: Some("internal".into()),
-            stability: Some(DEVELOPMENT.into()),
             ..group(
                 format!("span.{}", span.name),
                 "span",
                 span.description,
-                span.attributes
-                    .iter()
-                    .map(|a| reference(a.key, a.requirement))
-                    .collect(),
+                span.attributes.iter().map(reference).collect(),
+            )
+        });
+    }
+    for event in catalog.events() {
+        groups.push(Group {
+            name: Some(event.name.to_owned()),
+            ..group(
+                format!("event.{}", event.name),
+                "event",
+                event.description,
+                event.attributes.iter().map(reference).collect(),
             )
         });
     }
@@ -368,14 +461,18 @@ pub fn registry(catalog: &Catalog) -> Registry {
             metric_name: Some(m.name.to_owned()),
             instrument: Some(instrument(m.kind).to_owned()),
             unit: Some(m.unit.to_owned()),
-            stability: Some(DEVELOPMENT.into()),
             ..group(
                 format!("metric.{}", m.name),
                 "metric",
                 m.description,
                 m.labels
                     .iter()
-                    .map(|l| reference(l.key, Requirement::Required))
+                    .map(|l| {
+                        Attribute::Reference(AttributeReference {
+                            key: l.key.to_owned(),
+                            requirement_level: requirement(Requirement::Required, ""),
+                        })
+                    })
                     .collect(),
             )
         });
@@ -383,14 +480,50 @@ pub fn registry(catalog: &Catalog) -> Registry {
     Registry { groups }
 }
 
+/// The registry's manifest: our schema URL for this catalog version, and OpenTelemetry's
+/// semantic conventions [`OTEL_SEMCONV_VERSION`] as the dependency the references resolve in.
+pub fn manifest(catalog: &Catalog) -> Manifest {
+    Manifest {
+        name: "dataface".into(),
+        description: "Dataface telemetry: the signals every Dataface service emits.".into(),
+        semconv_version: catalog.version.to_owned(),
+        schema_url: schema_url(catalog.version),
+        stability: DEVELOPMENT.into(),
+        dependencies: vec![Dependency {
+            name: "otel".into(),
+            schema_url: OTEL_SCHEMA_URL.into(),
+            registry_path: OTEL_REGISTRY_PATH.into(),
+        }],
+    }
+}
+
 /// The registry as YAML (see [`registry`]).
 pub fn semconv(catalog: &Catalog) -> String {
     crate::yaml_document(
         &format!(
-            "Dataface semantic conventions, catalog {}.\nGENERATED by `dataface-telemetry catalog --format semconv`: DO NOT EDIT.\nReferences OpenTelemetry's registry for: {}.",
+            "Dataface semantic conventions, catalog {}.\nGENERATED by `dataface-ops catalog --format semconv`: DO NOT EDIT.\nReferences OpenTelemetry's registry {OTEL_SEMCONV_VERSION} (registry_manifest.yaml) for: {}.",
             catalog.version,
             SEMCONV_KEYS.join(", ")
         ),
         &registry(catalog),
     )
+}
+
+/// The manifest as YAML (see [`manifest`]).
+pub fn semconv_manifest(catalog: &Catalog) -> String {
+    crate::yaml_document(
+        &format!(
+            "Dataface semantic conventions, catalog {}.\nGENERATED by `dataface-ops catalog --format semconv`: DO NOT EDIT.",
+            catalog.version
+        ),
+        &manifest(catalog),
+    )
+}
+
+/// The registry's files: `registry.yaml` and `registry_manifest.yaml`.
+pub fn semconv_files(catalog: &Catalog) -> Vec<(std::path::PathBuf, String)> {
+    vec![
+        ("registry.yaml".into(), semconv(catalog)),
+        ("registry_manifest.yaml".into(), semconv_manifest(catalog)),
+    ]
 }

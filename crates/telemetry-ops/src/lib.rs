@@ -45,7 +45,7 @@ use telemetry_core::catalog::{Catalog, Section};
 /// product's catalog version. The facade's `CATALOG` is the same list (a test there keeps
 /// them equal).
 pub static PRODUCT: Catalog = Catalog {
-    version: "2.1.0",
+    version: "2.2.0",
     sections: &[
         &telemetry_core::signals::CORE_SECTION,
         &compiler_probes::catalog::SECTION,
@@ -124,6 +124,10 @@ pub fn package(
         (
             PathBuf::from("semconv/registry.yaml"),
             export::semconv(catalog),
+        ),
+        (
+            PathBuf::from("semconv/registry_manifest.yaml"),
+            export::semconv_manifest(catalog),
         ),
         (
             PathBuf::from("alertmanager.yml"),

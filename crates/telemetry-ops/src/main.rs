@@ -182,18 +182,19 @@ fn main() -> ExitCode {
     }
     match cli.command {
         Command::Catalog { format, out } => {
-            let (name, text) = match format {
-                Format::Json => (
-                    "catalog.json",
+            let files = match format {
+                Format::Json => vec![(
+                    PathBuf::from("catalog.json"),
                     telemetry_ops::json::catalog_json(product) + "\n",
-                ),
-                Format::Markdown => ("catalog.md", telemetry_ops::export::markdown(product)),
-                Format::Semconv => (
-                    "registry.yaml",
-                    telemetry_ops::export::semconv(product.catalog),
-                ),
+                )],
+                Format::Markdown => vec![(
+                    PathBuf::from("catalog.md"),
+                    telemetry_ops::export::markdown(product),
+                )],
+                // The registry and its manifest: `--out` names their directory.
+                Format::Semconv => telemetry_ops::export::semconv_files(product.catalog),
             };
-            emit(vec![(PathBuf::from(name), text)], &out.out, true)
+            emit(files, &out.out, true)
         }
         Command::Alerts { links, out } => emit(
             subset(

@@ -102,6 +102,7 @@ fn alerts_on_a_section_outside_the_catalog_are_rejected() {
         surface: "other",
         metrics: &[],
         spans: &[],
+        events: &[],
         error_codes: &[],
         owners: &[],
     };

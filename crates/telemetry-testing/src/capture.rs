@@ -117,6 +117,7 @@ impl<S: Subscriber> Layer<S> for LogSink {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(LogRecord {
+                name: meta.name().to_owned(),
                 level: *meta.level(),
                 target: meta.target().to_owned(),
                 message,

@@ -28,6 +28,10 @@ pub enum Violation {
     MissingRequiredAttribute,
     /// An `error.type` value that is not a declared error code.
     UndeclaredErrorCode,
+    /// A `dataface.*` log event the catalog does not declare.
+    UndeclaredEvent,
+    /// A log a probe crate emits without a catalog event name.
+    UnnamedEvent,
 }
 
 /// One violation found by [`Captured::conformance`].
@@ -100,6 +104,9 @@ impl Captured {
                 }
             }
         }
+        for l in &self.logs {
+            check_log(catalog, l, &codes, &mut push);
+        }
         out
     }
 
@@ -113,6 +120,60 @@ impl Captured {
                 "captured signals break the catalog ({} violation(s)):\n{}",
                 errors.len(),
                 list.join("\n")
+            );
+        }
+    }
+}
+
+/// Whether `target` is a probe crate's module (`cloud_probes`, `cloud_probes::x`).
+fn probe_target(target: &str) -> bool {
+    target
+        .split("::")
+        .next()
+        .is_some_and(|krate| krate.ends_with("_probes"))
+}
+
+fn check_log(
+    catalog: &Catalog,
+    l: &crate::record::LogRecord,
+    codes: &[&str],
+    push: &mut impl FnMut(Violation, String),
+) {
+    let Some(decl) = catalog.events().find(|e| e.name == l.name) else {
+        if l.name.starts_with("dataface.") {
+            push(Violation::UndeclaredEvent, format!("log event {}", l.name));
+        } else if probe_target(&l.target) {
+            push(
+                Violation::UnnamedEvent,
+                format!(
+                    "log {:?} from {} has no catalog event name",
+                    l.message, l.target
+                ),
+            );
+        }
+        return;
+    };
+    for key in l.fields.keys() {
+        if !decl.attributes.iter().any(|a| a.key == key) {
+            push(
+                Violation::UndeclaredAttribute,
+                format!("log event {} attribute {key}", l.name),
+            );
+        }
+    }
+    for a in decl.attributes {
+        if a.requirement == Requirement::Required && !l.fields.contains_key(a.key) {
+            push(
+                Violation::MissingRequiredAttribute,
+                format!("log event {} lacks required attribute {}", l.name, a.key),
+            );
+        }
+    }
+    if let Some(code) = l.fields.get("error.type") {
+        if !codes.contains(&code.as_str()) {
+            push(
+                Violation::UndeclaredErrorCode,
+                format!("log event {} error.type {code:?}", l.name),
             );
         }
     }

@@ -64,6 +64,9 @@ pub struct SpanRecord {
 /// A captured `tracing` event, as the log record it becomes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogRecord {
+    /// The event name: a catalog event's name when the probe declared one (the OTLP log
+    /// record's `event_name`), else tracing's `event <file>:<line>`.
+    pub name: String,
     /// Level.
     pub level: tracing::Level,
     /// Target (module path unless set).

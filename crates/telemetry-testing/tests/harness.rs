@@ -5,8 +5,8 @@
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Barrier};
 use telemetry_core::catalog::{
-    owners, AttributeSpec, Catalog, ErrorClass, ErrorCodeSpec, InstrumentKind, LabelSpec,
-    MetricSpec, Requirement, Section, Severity, SpanSpec, OTHER,
+    owners, AttributeSpec, AttributeType, Catalog, ErrorClass, ErrorCodeSpec, InstrumentKind,
+    LabelSpec, MetricSpec, Requirement, Section, Severity, SpanSpec, OTHER,
 };
 use telemetry_core::errors::{record_on_span, ErrorCode};
 use telemetry_testing::{
@@ -28,8 +28,10 @@ const LANE: LabelSpec = LabelSpec::bounded(
     "dataface.fixture.lane",
     "The lane a fixture run waits in.",
     2,
-);
-const ERROR_TYPE: LabelSpec = LabelSpec::bounded("error.type", "The error code of a failure.", 4);
+)
+.with_example("fast");
+const ERROR_TYPE: LabelSpec =
+    LabelSpec::bounded("error.type", "The error code of a failure.", 4).with_example("x");
 
 const RUNS: MetricSpec = MetricSpec {
     name: "dataface.fixture.runs",
@@ -79,11 +81,15 @@ const RUN_SPAN: SpanSpec = SpanSpec {
             key: KIND,
             requirement: Requirement::Required,
             description: "The kind of run.",
+            value_type: AttributeType::String { example: "batch" },
         },
         AttributeSpec {
             key: "error.type",
             requirement: Requirement::ConditionallyRequired,
             description: "The error code, when the run failed.",
+            value_type: AttributeType::String {
+                example: "fixture_broken",
+            },
         },
     ],
     owner: owners::OBSERVABILITY_PLATFORM,
@@ -114,6 +120,7 @@ static SECTION: Section = Section {
     surface: "fixture",
     metrics: &[RUNS, PENDING, DURATION, ERRORS],
     spans: &[RUN_SPAN],
+    events: &[],
     error_codes: &[FIXTURE_BROKEN, FIXTURE_SLOW],
     owners: &[owners::OBSERVABILITY_PLATFORM],
 };

@@ -29,6 +29,7 @@
 //!     surface: "compiler",
 //!     metrics: &[COMPILE_DURATION],
 //!     spans: &[],
+//!     events: &[],
 //!     error_codes: &[],
 //!     owners: &[CORE_COMPILER],
 //! };
@@ -38,10 +39,14 @@
 //! ```
 
 mod naming;
+mod otel;
 pub mod owners;
 mod validate;
 
 pub use naming::{prometheus_label, prometheus_name, ucum_unit, unit_suffix};
+pub use otel::{
+    otel_attribute, otel_attributes, otel_namespace, OtelAttribute, OTEL_SEMCONV_VERSION,
+};
 pub use owners::Owner;
 pub use validate::{CatalogViolation, CatalogViolations, Rule, MAX_LABEL_VALUES};
 
@@ -82,6 +87,10 @@ pub struct LabelSpec {
     pub description: &'static str,
     /// Its value set.
     pub values: LabelValues,
+    /// A value it may take, for the registry's examples: required for a
+    /// [`Bounded`](LabelValues::Bounded) label (an enumerated label's first value serves).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub example: Option<&'static str>,
 }
 
 impl LabelSpec {
@@ -95,15 +104,40 @@ impl LabelSpec {
             key,
             description,
             values: LabelValues::Enumerated(values),
+            example: None,
         }
     }
 
-    /// A label with at most `max` distinct values.
+    /// A label with at most `max` distinct values; give it an example with
+    /// [`with_example`](Self::with_example).
     pub const fn bounded(key: &'static str, description: &'static str, max: usize) -> Self {
         Self {
             key,
             description,
             values: LabelValues::Bounded(max),
+            example: None,
+        }
+    }
+
+    /// This label with `example` as the value the registry shows.
+    pub const fn with_example(self, example: &'static str) -> Self {
+        Self {
+            example: Some(example),
+            ..self
+        }
+    }
+
+    /// The attribute type a data point carries this label with: an enumeration for an
+    /// enumerated label, else a string with its example (empty when none is declared).
+    pub const fn attribute_type(&self) -> AttributeType {
+        match self.values {
+            LabelValues::Enumerated(values) => AttributeType::Enum(values),
+            LabelValues::Bounded(_) => AttributeType::String {
+                example: match self.example {
+                    Some(e) => e,
+                    None => "",
+                },
+            },
         }
     }
 
@@ -166,7 +200,64 @@ pub enum Requirement {
     OptIn,
 }
 
-/// A span attribute.
+/// The type an attribute's value is emitted with (OpenTelemetry attribute types).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttributeType {
+    /// Text; `example` is a value it may hold (the registry's example).
+    String {
+        /// A value it may hold.
+        example: &'static str,
+    },
+    /// A 64-bit signed integer.
+    Int,
+    /// A 64-bit float.
+    Double,
+    /// A boolean.
+    Boolean,
+    /// Text, one of these values.
+    Enum(&'static [&'static str]),
+}
+
+impl AttributeType {
+    /// The OpenTelemetry type name: `string`, `int`, `double`, `boolean` (an enumeration
+    /// of text is a `string` on the wire).
+    pub const fn wire_name(&self) -> &'static str {
+        match self {
+            AttributeType::String { .. } | AttributeType::Enum(_) => "string",
+            AttributeType::Int => "int",
+            AttributeType::Double => "double",
+            AttributeType::Boolean => "boolean",
+        }
+    }
+}
+
+/// The registry's identifier of an enumeration member: the value in lower case, each run of
+/// other characters than ASCII letters and digits as one `_`, and a `v` before a leading
+/// digit (`1.0` is `v1_0`, `OTEL_SDK_DISABLED` is `otel_sdk_disabled`).
+///
+/// ```
+/// use telemetry_core::catalog::member_id;
+/// assert_eq!(member_id("1.0"), "v1_0");
+/// assert_eq!(member_id("OTEL_SDK_DISABLED"), "otel_sdk_disabled");
+/// assert_eq!(member_id("tls_error"), "tls_error");
+/// ```
+pub fn member_id(value: &str) -> String {
+    let mut id = String::with_capacity(value.len() + 1);
+    for c in value.chars() {
+        if c.is_ascii_alphanumeric() {
+            id.push(c.to_ascii_lowercase());
+        } else if !id.ends_with('_') {
+            id.push('_');
+        }
+    }
+    if id.starts_with(|c: char| c.is_ascii_digit()) {
+        id.insert(0, 'v');
+    }
+    id
+}
+
+/// A span or log attribute.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct AttributeSpec {
     /// Semantic-convention key where one exists (`error.type`, `db.system.name`), else
@@ -176,6 +267,9 @@ pub struct AttributeSpec {
     pub requirement: Requirement,
     /// What it holds.
     pub description: &'static str,
+    /// The type its value is emitted with.
+    #[serde(rename = "type")]
+    pub value_type: AttributeType,
 }
 
 /// A span.
@@ -184,6 +278,20 @@ pub struct SpanSpec {
     /// Dotted, `dataface.` prefix.
     pub name: &'static str,
     /// What the span covers.
+    pub description: &'static str,
+    /// Attributes it carries.
+    pub attributes: &'static [AttributeSpec],
+    /// Who answers for it.
+    pub owner: Owner,
+}
+
+/// A log event: a `tracing` event a probe emits under this stable name (the OTLP log
+/// record's `event_name`), with the attributes it carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct EventSpec {
+    /// Dotted, `dataface.` prefix (`dataface.billing.retry`).
+    pub name: &'static str,
+    /// What happened when it is emitted.
     pub description: &'static str,
     /// Attributes it carries.
     pub attributes: &'static [AttributeSpec],
@@ -254,6 +362,8 @@ pub struct Section {
     pub metrics: &'static [MetricSpec],
     /// Spans.
     pub spans: &'static [SpanSpec],
+    /// Log events.
+    pub events: &'static [EventSpec],
     /// Error codes.
     pub error_codes: &'static [ErrorCodeSpec],
     /// The owners this section declares: every owner its metrics, spans and error codes
@@ -291,6 +401,11 @@ impl Catalog {
     /// Every span, in section order.
     pub fn spans(&self) -> impl Iterator<Item = &'static SpanSpec> + '_ {
         self.sections.iter().flat_map(|s| s.spans.iter())
+    }
+
+    /// Every log event, in section order.
+    pub fn events(&self) -> impl Iterator<Item = &'static EventSpec> + '_ {
+        self.sections.iter().flat_map(|s| s.events.iter())
     }
 
     /// Every error code, in section order.

@@ -17,7 +17,8 @@ const OUTCOME: LabelSpec = LabelSpec::enumerated(
     "How the compile ended.",
     &["success", "warnings", "failed"],
 );
-const CONSUMER: LabelSpec = LabelSpec::bounded("dataface.consumer", "Who asked for it.", 8);
+const CONSUMER: LabelSpec =
+    LabelSpec::bounded("dataface.consumer", "Who asked for it.", 8).with_example("x");
 
 /// A counter with an enumerated label.
 const ERRORS: MetricSpec = MetricSpec {
@@ -61,11 +62,15 @@ const COMPILE_SPAN: SpanSpec = SpanSpec {
             key: "error.type",
             requirement: Requirement::ConditionallyRequired,
             description: "The error code, when the compile failed.",
+            value_type: AttributeType::String {
+                example: "unknown_query",
+            },
         },
         AttributeSpec {
             key: "dataface.dashboard.id",
             requirement: Requirement::Recommended,
             description: "The dashboard being compiled.",
+            value_type: AttributeType::String { example: "dash-42" },
         },
     ],
     owner: CORE_COMPILER,
@@ -86,6 +91,7 @@ static FIXTURE_SECTION: Section = Section {
     surface: "compiler",
     metrics: &[ERRORS, QUEUE_DEPTH, DURATION],
     spans: &[COMPILE_SPAN],
+    events: &[],
     error_codes: &[UNKNOWN_QUERY],
     owners: &[CORE_COMPILER],
 };
@@ -124,6 +130,7 @@ fn catalog(
         surface: "test",
         metrics: leak(metrics),
         spans: leak(spans),
+        events: &[],
         error_codes: leak(error_codes),
         owners: &[CORE_COMPILER],
     }));
@@ -145,6 +152,21 @@ fn catalog_with_span(span: SpanSpec) -> Catalog {
     catalog("1.0.0", vec![], vec![span], vec![])
 }
 
+fn catalog_with_events(events: Vec<EventSpec>) -> Catalog {
+    let section: &'static Section = Box::leak(Box::new(Section {
+        surface: "test",
+        metrics: &[],
+        spans: &[],
+        events: leak(events),
+        error_codes: &[],
+        owners: &[CORE_COMPILER],
+    }));
+    Catalog {
+        version: "1.0.0",
+        sections: leak(vec![section]),
+    }
+}
+
 fn catalog_with_code(code: ErrorCodeSpec) -> Catalog {
     catalog("1.0.0", vec![], vec![], vec![code])
 }
@@ -159,7 +181,7 @@ fn labelled(labels: Vec<LabelSpec>) -> MetricSpec {
 
 /// A documented, bounded label under `key`.
 fn label(key: &'static str) -> LabelSpec {
-    LabelSpec::bounded(key, "A label.", 10)
+    LabelSpec::bounded(key, "A label.", 10).with_example("x")
 }
 
 /// A span with these attributes.
@@ -175,6 +197,7 @@ fn attribute(key: &'static str) -> AttributeSpec {
         key,
         requirement: Requirement::Recommended,
         description: "An attribute.",
+        value_type: AttributeType::String { example: "x" },
     }
 }
 
@@ -314,6 +337,7 @@ fn duplicate_metric_name_across_sections_is_rejected() {
         surface: "a",
         metrics: &[ERRORS],
         spans: &[],
+        events: &[],
         error_codes: &[],
         owners: &[CORE_COMPILER],
     };
@@ -321,6 +345,7 @@ fn duplicate_metric_name_across_sections_is_rejected() {
         surface: "b",
         metrics: &[ERRORS],
         spans: &[],
+        events: &[],
         error_codes: &[],
         owners: &[CORE_COMPILER],
     };
@@ -556,15 +581,9 @@ fn ucum_units_are_accepted() {
 
 #[test]
 fn label_key_outside_the_conventions_is_rejected() {
-    for key in [
-        "Outcome",
-        "foo.bar",
-        "dataface.Consumer",
-        "outcome-kind",
-        "error.",
-    ] {
+    for key in ["Outcome", "dataface.Consumer", "outcome-kind", "error."] {
         let c = catalog_with(labelled(vec![label(key)]));
-        let errors = expect_only_violation(&c, &metric_entry(ERRORS.name), Rule::KeyConvention);
+        let errors = expect_violation(&c, &metric_entry(ERRORS.name), Rule::KeyConvention);
         assert!(
             errors
                 .iter()
@@ -606,9 +625,9 @@ fn semconv_label_db_system_name_is_accepted() {
 
 #[test]
 fn span_attribute_key_outside_the_conventions_is_rejected() {
-    for key in ["outcome", "foo.bar", "Error.type", "dataface.Dashboard"] {
+    for key in ["Error.type", "dataface.Dashboard", "dataface..id"] {
         let c = catalog_with_span(span_with(vec![attribute(key)]));
-        let errors = expect_only_violation(&c, &span_entry(COMPILE_SPAN.name), Rule::KeyConvention);
+        let errors = expect_violation(&c, &span_entry(COMPILE_SPAN.name), Rule::KeyConvention);
         assert!(
             errors
                 .iter()
@@ -673,6 +692,7 @@ fn an_owner_declared_by_another_section_of_the_catalog_is_accepted() {
         surface: "billing",
         metrics: &[],
         spans: &[],
+        events: &[],
         error_codes: &[],
         owners: &[BILLING],
     };
@@ -724,6 +744,7 @@ fn an_owner_declared_differently_by_two_sections_is_rejected() {
         surface: "a",
         metrics: &[],
         spans: &[],
+        events: &[],
         error_codes: &[],
         owners: &[CORE_COMPILER],
     };
@@ -731,6 +752,7 @@ fn an_owner_declared_differently_by_two_sections_is_rejected() {
         surface: "b",
         metrics: &[],
         spans: &[],
+        events: &[],
         error_codes: &[],
         owners: &[Owner {
             id: "core-compiler",
@@ -758,6 +780,7 @@ fn an_owner_id_outside_kebab_case_or_without_description_is_rejected() {
         surface: "s",
         metrics: &[],
         spans: &[],
+        events: &[],
         error_codes: &[],
         owners: &[Owner {
             id: "Core_Compiler",
@@ -884,7 +907,8 @@ fn bounded_label_outside_its_range_is_rejected() {
             "consumer",
             "Who asked.",
             max,
-        )]));
+        )
+        .with_example("x")]));
         expect_only_violation(&c, &metric_entry(ERRORS.name), Rule::BoundedLabels);
     }
 }
@@ -896,7 +920,8 @@ fn bounded_label_at_its_limits_is_accepted() {
             "consumer",
             "Who asked.",
             max,
-        )]));
+        )
+        .with_example("x")]));
         expect_valid(&c, &format!("a label bounded by {max}"));
     }
 }
@@ -1317,18 +1342,176 @@ fn label_max_values_counts_other() {
     let with_other = LabelSpec::enumerated("outcome", "d", &["success", OTHER]);
     assert_eq!(with_other.max_values(), 2);
     // Bounded n: n values plus `other`.
-    assert_eq!(LabelSpec::bounded("consumer", "d", 8).max_values(), 9);
-    assert_eq!(LabelSpec::bounded("consumer", "d", 1).max_values(), 2);
+    assert_eq!(
+        LabelSpec::bounded("consumer", "d", 8)
+            .with_example("x")
+            .max_values(),
+        9
+    );
+    assert_eq!(
+        LabelSpec::bounded("consumer", "d", 1)
+            .with_example("x")
+            .max_values(),
+        2
+    );
 }
 
 #[test]
 fn metric_max_series_is_the_product_of_its_labels() {
     let m = labelled(vec![
-        OUTCOME,                                           // 3 + other = 4
-        LabelSpec::bounded("consumer", "d", 8),            // 9
-        LabelSpec::enumerated("kind", "d", &["a", OTHER]), // 2
+        OUTCOME,                                                  // 3 + other = 4
+        LabelSpec::bounded("consumer", "d", 8).with_example("x"), // 9
+        LabelSpec::enumerated("kind", "d", &["a", OTHER]),        // 2
     ]);
     assert_eq!(m.max_series(), 4 * 9 * 2);
     assert_eq!(labelled(vec![]).max_series(), 1, "no labels: one series");
     assert_eq!(DURATION.max_series(), 4);
+}
+
+// ---------------------------------------------------------------------------------------
+// OpenTelemetry's naming rules.
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn a_key_without_a_namespace_is_rejected() {
+    for key in ["queue", "foo.bar", "dashboard_id"] {
+        let c = catalog_with_span(span_with(vec![attribute(key)]));
+        let errors = expect_violation(&c, &span_entry(COMPILE_SPAN.name), Rule::Namespaced);
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.detail.contains(&format!("{key:?}"))),
+            "{errors:#?}"
+        );
+        let c = catalog_with(labelled(vec![label(key)]));
+        expect_violation(&c, &metric_entry(ERRORS.name), Rule::Namespaced);
+    }
+    for key in ["dataface.queue.name", "error.type", "db.system.name"] {
+        let c = catalog_with_span(span_with(vec![attribute(key)]));
+        expect_valid(&c, &format!("span attribute {key:?}"));
+    }
+}
+
+#[test]
+fn an_enumeration_member_id_that_is_not_lower_snake_or_repeats_is_rejected() {
+    // `--` gives an empty id; `a.b` and `a_b` give the same id.
+    for values in [&["ok", "--"][..], &["a.b", "a_b"][..]] {
+        let c = catalog_with(labelled(vec![LabelSpec::enumerated(
+            "dataface.kind",
+            "d",
+            leak(values.to_vec()),
+        )]));
+        expect_only_violation(&c, &metric_entry(ERRORS.name), Rule::EnumMemberId);
+    }
+    // Upper case and versions are fine: their ids are `otel_sdk_disabled` and `v1_0`.
+    let c = catalog_with(labelled(vec![LabelSpec::enumerated(
+        "dataface.kind",
+        "d",
+        &["OTEL_SDK_DISABLED", "1.0", "GET"],
+    )]));
+    expect_valid(&c, "upper-case and version values");
+    assert_eq!(member_id("1.0"), "v1_0");
+    assert_eq!(member_id("OTEL_SDK_DISABLED"), "otel_sdk_disabled");
+}
+
+#[test]
+fn a_name_that_is_also_a_namespace_is_rejected() {
+    // Attributes: `dataface.source` beside `dataface.source.name`.
+    let c = catalog_with_span(span_with(vec![
+        attribute("dataface.source"),
+        attribute("dataface.source.name"),
+    ]));
+    let errors = expect_only_violation(&c, "attribute dataface.source", Rule::SignalNamespace);
+    assert!(
+        errors[0].detail.contains("dataface.source.name"),
+        "{errors:#?}"
+    );
+    // Metrics: `dataface.queue.events` beside `dataface.queue.events.pending`.
+    let events = MetricSpec {
+        name: "dataface.queue.events",
+        ..ERRORS
+    };
+    let pending = MetricSpec {
+        name: "dataface.queue.events.pending",
+        ..ERRORS
+    };
+    let c = catalog_with_metrics(vec![events, pending]);
+    expect_only_violation(&c, "metric dataface.queue.events", Rule::SignalNamespace);
+    // Events likewise.
+    let retry = EventSpec {
+        name: "dataface.billing.retry",
+        description: "A retry.",
+        attributes: &[],
+        owner: CORE_COMPILER,
+    };
+    let retry_late = EventSpec {
+        name: "dataface.billing.retry.late",
+        ..retry
+    };
+    let c = catalog_with_events(vec![retry, retry_late]);
+    expect_only_violation(&c, "event dataface.billing.retry", Rule::SignalNamespace);
+}
+
+#[test]
+fn a_key_that_takes_an_opentelemetry_name_is_rejected() {
+    // A deprecated OpenTelemetry attribute, one of its namespaces as a key (as `state` and
+    // `service` were), and a key it does not define inside one of its namespaces.
+    for (key, says) in [
+        ("host", "namespace"),
+        ("db.system", "deprecated"),
+        ("http.dataface_route", "not one of its attributes"),
+    ] {
+        let c = catalog_with_span(span_with(vec![attribute(key)]));
+        let errors = expect_violation(&c, &span_entry(COMPILE_SPAN.name), Rule::OtelCollision);
+        assert!(
+            errors
+                .iter()
+                .any(|e| e.rule == Rule::OtelCollision && e.detail.contains(says)),
+            "{key}: {errors:#?}"
+        );
+    }
+    let c = catalog_with_span(span_with(vec![attribute("service.name")]));
+    expect_valid(&c, "OpenTelemetry's service.name");
+}
+
+#[test]
+fn a_key_declared_with_two_types_is_rejected() {
+    // `attempt`: an int on a log, an enumeration on a metric label.
+    let int = AttributeSpec {
+        value_type: AttributeType::Int,
+        ..attribute("dataface.billing.attempt")
+    };
+    let c = catalog(
+        "1.0.0",
+        vec![labelled(vec![LabelSpec::enumerated(
+            "dataface.billing.attempt",
+            "d",
+            &["first", "retry"],
+        )])],
+        vec![span_with(vec![int])],
+        vec![],
+    );
+    let errors = c.validate().expect_err("two types for one key");
+    assert!(
+        errors.0.iter().any(
+            |e| e.rule == Rule::ConsistentType && e.detail.contains("dataface.billing.attempt")
+        ),
+        "{errors}"
+    );
+}
+
+#[test]
+fn a_string_attribute_or_bounded_label_without_an_example_is_rejected() {
+    let bare = AttributeSpec {
+        value_type: AttributeType::String { example: "" },
+        ..attribute("dataface.dashboard.name")
+    };
+    let c = catalog_with_span(span_with(vec![bare]));
+    expect_only_violation(&c, &span_entry(COMPILE_SPAN.name), Rule::Documented);
+    let c = catalog_with(labelled(vec![LabelSpec::bounded(
+        "dataface.release",
+        "d",
+        4,
+    )]));
+    expect_only_violation(&c, &metric_entry(ERRORS.name), Rule::Documented);
 }

@@ -1,6 +1,6 @@
 //! `Catalog::validate`: every rule a catalog must keep, each violation named by entry and rule.
 
-use super::{Catalog, InstrumentKind, LabelValues, MetricSpec, Owner};
+use super::{AttributeType, Catalog, InstrumentKind, LabelValues, MetricSpec, Owner};
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 
@@ -13,8 +13,23 @@ pub enum Rule {
     NamingConvention,
     /// Units are UCUM (`s`, `ms`, `By`, `1`, `{annotation}`, `X/Y`).
     UcumUnit,
-    /// Label and attribute keys follow the conventions.
+    /// Label and attribute keys are dotted lower_snake segments.
     KeyConvention,
+    /// Label and attribute keys are namespaced: `dataface.…`, or an OpenTelemetry
+    /// attribute (`error.type`).
+    Namespaced,
+    /// Enumeration members get lower_snake identifiers ([`member_id`](super::member_id)),
+    /// distinct within their key.
+    EnumMemberId,
+    /// No name is both a signal (an attribute, a metric, an event) and the namespace of
+    /// another of the same kind (`x.source` beside `x.source.name`).
+    SignalNamespace,
+    /// No key takes an OpenTelemetry name it does not mean: a key in an OpenTelemetry
+    /// namespace is one of its current attributes, never a deprecated one (`state`) or a
+    /// namespace (`service`).
+    OtelCollision,
+    /// A key has one type wherever it is declared.
+    ConsistentType,
     /// Every owner a metric, span or error code names is declared by a section of the
     /// catalog, and sections declaring the same owner agree on it.
     KnownOwner,
@@ -34,7 +49,12 @@ impl Rule {
             Rule::UniqueName => "names and codes must be unique across the catalog",
             Rule::NamingConvention => "names are dotted lower_snake segments starting with `dataface.`, without a unit or `total` in them",
             Rule::UcumUnit => "units are UCUM: s, ms, us, ns, min, h, d, By, KiBy, MiBy, GiBy, bit, 1, %, {annotation}, or X/Y",
-            Rule::KeyConvention => "keys are lower_snake, or dotted with a semantic-convention namespace or `dataface.`",
+            Rule::KeyConvention => "keys are dotted lower_snake segments",
+            Rule::Namespaced => "keys are namespaced: `dataface.<area>.<name>`, or an OpenTelemetry attribute such as `error.type`",
+            Rule::EnumMemberId => "enumeration values must give distinct lower_snake member ids (lower case, other characters as `_`)",
+            Rule::SignalNamespace => "a name is a signal or a namespace, not both: rename one (`x.source` beside `x.source.name` becomes `x.source.kind`)",
+            Rule::OtelCollision => "keep off OpenTelemetry's names: in its namespaces use only its current attributes, never a deprecated attribute or a namespace as a key",
+            Rule::ConsistentType => "declare a key with the same type everywhere (or give the other use its own key)",
             Rule::KnownOwner => "owners must be declared in the `owners` of a section of the same catalog (the surface's catalog.rs declares its teams), the same way everywhere",
             Rule::Buckets => "histograms need ascending, finite buckets; counters and gauges take none",
             Rule::BoundedLabels => "metric labels must be bounded and never an identifier (ids, names of domains, tables, users) — put those on spans and logs",
@@ -139,11 +159,43 @@ fn dotted_name_ok(name: &str) -> bool {
 }
 
 fn key_ok(key: &str) -> bool {
-    if key.contains('.') {
-        (key.starts_with("dataface.") || SEMCONV_NAMESPACES.iter().any(|ns| key.starts_with(ns)))
-            && key.split('.').all(is_snake)
-    } else {
-        is_snake(key)
+    key.split('.').all(is_snake)
+}
+
+/// Whether `key` is `dataface.<…>.<…>` or in an OpenTelemetry namespace.
+fn namespaced(key: &str) -> bool {
+    match key.split_once('.') {
+        Some(("dataface", rest)) => !rest.is_empty(),
+        Some((ns, _)) => super::otel_namespace(ns),
+        None => false,
+    }
+}
+
+/// How `key` collides with OpenTelemetry's names, if it does.
+fn otel_collision(key: &str) -> Option<String> {
+    if key == "dataface" || key.starts_with("dataface.") {
+        return None;
+    }
+    match super::otel_attribute(key) {
+        Some(a) if a.deprecated => {
+            return Some(format!(
+                "{key:?} is OpenTelemetry's deprecated attribute {key}"
+            ))
+        }
+        Some(_) => return None,
+        None => {}
+    }
+    if super::otel_namespace(key) {
+        return Some(format!(
+            "{key:?} is OpenTelemetry's namespace {key}.* (e.g. use `{key}.name` if that is what it holds)"
+        ));
+    }
+    match key.split_once('.') {
+        Some((ns, _)) if super::otel_namespace(ns) => Some(format!(
+            "{key:?} is in OpenTelemetry's namespace {ns}.* but is not one of its attributes (v{})",
+            super::OTEL_SEMCONV_VERSION
+        )),
+        _ => None,
     }
 }
 
@@ -284,14 +336,11 @@ impl Catalog {
                         format!("attribute {} declared twice", a.key),
                     );
                 }
-                if !key_ok(a.key) || !(a.key.contains('.')) {
+                if !key_ok(a.key) {
                     err(
                         entry.clone(),
                         Rule::KeyConvention,
-                        format!(
-                            "attribute {:?} is neither a semantic-convention key nor dataface.*",
-                            a.key
-                        ),
+                        format!("attribute {:?} is not dotted lower_snake", a.key),
                     );
                 }
                 if a.description.trim().is_empty() {
@@ -301,8 +350,18 @@ impl Catalog {
                         format!("attribute {} has no description", a.key),
                     );
                 }
+                if matches!(a.value_type, AttributeType::String { example } if example.trim().is_empty())
+                {
+                    err(
+                        entry.clone(),
+                        Rule::Documented,
+                        format!("string attribute {} has no example", a.key),
+                    );
+                }
             }
         }
+        self.check_events(&owners, &mut err);
+        self.check_names(&mut err);
         let mut codes = HashSet::new();
         for e in self.error_codes() {
             let entry = format!("error code {}", e.code);
@@ -371,6 +430,222 @@ impl Catalog {
             }
         }
         seen.into_iter().map(|(_, o)| o.id).collect()
+    }
+}
+
+/// The product's keys and names from before OpenTelemetry's naming rules, tolerated by
+/// [`Rule::Namespaced`], [`Rule::OtelCollision`] and [`Rule::SignalNamespace`] until the
+/// contract's next major version renames them (each to `dataface.…` or an OpenTelemetry
+/// attribute). Nothing may be added here.
+const PENDING_RENAMES: &[&str] = &[
+    "signal",
+    "reason",
+    "limit",
+    "variable",
+    "metric",
+    "service",
+    "version",
+    "commit",
+    "contract_version",
+    "compiler_version",
+    "outcome",
+    "stage",
+    "from_version",
+    "to_version",
+    "adapter",
+    "format",
+    "consumer",
+    "source",
+    "action",
+    "kind",
+    "warehouse_type",
+    "semantic_type",
+    "verdict",
+    "method",
+    "attempt",
+    "from",
+    "to",
+    "state",
+    "quota",
+    "environment",
+    "event_type",
+    "dataface.catalog.source",
+    "dataface.billing.events",
+    "dataface.profiler.columns",
+];
+
+/// Where a key is declared: the entry, the key, its type.
+type KeyUse = (String, &'static str, AttributeType);
+
+impl Catalog {
+    /// Log events: unique, well-named, documented, owned, their attributes keyed and
+    /// documented.
+    fn check_events(&self, owners: &BTreeSet<&str>, err: &mut impl FnMut(String, Rule, String)) {
+        let mut names = HashSet::new();
+        for ev in self.events() {
+            let entry = format!("event {}", ev.name);
+            if !names.insert(ev.name) {
+                err(entry.clone(), Rule::UniqueName, "declared twice".into());
+            }
+            if !dotted_name_ok(ev.name) {
+                err(
+                    entry.clone(),
+                    Rule::NamingConvention,
+                    "malformed event name".into(),
+                );
+            }
+            if ev.description.trim().is_empty() {
+                err(entry.clone(), Rule::Documented, "no description".into());
+            }
+            if !owners.contains(ev.owner.id) {
+                err(
+                    entry.clone(),
+                    Rule::KnownOwner,
+                    unknown_owner(ev.owner.id, owners),
+                );
+            }
+            let mut keys = HashSet::new();
+            for a in ev.attributes {
+                if !keys.insert(a.key) {
+                    err(
+                        entry.clone(),
+                        Rule::UniqueName,
+                        format!("attribute {} declared twice", a.key),
+                    );
+                }
+                if !key_ok(a.key) {
+                    err(
+                        entry.clone(),
+                        Rule::KeyConvention,
+                        format!("attribute {:?} is not dotted lower_snake", a.key),
+                    );
+                }
+                if a.description.trim().is_empty() {
+                    err(
+                        entry.clone(),
+                        Rule::Documented,
+                        format!("attribute {} has no description", a.key),
+                    );
+                }
+                if matches!(a.value_type, AttributeType::String { example } if example.trim().is_empty())
+                {
+                    err(
+                        entry.clone(),
+                        Rule::Documented,
+                        format!("string attribute {} has no example", a.key),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Every key where it is declared (span and event attributes, metric labels).
+    fn key_uses(&self) -> Vec<KeyUse> {
+        let mut uses = Vec::new();
+        for s in self.spans() {
+            for a in s.attributes {
+                uses.push((format!("span {}", s.name), a.key, a.value_type));
+            }
+        }
+        for ev in self.events() {
+            for a in ev.attributes {
+                uses.push((format!("event {}", ev.name), a.key, a.value_type));
+            }
+        }
+        for m in self.metrics() {
+            for l in m.labels {
+                uses.push((format!("metric {}", m.name), l.key, l.attribute_type()));
+            }
+        }
+        uses
+    }
+
+    /// OpenTelemetry's naming rules: namespaced keys, lower_snake member ids, no signal
+    /// that is also a namespace, no collision with OpenTelemetry's names, one type per key.
+    fn check_names(&self, err: &mut impl FnMut(String, Rule, String)) {
+        let uses = self.key_uses();
+        let mut types: Vec<(&'static str, AttributeType, &str)> = Vec::new();
+        for (entry, key, ty) in &uses {
+            if !namespaced(key) && !PENDING_RENAMES.contains(key) {
+                err(
+                    entry.clone(),
+                    Rule::Namespaced,
+                    format!("key {key:?} has no namespace"),
+                );
+            }
+            if let Some(detail) = otel_collision(key).filter(|_| !PENDING_RENAMES.contains(key)) {
+                err(entry.clone(), Rule::OtelCollision, detail);
+            }
+            if let AttributeType::Enum(values) = ty {
+                let mut ids: Vec<String> = Vec::new();
+                for (i, v) in values.iter().enumerate() {
+                    let id = super::member_id(v);
+                    if values[..i].contains(v) {
+                        // The same value twice: UniqueName reports it.
+                        continue;
+                    }
+                    if !is_snake(&id) {
+                        err(
+                            entry.clone(),
+                            Rule::EnumMemberId,
+                            format!("key {key:?}: value {v:?} gives the member id {id:?}, not lower_snake"),
+                        );
+                    } else if ids.contains(&id) {
+                        err(
+                            entry.clone(),
+                            Rule::EnumMemberId,
+                            format!("key {key:?}: value {v:?} gives the member id {id:?} another value has"),
+                        );
+                    }
+                    ids.push(id);
+                }
+            }
+            match types.iter().find(|(k, _, _)| k == key) {
+                Some((_, first, first_entry)) if first.wire_name() != ty.wire_name() => {
+                    err(
+                        entry.clone(),
+                        Rule::ConsistentType,
+                        format!(
+                            "key {key:?} is {} here and {} on {first_entry}",
+                            type_word(ty),
+                            type_word(first)
+                        ),
+                    );
+                }
+                Some(_) => {}
+                None => types.push((key, *ty, entry.as_str())),
+            }
+        }
+        let keys: BTreeSet<&str> = uses.iter().map(|(_, k, _)| *k).collect();
+        let metrics: BTreeSet<&str> = self.metrics().map(|m| m.name).collect();
+        let events: BTreeSet<&str> = self.events().map(|e| e.name).collect();
+        for (what, names) in [
+            ("attribute", &keys),
+            ("metric", &metrics),
+            ("event", &events),
+        ] {
+            for name in names {
+                let prefix = format!("{name}.");
+                let inner = names.iter().find(|n| n.starts_with(&prefix));
+                if let Some(inner) = inner.filter(|_| !PENDING_RENAMES.contains(name)) {
+                    err(
+                        format!("{what} {name}"),
+                        Rule::SignalNamespace,
+                        format!("{name} is also the namespace of the {what} {inner}"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn type_word(ty: &AttributeType) -> &'static str {
+    match ty {
+        AttributeType::Enum(_) => "an enumeration",
+        AttributeType::String { .. } => "a string",
+        AttributeType::Int => "an int",
+        AttributeType::Double => "a double",
+        AttributeType::Boolean => "a boolean",
     }
 }
 
@@ -507,6 +782,16 @@ fn check_metric(
                 }
             }
             LabelValues::Bounded(n) => {
+                if l.example.is_none_or(|e| e.trim().is_empty()) {
+                    err(
+                        e(),
+                        Rule::Documented,
+                        format!(
+                            "label {} has no example: declare one with `LabelSpec::bounded(..).with_example(..)`",
+                            l.key
+                        ),
+                    );
+                }
                 if n == 0 || n > MAX_LABEL_VALUES {
                     err(
                         e(),

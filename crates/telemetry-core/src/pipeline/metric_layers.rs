@@ -475,13 +475,14 @@ mod tests {
             unit: "{query}",
             description: "Queries run.",
             labels: &[
-                LabelSpec::bounded("warehouse", "Warehouse instance kind.", 100),
+                LabelSpec::bounded("warehouse", "Warehouse instance kind.", 100).with_example("x"),
                 LabelSpec::enumerated("outcome", "How it ended.", &["success", "failed"]),
             ],
             buckets: &[],
             owner: owners::OBSERVABILITY_PLATFORM,
         }],
         spans: &[],
+        events: &[],
         error_codes: &[],
         owners: &[owners::OBSERVABILITY_PLATFORM],
     };

@@ -226,7 +226,7 @@ impl Handle for LatestTimestamp {
 ///     /// How it ended.
 ///     pub enum Outcome: "outcome", "How the query ended." { Success = "success", Failed = "failed" }
 /// }
-/// const RELEASE: LabelSpec = LabelSpec::bounded("release", "The release.", 8);
+/// const RELEASE: LabelSpec = LabelSpec::bounded("release", "The release.", 8).with_example("x");
 /// const QUERIES: MetricSpec = MetricSpec {
 ///     name: "dataface.queries",
 ///     kind: InstrumentKind::Counter,
@@ -388,7 +388,7 @@ mod tests {
         /// A test shape.
         pub(crate) enum Shape: "shape", "A shape." { Round = "round", Square = "square" }
     }
-    const RELEASE: LabelSpec = LabelSpec::bounded("release", "The release.", 4);
+    const RELEASE: LabelSpec = LabelSpec::bounded("release", "The release.", 4).with_example("x");
     const TEAM: Owner = Owner {
         id: "observability-platform",
         description: "The telemetry pipeline.",

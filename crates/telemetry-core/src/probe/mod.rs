@@ -40,6 +40,7 @@
 //!     key: "dataface.render.format",
 //!     requirement: Requirement::Required,
 //!     description: "Output format.",
+//!     value_type: AttributeType::String { example: "png" },
 //! };
 //! const RENDER_SPAN: SpanSpec = SpanSpec {
 //!     name: "dataface.render",
@@ -93,7 +94,7 @@ pub use labels::{LabelValue, WithNone};
 #[doc(hidden)]
 pub use tracing as __tracing;
 
-use crate::catalog::{AttributeSpec, Requirement};
+use crate::catalog::{AttributeSpec, AttributeType, Requirement};
 use crate::errors::ErrorCode;
 use std::time::{Duration, Instant};
 
@@ -105,6 +106,7 @@ pub const ABANDONED: &str = "dataface.abandoned";
 pub const ABANDONED_ATTR: AttributeSpec = AttributeSpec {
     key: ABANDONED,
     requirement: Requirement::ConditionallyRequired,
+    value_type: AttributeType::Boolean,
     description: "True when the operation's guard was dropped without an outcome.",
 };
 
@@ -116,11 +118,12 @@ pub const ABANDONED_ATTR: AttributeSpec = AttributeSpec {
 /// (the metadata is built at compile time either way).
 ///
 /// ```
-/// use telemetry_core::catalog::{AttributeSpec, Owner, Requirement, SpanSpec};
+/// use telemetry_core::catalog::{AttributeSpec, AttributeType, Owner, Requirement, SpanSpec};
 /// const COMPILER_TEAM: Owner = Owner { id: "example-team", description: "The compiler." };
 /// const ROWS: AttributeSpec = AttributeSpec {
 ///     key: "dataface.query.rows",
 ///     requirement: Requirement::Recommended,
+///     value_type: AttributeType::Int,
 ///     description: "Rows returned.",
 /// };
 /// const QUERY: SpanSpec = SpanSpec {
