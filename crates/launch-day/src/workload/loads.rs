@@ -267,6 +267,10 @@ impl Load for ContextLoad {
                 effect: "the `orders` contract grew: every MCP context is 600 KiB, over the 512 KiB hard limit, and is rejected",
             },
             FaultSpec {
+                name: "mcp-truncated",
+                effect: "every MCP context is 300 KiB, over the 256 KiB soft limit, and is truncated",
+            },
+            FaultSpec {
                 name: "breaking-contract-change",
                 effect: "a contract renames orders.customer_id (a breaking change) again and again",
             },
@@ -449,6 +453,10 @@ impl Load for CloudLoad {
                 effect: "every new project hits the free plan's projects quota",
             },
             FaultSpec {
+                name: "payment-required",
+                effect: "the billing provider declines every plan check: provisioning fails with payment_required",
+            },
+            FaultSpec {
                 name: "idp-outage",
                 effect: "Google and GitHub sign-ups fail: the identity provider is unavailable",
             },
@@ -474,6 +482,8 @@ impl Load for CloudLoad {
             Some(ProvisioningFailure::Failed)
         } else if on(active, "quota-exhaustion") {
             Some(ProvisioningFailure::QuotaExceeded(QuotaKind::Projects))
+        } else if on(active, "payment-required") {
+            Some(ProvisioningFailure::PaymentRequired)
         } else {
             None
         };
