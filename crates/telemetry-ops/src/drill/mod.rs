@@ -153,7 +153,8 @@ pub struct Theory {
     /// Until the condition holds (burn-rate: the long window's ratio crossing its threshold;
     /// an age bound; 0 for an event or an absence).
     pub condition: f64,
-    /// One scrape interval.
+    /// One scrape interval; two for a rate or an increase (it needs two samples after the
+    /// change).
     pub scrape: f64,
     /// One evaluation per rule hop (recording rule, alert, the `for` step).
     pub evaluation: f64,
@@ -377,6 +378,11 @@ pub fn theory(
             && r.labels.burn.as_deref() != Some("slow")
     })?;
     let hold = profile.scale(rule.hold.as_deref().and_then(parse_duration).unwrap_or(0.0));
+    // A rate or an increase needs two samples after the change.
+    let samples = match &alert.objective {
+        Objective::ErrorRatio(_) | Objective::Latency(_) | Objective::BrokenState(_) => 2.0,
+        _ => 1.0,
+    };
     let (condition, hops) = match (&alert.objective, alert.objective.alerting()) {
         (_, Alerting::BurnRate { target, .. }) => {
             let budget = 1.0 - target;
@@ -397,10 +403,10 @@ pub fn theory(
         (Objective::Stuck(s), _) => (profile.scale(s.max_age as f64), 2.0),
         _ => (0.0, if hold > 0.0 { 2.0 } else { 1.0 }),
     };
-    let total = condition + scrape + hops * evaluation + hold + group_wait;
+    let total = condition + samples * scrape + hops * evaluation + hold + group_wait;
     Some(Theory {
         condition,
-        scrape,
+        scrape: samples * scrape,
         evaluation: hops * evaluation,
         hold,
         group_wait,
@@ -590,6 +596,36 @@ fn poll_alerts(
     }
 }
 
+/// The production windows whose recording rules the drill evaluates less often: those only
+/// the slow-burn (ticket) clauses read.
+pub const SLOW_WINDOWS: &[&str] = &["2h", "1d", "3d"];
+
+/// A rule file as YAML-ready JSON, with the recording rules of the [`SLOW_WINDOWS`] moved
+/// to a group of their own evaluated every `interval`: over windows of many minutes of
+/// drill time, evaluating them as often as the page windows costs the CPU the page windows
+/// need, and changes nothing a ticket would show.
+pub fn split_slow_windows(file: &RuleFile, interval: &str) -> serde_json::Value {
+    let mut groups = Vec::new();
+    for g in &file.groups {
+        let (slow, fast): (Vec<&Rule>, Vec<&Rule>) = g.rules.iter().partition(|r| match r {
+            Rule::Recording(r) => SLOW_WINDOWS.iter().any(|w| {
+                r.record.ends_with(&format!("rate{w}"))
+                    || r.record.ends_with(&format!("increase{w}"))
+            }),
+            Rule::Alerting(_) => false,
+        });
+        groups.push(serde_json::json!({"name": g.name, "rules": fast}));
+        if !slow.is_empty() {
+            groups.push(serde_json::json!({
+                "name": format!("{}-slow-windows", g.name),
+                "interval": interval,
+                "rules": slow,
+            }));
+        }
+    }
+    serde_json::json!({ "groups": groups })
+}
+
 /// The page-severity alerts' changes to `state` up to `until`.
 fn page_events(events: &[AlertEvent], state: &str, until: f64) -> Vec<AlertEvent> {
     events
@@ -655,7 +691,8 @@ pub fn run(opts: &DrillOptions) -> Result<DrillReport, DrillError> {
     }
     let (selected, skipped) = select(opts.only.as_deref())?;
     let epoch = Instant::now();
-    let profile = TimeProfile::new(opts.factor);
+    // Every range window spans at least four scrapes.
+    let profile = TimeProfile::new(opts.factor).with_min_window(opts.interval.as_secs_f64() * 4.0);
     let work = opts.out.join("drill-run");
     let _ = std::fs::remove_dir_all(&work);
     let package_dir = work.join("package");
@@ -667,8 +704,9 @@ pub fn run(opts: &DrillOptions) -> Result<DrillReport, DrillError> {
     // The rules, scaled.
     let production = production_rules(&links);
     let mut rule_paths = Vec::new();
+    let slow_interval = format!("{}ms", opts.interval.as_millis().max(1) * 4);
     for (surface, file) in &production {
-        let scaled = profile.rule_file(file)?;
+        let scaled = split_slow_windows(&profile.rule_file(file)?, &slow_interval);
         let path = work.join(format!("rules/{surface}.rules.yml"));
         write_text(
             &path,

@@ -21,6 +21,7 @@ use crate::rules::{Rule, RuleFile};
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct TimeProfile {
     factor: f64,
+    min_window: f64,
 }
 
 /// A duration the profile cannot read.
@@ -33,7 +34,10 @@ pub struct DurationError {
 
 impl TimeProfile {
     /// Production: a factor of 1, every duration unchanged.
-    pub const PRODUCTION: TimeProfile = TimeProfile { factor: 1.0 };
+    pub const PRODUCTION: TimeProfile = TimeProfile {
+        factor: 1.0,
+        min_window: 0.0,
+    };
 
     /// Durations divided by `factor` (at least 1).
     pub fn new(factor: f64) -> Self {
@@ -43,7 +47,35 @@ impl TimeProfile {
             } else {
                 1.0
             },
+            min_window: 0.0,
         }
+    }
+
+    /// Range windows (not `for:`, offsets or thresholds) of at least `seconds` of drill
+    /// time: a rate needs two samples, so a window must span a few scrapes (5m at 240x is
+    /// 1.25 s, three scrapes at 500 ms, one missed scrape from an empty rate).
+    pub fn with_min_window(mut self, seconds: f64) -> Self {
+        self.min_window = seconds.max(0.0);
+        self
+    }
+
+    /// The smallest range window, seconds.
+    pub fn min_window(&self) -> f64 {
+        self.min_window
+    }
+
+    /// A range window (`[1h]`) scaled and floored at [`min_window`](Self::min_window).
+    ///
+    /// # Errors
+    /// [`DurationError`] when `text` is not a duration.
+    pub fn window(&self, text: &str) -> Result<String, DurationError> {
+        let seconds = parse_duration(text).ok_or_else(|| DurationError {
+            text: text.to_owned(),
+        })?;
+        if self.is_production() || self.scale(seconds) >= self.min_window {
+            return self.duration(text);
+        }
+        Ok(format!("{}ms", (self.min_window * 1000.0).round() as u64))
     }
 
     /// The factor.
@@ -97,6 +129,7 @@ impl TimeProfile {
             let t = &toks[i];
             match t.kind {
                 Kind::Duration => out.push_str(&self.duration(&t.text)?),
+                Kind::Window => out.push_str(&self.window(&t.text)?),
                 Kind::Number if self.is_time_threshold(&toks, i) => {
                     let v: f64 = t.text.parse().map_err(|_| DurationError {
                         text: t.text.clone(),
@@ -251,6 +284,7 @@ enum Kind {
     Word,
     Number,
     Duration,
+    Window,
     Str,
     Punct,
 }
@@ -305,7 +339,15 @@ fn tokenize(s: &str) -> Vec<Tok> {
                 .rev()
                 .find(|t| t.kind != Kind::Space)
                 .is_some_and(|t| t.text == "offset");
-            if (in_range || after_offset) && parse_duration(text).is_some() {
+            let first_in_range = in_range
+                && toks
+                    .iter()
+                    .rev()
+                    .find(|t| t.kind != Kind::Space)
+                    .is_some_and(|t| t.text == "[");
+            if first_in_range && parse_duration(text).is_some() {
+                Kind::Window
+            } else if (in_range || after_offset) && parse_duration(text).is_some() {
                 Kind::Duration
             } else {
                 Kind::Number
@@ -337,7 +379,21 @@ fn tokenize(s: &str) -> Vec<Tok> {
 mod tests {
     use super::*;
 
-    const P: TimeProfile = TimeProfile { factor: 240.0 };
+    const P: TimeProfile = TimeProfile {
+        factor: 240.0,
+        min_window: 0.0,
+    };
+
+    #[test]
+    fn short_windows_are_floored_and_nothing_else() {
+        let p = TimeProfile::new(240.0).with_min_window(2.0);
+        assert_eq!(
+            p.expr("rate(x[5m]) > 0 and rate(x[1h]) > 0 and x offset 5m and y[5m:1s]")
+                .unwrap(),
+            "rate(x[2000ms]) > 0 and rate(x[15000ms]) > 0 and x offset 1250ms and y[2000ms:4ms]"
+        );
+        assert_eq!(p.duration("5m").unwrap(), "1250ms", "for: is not a window");
+    }
 
     #[test]
     fn durations_scale_to_milliseconds() {

@@ -34,6 +34,7 @@ pub fn json(report: &DrillReport) -> serde_json::Value {
                 "passed": r.passed(),
                 "failures": r.failures,
                 "alerts": r.expected,
+                "states": r.states,
                 "injected_at": r.injected_at,
                 "removed_at": r.removed_at,
             })

@@ -217,11 +217,14 @@ impl Collector {
             for mut request in s.incoming_requests() {
                 let mut sink = Vec::new();
                 let _ = request.as_reader().read_to_end(&mut sink);
+                let header =
+                    |k: &str, v: &str| tiny_http::Header::from_bytes(k, v).expect("a valid header");
+                // Connection: close, so no exporter reuses a connection this collector
+                // may drop when it is stopped and started.
                 let _ = request.respond(
-                    tiny_http::Response::from_data(Vec::new()).with_header(
-                        tiny_http::Header::from_bytes("Content-Type", "application/x-protobuf")
-                            .expect("a valid header"),
-                    ),
+                    tiny_http::Response::from_data(Vec::new())
+                        .with_header(header("Content-Type", "application/x-protobuf"))
+                        .with_header(header("Connection", "close")),
                 );
             }
         });
