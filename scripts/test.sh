@@ -13,3 +13,14 @@ cargo build -j2 -p stress
 for bin in redactor shutdown_accounting drop_in_async stderr_blocked; do
     cargo run -q -j2 -p stress --bin "$bin"
 done
+# The launch drill (the README's third command): every task card's failure modes injected
+# into one workload process per surface, judged by a real Prometheus and Alertmanager;
+# writes target/drill/drill.{json,html} and fails on any failed expectation. The whole
+# drill by default; DRILL=subset runs one scenario per surface and the pipeline's.
+cargo build -q -j2 -p launch-day --bin drill-workload
+if [ "${DRILL:-full}" = subset ]; then
+    only=(--only compiler-render-outage,catalog-breaking-contract-change,profiler-report-failing,cloud-invalid-transition,integrations-certificate-near-expiry,pipeline-collector-lost)
+else
+    only=()
+fi
+cargo run -q -j2 -p telemetry-ops -- drill --out "${CARGO_TARGET_DIR:-target}/drill" "${only[@]}"

@@ -100,7 +100,7 @@ enum Command {
         /// Production durations are divided by this factor.
         #[arg(long, default_value_t = 240.0)]
         factor: f64,
-        /// Prometheus' scrape interval, milliseconds (rules are evaluated twice as often).
+        /// Prometheus' scrape and rule evaluation interval, milliseconds.
         #[arg(long, default_value_t = 500)]
         interval_ms: u64,
         /// How long the healthy baseline runs, seconds of real time.

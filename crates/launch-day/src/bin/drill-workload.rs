@@ -1,7 +1,7 @@
 //! `drill-workload`: one product surface as its own service, for `dataface-ops drill`.
 //!
 //! ```text
-//! drill-workload --surface compiler [--factor 240] [--pause-ms 25] [--control-port 0] [--stdin-lifeline]
+//! drill-workload --surface compiler [--factor 240] [--pause-ms 50] [--control-port 0] [--stdin-lifeline]
 //! ```
 //!
 //! Starts the telemetry pipeline from the environment over the local defaults (the drill
@@ -34,7 +34,7 @@ struct Args {
 
 fn usage(problem: &str) -> String {
     format!(
-        "{problem}\nusage: drill-workload --surface compiler|context|profiler|cloud|integrations [--factor 240] [--pause-ms 25] [--control-port 0] [--stdin-lifeline]"
+        "{problem}\nusage: drill-workload --surface compiler|context|profiler|cloud|integrations [--factor 240] [--pause-ms 50] [--control-port 0] [--stdin-lifeline]"
     )
 }
 
@@ -42,7 +42,7 @@ fn parse_args() -> Result<Args, String> {
     let mut args = std::env::args().skip(1);
     let mut surface = None;
     let mut factor = 240.0;
-    let mut pause = Duration::from_millis(25);
+    let mut pause = Duration::from_millis(50);
     let mut control_port = 0;
     let mut lifeline = false;
     while let Some(flag) = args.next() {

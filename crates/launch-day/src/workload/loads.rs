@@ -331,13 +331,19 @@ impl Load for ContextLoad {
 
 // ---------------------------------------------------------------- profiler (card 004)
 
-const WAREHOUSES: [WarehouseType; 3] = [
+/// Every declared warehouse type: the profiles-stale objective is judged per type, and a
+/// type the fleet never profiles reads 0 ("nothing since start") and fires after its bound.
+const WAREHOUSES: [WarehouseType; 7] = [
     WarehouseType::Snowflake,
     WarehouseType::BigQuery,
     WarehouseType::PostgreSql,
+    WarehouseType::Redshift,
+    WarehouseType::DuckDb,
+    WarehouseType::File,
+    WarehouseType::Other,
 ];
 
-/// The profiler: a run per warehouse type every round, analysts' feedback, a report.
+/// The profiler: a run per declared warehouse type every round, analysts' feedback, a report.
 #[derive(Debug)]
 pub struct ProfilerLoad {
     probes: ProfilerProbes,

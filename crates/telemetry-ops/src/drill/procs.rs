@@ -207,7 +207,7 @@ impl WorkloadCommand {
             .env("OTEL_TRACES_EXPORTER", "none")
             .env("OTEL_LOGS_EXPORTER", "none")
             .env("OTEL_METRIC_EXPORT_INTERVAL", "1000")
-            .env("OTEL_EXPORTER_OTLP_TIMEOUT", "500")
+            .env("OTEL_EXPORTER_OTLP_TIMEOUT", "5000")
             .env("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment.name=drill")
             .env("RUST_LOG", "error")
             .stdin(Stdio::piped())
