@@ -57,7 +57,7 @@ fn the_production_profile_leaves_every_generated_rule_byte_identical() {
     let mut am: yaml_serde::Value =
         yaml_serde::from_str(&telemetry_ops::routing::alertmanager_config(&owners)).unwrap();
     let before = am.clone();
-    TimeProfile::PRODUCTION.alertmanager(&mut am).unwrap();
+    TimeProfile::PRODUCTION.alertmanager(&mut am, 1.0).unwrap();
     assert_eq!(am, before);
 }
 

@@ -219,26 +219,44 @@ impl TimeProfile {
     ///
     /// # Errors
     /// [`DurationError`] for a timer the profile cannot read.
-    pub fn alertmanager(&self, config: &mut yaml_serde::Value) -> Result<(), DurationError> {
-        fn walk(p: &TimeProfile, v: &mut yaml_serde::Value) -> Result<(), DurationError> {
+    /// (A timer of 0 stays 0; a scaled timer under `floor` seconds becomes `floor`.)
+    pub fn alertmanager(
+        &self,
+        config: &mut yaml_serde::Value,
+        floor: f64,
+    ) -> Result<(), DurationError> {
+        fn walk(
+            p: &TimeProfile,
+            v: &mut yaml_serde::Value,
+            floor: f64,
+        ) -> Result<(), DurationError> {
             if let Some(map) = v.as_mapping_mut() {
                 for key in ["group_wait", "group_interval", "repeat_interval"] {
                     if let Some(slot) = map.get_mut(key) {
                         if let Some(text) = slot.as_str() {
-                            *slot = yaml_serde::Value::String(p.duration(text)?);
+                            let seconds = parse_duration(text).unwrap_or(0.0);
+                            let scaled = if !p.is_production()
+                                && seconds > 0.0
+                                && p.scale(seconds) < floor
+                            {
+                                format!("{}ms", (floor * 1000.0).round() as u64)
+                            } else {
+                                p.duration(text)?
+                            };
+                            *slot = yaml_serde::Value::String(scaled);
                         }
                     }
                 }
                 if let Some(routes) = map.get_mut("routes").and_then(|r| r.as_sequence_mut()) {
                     for r in routes {
-                        walk(p, r)?;
+                        walk(p, r, floor)?;
                     }
                 }
             }
             Ok(())
         }
         if let Some(route) = config.get_mut("route") {
-            walk(self, route)?;
+            walk(self, route, floor)?;
         }
         Ok(())
     }
@@ -322,7 +340,7 @@ fn tokenize(s: &str) -> Vec<Tok> {
             }
             i = (i + 1).min(b.len());
             Kind::Str
-        } else if c.is_ascii_alphabetic() || c == '_' || c == ':' {
+        } else if c.is_ascii_alphabetic() || c == '_' {
             while i < b.len()
                 && ((b[i] as char).is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b':')
             {
