@@ -1093,13 +1093,12 @@ fn run_scenario(
             .is_none_or(|e| e.state == "inactive");
         live.notifications()
             .into_iter()
-            .filter(|n| {
+            .rfind(|n| {
                 n.at > since
                     && n.alertname == a.name
                     && n.status == "resolved"
                     && receivers.first() == Some(&n.receiver)
             })
-            .last()
             .filter(|_| inactive)
     };
     let deadline = Instant::now() + Duration::from_secs(RESOLVE_WAIT);
