@@ -153,6 +153,8 @@ pub struct AlertEvent {
     pub at: f64,
     /// The alert.
     pub alertname: String,
+    /// Its severity (a burn-rate alert has a page and a ticket series).
+    pub severity: String,
     /// `pending`, `firing` or `inactive`.
     pub state: String,
 }
@@ -575,38 +577,44 @@ fn poll_alerts(
     events: Arc<Mutex<Vec<AlertEvent>>>,
     stop: Arc<AtomicBool>,
 ) {
-    let mut state: BTreeMap<String, String> = BTreeMap::new();
+    let mut state: BTreeMap<(String, String), String> = BTreeMap::new();
     while !stop.load(Ordering::Relaxed) {
         if let Ok(body) = http::get(prometheus, "/api/v1/alerts") {
             let at = epoch.elapsed().as_secs_f64();
-            let mut now: BTreeMap<String, String> = BTreeMap::new();
+            let mut now: BTreeMap<(String, String), String> = BTreeMap::new();
             if let Ok(v) = serde_json::from_str::<serde_json::Value>(&body) {
                 for a in v["data"]["alerts"].as_array().into_iter().flatten() {
                     let name = a["labels"]["alertname"]
                         .as_str()
                         .unwrap_or_default()
                         .to_owned();
+                    let severity = a["labels"]["severity"]
+                        .as_str()
+                        .unwrap_or_default()
+                        .to_owned();
                     let s = a["state"].as_str().unwrap_or_default().to_owned();
-                    let e = now.entry(name).or_default();
+                    let e = now.entry((name, severity)).or_default();
                     if s == "firing" || e.is_empty() {
                         *e = s;
                     }
                 }
             }
             let mut ev = events.lock().unwrap_or_else(PoisonError::into_inner);
-            for (name, s) in &now {
-                if state.get(name) != Some(s) {
+            for ((name, severity), s) in &now {
+                if state.get(&(name.clone(), severity.clone())) != Some(s) {
                     ev.push(AlertEvent {
                         at,
                         alertname: name.clone(),
+                        severity: severity.clone(),
                         state: s.clone(),
                     });
                 }
             }
-            for name in state.keys().filter(|n| !now.contains_key(*n)) {
+            for (name, severity) in state.keys().filter(|k| !now.contains_key(*k)) {
                 ev.push(AlertEvent {
                     at,
                     alertname: name.clone(),
+                    severity: severity.clone(),
                     state: "inactive".into(),
                 });
             }
@@ -1078,8 +1086,8 @@ fn run_scenario(
     if let Err(e) = live.act(s, false) {
         failures.push(format!("could not remove the fault: {e}"));
     }
-    // Wait for the resolved notifications, and for Prometheus to show the alerts inactive
-    // (every series: a dimension's alert may outlast the fleet's).
+    // Wait for the resolved notifications, and for Prometheus to show the alerts inactive at
+    // their severity (every series: a dimension's alert may outlast the fleet's).
     let fired_at = |a: &AlertSpec, receivers: &[String]| {
         primary_firing(a, receivers, injected_at).map_or(removed_at, |n| n.at)
     };
@@ -1089,7 +1097,7 @@ fn run_scenario(
             .events()
             .iter()
             .rev()
-            .find(|e| e.alertname == a.name)
+            .find(|e| e.alertname == a.name && e.severity == a.severity.as_str())
             .is_none_or(|e| e.state == "inactive");
         live.notifications()
             .into_iter()
