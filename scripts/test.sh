@@ -17,7 +17,7 @@ done
 # one workload process per surface, judged by a real Prometheus and Alertmanager; writes
 # target/drill/drill.{json,html} and fails on any failed expectation. A fixed subset (one
 # fault of each kind: a burn rate, an event, an age bound, a process gone) by default;
-# DRILL=full runs every scenario (about 8 minutes).
+# DRILL=full runs every scenario (424 to 533 s measured on 2 shared cores).
 cargo build -q -j2 -p launch-day --bin drill-workload
 if [ "${DRILL:-subset}" = full ]; then
     only=()
