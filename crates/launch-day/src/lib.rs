@@ -72,6 +72,7 @@ mod integrations;
 mod profiler;
 mod summary;
 mod surface;
+pub mod workload;
 
 pub use narrative::{Level, LogLine};
 pub use summary::{ErrorCount, Progress, Report, SurfaceReport};

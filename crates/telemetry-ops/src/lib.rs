@@ -28,6 +28,7 @@ pub mod alert_tests;
 pub mod alerts;
 pub mod dashboards;
 pub mod diff;
+pub mod drill;
 pub mod export;
 pub mod json;
 pub mod objective;

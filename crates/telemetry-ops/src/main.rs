@@ -87,6 +87,34 @@ enum Command {
         /// The catalog after.
         new: PathBuf,
     },
+    /// The launch drill: every card's failure modes injected live against a real Prometheus
+    /// and Alertmanager; writes drill.json and drill.html; exits 1 on a failed expectation.
+    Drill {
+        /// Where drill.json, drill.html and the run's files go.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// The drill-workload binary (default: $DATAFACE_DRILL_WORKLOAD, else
+        /// drill-workload beside this binary).
+        #[arg(long)]
+        workload: Option<PathBuf>,
+        /// Production durations are divided by this factor.
+        #[arg(long, default_value_t = 240.0)]
+        factor: f64,
+        /// Prometheus' scrape and rule evaluation interval, milliseconds.
+        #[arg(long, default_value_t = 500)]
+        interval_ms: u64,
+        /// How long the healthy baseline runs, seconds of real time.
+        #[arg(long, default_value_t = 45)]
+        healthy_seconds: u64,
+        /// Run only these scenarios (comma-separated names); `none` runs the baseline only.
+        #[arg(long, value_delimiter = ',')]
+        only: Option<Vec<String>>,
+        /// List the scenarios and exit.
+        #[arg(long)]
+        list: bool,
+        #[command(flatten)]
+        owners: OwnersArg,
+    },
     /// Everything above, under one directory.
     Generate {
         /// Where to write the package.
@@ -260,6 +288,25 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
+        Command::Drill {
+            out,
+            workload,
+            factor,
+            interval_ms,
+            healthy_seconds,
+            only,
+            list,
+            owners: o,
+        } => drill(DrillArgs {
+            out,
+            workload,
+            factor,
+            interval_ms,
+            healthy_seconds,
+            only,
+            list,
+            owners: o.owners,
+        }),
         Command::Generate {
             out,
             owners: o,
@@ -280,5 +327,113 @@ fn main() -> ExitCode {
                 Err(e) => fail(e),
             }
         }
+    }
+}
+
+struct DrillArgs {
+    out: Option<PathBuf>,
+    workload: Option<PathBuf>,
+    factor: f64,
+    interval_ms: u64,
+    healthy_seconds: u64,
+    only: Option<Vec<String>>,
+    list: bool,
+    owners: PathBuf,
+}
+
+fn drill(args: DrillArgs) -> ExitCode {
+    use telemetry_ops::drill;
+    if args.list {
+        let (run, skipped) = match drill::select(None) {
+            Ok(x) => x,
+            Err(e) => return fail(e),
+        };
+        for s in &run {
+            println!("{:<40} {:<14} {}", s.name, s.lane, s.expected.join(", "));
+        }
+        for s in &skipped {
+            println!(
+                "{:<40} {:<14} not run: alert(s) {} missing",
+                s.scenario.name,
+                s.scenario.lane,
+                s.missing_alerts.join(", ")
+            );
+        }
+        return ExitCode::SUCCESS;
+    }
+    let Some(out) = args.out else {
+        return fail("--out DIR is required (where drill.json and drill.html go)");
+    };
+    let owners = match owners(&args.owners) {
+        Ok(o) => o,
+        Err(e) => return fail(e),
+    };
+    let workload = args
+        .workload
+        .or_else(|| std::env::var_os("DATAFACE_DRILL_WORKLOAD").map(PathBuf::from))
+        .or_else(|| {
+            std::env::current_exe()
+                .ok()
+                .and_then(|p| p.parent().map(|d| d.join("drill-workload")))
+        })
+        .unwrap_or_else(|| PathBuf::from("drill-workload"));
+    let mut opts = drill::DrillOptions::new(out.clone(), workload, owners);
+    opts.factor = args.factor;
+    opts.interval = std::time::Duration::from_millis(args.interval_ms.max(1));
+    opts.healthy = std::time::Duration::from_secs(args.healthy_seconds);
+    opts.only = args.only.map(|o| {
+        o.into_iter()
+            .filter(|n| n != "none" && !n.is_empty())
+            .collect()
+    });
+    let report = match drill::run(&opts) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    println!(
+        "healthy baseline: {} notifications in {:.0} s ({:.1} production hours)",
+        report.healthy.notifications.len(),
+        report.healthy.seconds,
+        report.healthy.production_hours
+    );
+    for r in &report.scenarios {
+        for e in &r.expected {
+            println!(
+                "{:<8} {:<40} {:<40} ttd {:>6} s  theory {:>6.2} s  ratio {}",
+                if r.passed() { "ok" } else { "FAILED" },
+                r.scenario.name,
+                e.alertname,
+                e.ttd_seconds.map_or("-".into(), |t| format!("{t:.2}")),
+                e.theory.total,
+                e.ratio.map_or("-".into(), |x| format!("{x:.2}"))
+            );
+        }
+        for f in &r.failures {
+            println!("         {f}");
+        }
+    }
+    for s in &report.skipped {
+        println!(
+            "skipped  {:<40} alert(s) missing: {}",
+            s.scenario.name,
+            s.missing_alerts.join(", ")
+        );
+    }
+    for n in &report.unexpected {
+        println!("undeclared notification: {} to {}", n.alertname, n.receiver);
+    }
+    println!(
+        "drill {} in {:.0} s: {}/{} scenarios passed; wrote {} and {}",
+        if report.passed() { "passed" } else { "FAILED" },
+        report.wall_seconds,
+        report.scenarios.iter().filter(|r| r.passed()).count(),
+        report.scenarios.len(),
+        out.join("drill.json").display(),
+        out.join("drill.html").display()
+    );
+    if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
