@@ -1,7 +1,7 @@
 //! Events that must never happen.
 
 use super::{kind_is, Alerting, Events, ObjectiveKind, Selector};
-use crate::promql::{duration, event_series, selector};
+use crate::promql::duration;
 use serde::Serialize;
 use telemetry_core::catalog::InstrumentKind;
 
@@ -27,9 +27,8 @@ impl ObjectiveKind for BrokenState {
     fn alerting(&self) -> Alerting<'_> {
         Alerting::Direct {
             expr: format!(
-                "sum without (instance, job) (increase({}{}[{}])) > 0",
-                event_series(self.events.metric),
-                selector(self.events.matchers, &[]),
+                "sum without (instance, job) (increase({}[{}])) > 0",
+                self.events.series(),
                 duration(self.window)
             ),
             hold: "0s".into(),
@@ -49,9 +48,8 @@ impl ObjectiveKind for BrokenState {
 
     fn runbook_line(&self) -> String {
         format!(
-            "`{}{}` never increases (look-back {}).",
-            event_series(self.events.metric),
-            selector(self.events.matchers, &[]),
+            "`{}` never increases (look-back {}).",
+            self.events.series(),
             duration(self.window)
         )
     }

@@ -23,9 +23,8 @@ pub struct Coincidence {
 impl Coincidence {
     fn failing(&self, name: &str, events: &Events) -> String {
         format!(
-            "label_replace(sum(increase({}{}[{}])) > 0, \"signal\", \"{name}\", \"\", \"\")",
-            event_series(events.metric),
-            selector(events.matchers, &[]),
+            "label_replace(sum(increase({}[{}])) > 0, \"signal\", \"{name}\", \"\", \"\")",
+            events.series(),
             duration(self.window)
         )
     }

@@ -1,7 +1,7 @@
 //! A share of the fleet's instances seeing the same failure at once.
 
 use super::{kind_is, Alerting, Events, ObjectiveKind, Selector};
-use crate::promql::{duration, event_series, selector};
+use crate::promql::duration;
 use serde::Serialize;
 use telemetry_core::catalog::InstrumentKind::{Counter, Histogram};
 
@@ -19,16 +19,6 @@ pub struct FleetShare {
     pub min_share: f64,
 }
 
-impl FleetShare {
-    fn series(&self) -> String {
-        format!(
-            "{}{}",
-            event_series(self.events.metric),
-            selector(self.events.matchers, &[])
-        )
-    }
-}
-
 impl ObjectiveKind for FleetShare {
     fn name(&self) -> &'static str {
         "fleet_share"
@@ -39,7 +29,7 @@ impl ObjectiveKind for FleetShare {
     }
 
     fn alerting(&self) -> Alerting<'_> {
-        let s = self.series();
+        let s = self.events.series();
         Alerting::Direct {
             expr: format!(
                 "count(sum by (job, instance) (increase({s}[{w}])) > 0)\n/\ncount(group by (job, instance) ({s}))\n>= {share}",
@@ -66,7 +56,7 @@ impl ObjectiveKind for FleetShare {
         format!(
             "Fewer than {}% of the instances exposing `{}` count one within {} (read on the scrape, by job and instance).",
             crate::promql::trim_float(self.min_share * 100.0),
-            self.series(),
+            self.events.series(),
             duration(self.window)
         )
     }

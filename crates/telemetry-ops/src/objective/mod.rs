@@ -104,6 +104,17 @@ pub struct Events {
     pub matchers: &'static [Matcher],
 }
 
+impl Events {
+    /// The counted series with its matchers, e.g. `dataface_compile_errors_total{error_type!="x"}`.
+    pub fn series(&self) -> String {
+        format!(
+            "{}{}",
+            crate::promql::event_series(self.metric),
+            crate::promql::selector(self.matchers, &[])
+        )
+    }
+}
+
 /// Serialises a metric reference as its name.
 pub(crate) fn metric_name<S: serde::Serializer>(
     m: &&'static MetricSpec,

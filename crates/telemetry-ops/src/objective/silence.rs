@@ -1,7 +1,7 @@
 //! Events that must keep arriving: a rate drop to (nearly) nothing, or no series at all.
 
 use super::{kind_is, Alerting, Events, ObjectiveKind, Selector};
-use crate::promql::{duration, event_series, selector};
+use crate::promql::duration;
 use serde::Serialize;
 use telemetry_core::catalog::InstrumentKind::{Counter, Histogram};
 
@@ -19,16 +19,6 @@ pub struct Silence {
     pub min_events: u64,
 }
 
-impl Silence {
-    fn series(&self) -> String {
-        format!(
-            "{}{}",
-            event_series(self.events.metric),
-            selector(self.events.matchers, &[])
-        )
-    }
-}
-
 impl ObjectiveKind for Silence {
     fn name(&self) -> &'static str {
         "silence"
@@ -39,7 +29,7 @@ impl ObjectiveKind for Silence {
     }
 
     fn alerting(&self) -> Alerting<'_> {
-        let s = self.series();
+        let s = self.events.series();
         Alerting::Direct {
             expr: format!(
                 "sum(increase({s}[{window}])) < {min}\nor\nabsent({s})",
@@ -65,7 +55,7 @@ impl ObjectiveKind for Silence {
     fn runbook_line(&self) -> String {
         format!(
             "`sum(increase({}[{}]))` stays at or above {} (fewer, or no series at all, fires).",
-            self.series(),
+            self.events.series(),
             duration(self.window),
             self.min_events
         )
