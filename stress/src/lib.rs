@@ -291,3 +291,19 @@ pub fn scraped(text: &str, series: &str) -> Option<f64> {
         .and_then(|l| l.rsplit(' ').next())
         .and_then(|v| v.parse().ok())
 }
+
+/// Prints each span and log count of `stats` (attempted = exported + dropped, by reason) under
+/// `mode`, and panics when an item is unaccounted for.
+pub fn assert_accounted(mode: &str, stats: &telemetry_core::self_metrics::PipelineStats) {
+    for (name, c) in [("traces", stats.traces), ("logs", stats.logs)] {
+        println!(
+            "  {name}: attempted {} = exported {} + dropped {} (queue_full {}, export_error {}, shutdown_timeout {})",
+            c.attempted, c.exported, c.dropped(), c.dropped_queue_full, c.dropped_export_error, c.dropped_shutdown_timeout
+        );
+        assert_eq!(
+            c.attempted,
+            c.exported + c.dropped(),
+            "{mode} {name}: {c:?}"
+        );
+    }
+}

@@ -43,17 +43,7 @@ fn child(mode: &str) {
             .as_ref()
             .map_or_else(|e| e.to_string(), |()| "ok".into())
     );
-    for (name, c) in [("traces", s.traces), ("logs", s.logs)] {
-        println!(
-            "  {name}: attempted {} = exported {} + dropped {} (queue_full {}, export_error {}, shutdown_timeout {})",
-            c.attempted, c.exported, c.dropped(), c.dropped_queue_full, c.dropped_export_error, c.dropped_shutdown_timeout
-        );
-        assert_eq!(
-            c.attempted,
-            c.exported + c.dropped(),
-            "{mode} {name}: {c:?}"
-        );
-    }
+    stress::assert_accounted(mode, &s);
     println!(
         "  metric exports failed: {}",
         s.metrics.dropped_export_error
