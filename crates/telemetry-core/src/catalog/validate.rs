@@ -1,6 +1,8 @@
 //! `Catalog::validate`: every rule a catalog must keep, each violation named by entry and rule.
 
-use super::{AttributeType, Catalog, InstrumentKind, LabelValues, MetricSpec, Owner};
+use super::{
+    AttributeSpec, AttributeType, Catalog, InstrumentKind, LabelValues, MetricSpec, Owner,
+};
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
 
@@ -327,37 +329,8 @@ impl Catalog {
                     unknown_owner(s.owner.id, &owners),
                 );
             }
-            let mut keys = HashSet::new();
-            for a in s.attributes {
-                if !keys.insert(a.key) {
-                    err(
-                        entry.clone(),
-                        Rule::UniqueName,
-                        format!("attribute {} declared twice", a.key),
-                    );
-                }
-                if !key_ok(a.key) {
-                    err(
-                        entry.clone(),
-                        Rule::KeyConvention,
-                        format!("attribute {:?} is not dotted lower_snake", a.key),
-                    );
-                }
-                if a.description.trim().is_empty() {
-                    err(
-                        entry.clone(),
-                        Rule::Documented,
-                        format!("attribute {} has no description", a.key),
-                    );
-                }
-                if matches!(a.value_type, AttributeType::String { example } if example.trim().is_empty())
-                {
-                    err(
-                        entry.clone(),
-                        Rule::Documented,
-                        format!("string attribute {} has no example", a.key),
-                    );
-                }
+            for (rule, detail) in attribute_problems(s.attributes) {
+                err(entry.clone(), rule, detail);
             }
         }
         self.check_events(&owners, &mut err);
@@ -504,37 +477,8 @@ impl Catalog {
                     unknown_owner(ev.owner.id, owners),
                 );
             }
-            let mut keys = HashSet::new();
-            for a in ev.attributes {
-                if !keys.insert(a.key) {
-                    err(
-                        entry.clone(),
-                        Rule::UniqueName,
-                        format!("attribute {} declared twice", a.key),
-                    );
-                }
-                if !key_ok(a.key) {
-                    err(
-                        entry.clone(),
-                        Rule::KeyConvention,
-                        format!("attribute {:?} is not dotted lower_snake", a.key),
-                    );
-                }
-                if a.description.trim().is_empty() {
-                    err(
-                        entry.clone(),
-                        Rule::Documented,
-                        format!("attribute {} has no description", a.key),
-                    );
-                }
-                if matches!(a.value_type, AttributeType::String { example } if example.trim().is_empty())
-                {
-                    err(
-                        entry.clone(),
-                        Rule::Documented,
-                        format!("string attribute {} has no example", a.key),
-                    );
-                }
+            for (rule, detail) in attribute_problems(ev.attributes) {
+                err(entry.clone(), rule, detail);
             }
         }
     }
@@ -805,4 +749,38 @@ fn check_metric(
             }
         }
     }
+}
+
+/// What is wrong with a span's or a log event's attributes: a key declared twice, a key
+/// outside the convention, no description, a string attribute without an example.
+fn attribute_problems(attributes: &[AttributeSpec]) -> Vec<(Rule, String)> {
+    let mut problems = Vec::new();
+    let mut keys = HashSet::new();
+    for a in attributes {
+        if !keys.insert(a.key) {
+            problems.push((
+                Rule::UniqueName,
+                format!("attribute {} declared twice", a.key),
+            ));
+        }
+        if !key_ok(a.key) {
+            problems.push((
+                Rule::KeyConvention,
+                format!("attribute {:?} is not dotted lower_snake", a.key),
+            ));
+        }
+        if a.description.trim().is_empty() {
+            problems.push((
+                Rule::Documented,
+                format!("attribute {} has no description", a.key),
+            ));
+        }
+        if matches!(a.value_type, AttributeType::String { example } if example.trim().is_empty()) {
+            problems.push((
+                Rule::Documented,
+                format!("string attribute {} has no example", a.key),
+            ));
+        }
+    }
+    problems
 }
