@@ -12,7 +12,7 @@
 
 use crate::alert::AlertSpec;
 use crate::objective::{Alerting, Events, MatchOp, Matcher, Objective};
-use crate::promql::{self, event_series, format_bound};
+use crate::promql::{self, event_series, format_bound, PAGE_BURNS};
 use crate::rules::{self, AlertingRule, RunbookLinks};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -250,8 +250,24 @@ pub fn cases(surface: &str, alert: &'static AlertSpec, links: &RunbookLinks) -> 
                 }
                 out
             };
+            // Only the slow burn in every scope: its short windows (2h, 6h) still hold a
+            // failure the fast burn's short windows (5m, 30m) have forgotten.
+            let slow_only = |value: f64| -> Vec<Expected> {
+                all_scopes(value)
+                    .into_iter()
+                    .filter(|e| e.rule.labels.burn.as_deref() == Some("slow"))
+                    .collect()
+            };
+            // Under this many events in a fast burn's long window, an empty short window is
+            // low-volume traffic and the long window judges alone.
+            let low_volume = PAGE_BURNS
+                .iter()
+                .map(|(long, short, _)| promql::low_volume_events(long, short))
+                .min()
+                .unwrap_or(0);
             let steady: Box<Shape> = Box::new(|r| format!("0+{r}x90"));
             let restart: Box<Shape> = Box::new(|r| format!("0+{r}x30 0+{r}x59"));
+            let stopped: Box<Shape> = Box::new(|r| format!("0+{r}x30 {}x60", r * 30));
             let trickle = |n: u64| -> Box<Shape> {
                 Box::new(move |r| {
                     // All `n` events within the first minute, then none: every later
@@ -302,14 +318,33 @@ pub fn cases(surface: &str, alert: &'static AlertSpec, links: &RunbookLinks) -> 
                     50,
                     Vec::new(),
                 ),
+                if min_events < low_volume {
+                    case(
+                        CaseKind::Edge,
+                        &format!(
+                            "low traffic: {min_events} failing events then none (empty short windows, fewer than {low_volume} events in the long one): the outage still fires"
+                        ),
+                        ratio_series(o, &dims(0), &*trickle(min_events), 1, 0),
+                        50,
+                        all_scopes(1.0),
+                    )
+                } else {
+                    case(
+                        CaseKind::Edge,
+                        &format!(
+                            "{min_events} failing events then none: at this volume an empty short window is stopped traffic, so only the slow burn, whose 2h window still holds them, fires"
+                        ),
+                        ratio_series(o, &dims(0), &*trickle(min_events), 1, 0),
+                        50,
+                        slow_only(1.0),
+                    )
+                },
                 case(
                     CaseKind::Edge,
-                    &format!(
-                        "low traffic: {min_events} failing events then none (empty short windows): the outage still fires"
-                    ),
-                    ratio_series(o, &dims(0), &*trickle(min_events), 1, 0),
-                    50,
-                    all_scopes(1.0),
+                    "the failing traffic stops after 30 minutes (a release rolled back): the fast burn resolves once its short windows are empty, the slow burn stays",
+                    ratio_series(o, &dims(0), &*stopped, 10, 0),
+                    70,
+                    slow_only(1.0),
                 ),
             ];
             if !by.is_empty() {

@@ -136,8 +136,15 @@ pub fn format_bound(b: f64) -> String {
 /// The burn-rate alert expression for `burns` (pairs of windows and a factor) in every
 /// scope (fleet, then each dimension); the error budget is `1 - target` of a burn-rate
 /// objective. A clause fires when the long window's ratio exceeds the threshold, the long
-/// window holds at least `min_events` events, and the short window's ratio exceeds it too or
-/// the short window saw no event.
+/// window holds at least `min_events` events, and the short window's ratio exceeds it too
+/// or, at low volume, the short window saw no event.
+///
+/// Low volume means the long window's events, spread evenly, leave less than one for the
+/// short window (fewer than [`low_volume_events`]): an empty short window is then the
+/// objective's normal traffic and the long window judges alone (enrichment runs a few times
+/// a day). Above that, an empty short window means the traffic stopped (a release rolled
+/// back, a warehouse type no longer queried): nothing fails now, so the page resolves
+/// instead of firing until the long window forgets the outage.
 pub fn burn_expr(alert: &AlertSpec, burns: &[(&str, &str, f64)]) -> String {
     let (budget, min_events, by) = match alert.objective.alerting() {
         Alerting::BurnRate {
@@ -153,15 +160,24 @@ pub fn burn_expr(alert: &AlertSpec, burns: &[(&str, &str, f64)]) -> String {
         for (long, short, factor) in burns {
             let threshold = trim_float(burn_threshold(*factor, budget));
             clauses.push(format!(
-                "(\n  {} > {threshold}\n  and\n  ({} > {threshold} or {} < 1)\n  and\n  {} >= {min_events}\n)",
+                "(\n  {} > {threshold}\n  and\n  (\n    {} > {threshold}\n    or\n    ({} < 1 and {} < {})\n  )\n  and\n  {} >= {min_events}\n)",
                 ratio_record(alert, &scope, long),
                 ratio_record(alert, &scope, short),
                 events_record(alert, &scope, short),
+                events_record(alert, &scope, long),
+                low_volume_events(long, short),
                 events_record(alert, &scope, long),
             ));
         }
     }
     clauses.join("\nor\n")
+}
+
+/// The long window's event count under which an empty short window is normal traffic: the
+/// number of short windows in the long one (12 for every pair of the SRE workbook's).
+pub fn low_volume_events(long: &str, short: &str) -> u64 {
+    let seconds = |w: &str| parse_duration(w).unwrap_or_else(|| panic!("{w:?} is one of WINDOWS"));
+    (seconds(long) / seconds(short)).round() as u64
 }
 
 /// A float without representation noise (`0.144`, not `0.14400000000000002`).
@@ -184,6 +200,40 @@ pub fn duration(seconds: u64) -> String {
         s if s % 60 == 0 => format!("{}m", s / 60),
         s => format!("{s}s"),
     }
+}
+
+/// Seconds of a Prometheus duration: one or more `<n><unit>` with units ms, s, m, h, d,
+/// w, y.
+pub fn parse_duration(text: &str) -> Option<f64> {
+    let mut rest = text.trim();
+    if rest.is_empty() {
+        return None;
+    }
+    let mut total = 0.0;
+    while !rest.is_empty() {
+        let digits = rest.find(|c: char| !c.is_ascii_digit())?;
+        if digits == 0 {
+            return None;
+        }
+        let n: f64 = rest[..digits].parse().ok()?;
+        rest = &rest[digits..];
+        let unit_len = rest
+            .find(|c: char| c.is_ascii_digit())
+            .unwrap_or(rest.len());
+        let unit = match &rest[..unit_len] {
+            "ms" => 0.001,
+            "s" => 1.0,
+            "m" => 60.0,
+            "h" => 3_600.0,
+            "d" => 86_400.0,
+            "w" => 604_800.0,
+            "y" => 31_536_000.0,
+            _ => return None,
+        };
+        total += n * unit;
+        rest = &rest[unit_len..];
+    }
+    Some(total)
 }
 
 /// `UpperCamelCase` -> `upper_camel_case`.

@@ -90,8 +90,8 @@ fn the_drill_profile_scales_every_rule_into_rules_promtool_accepts() {
                 }
                 if let (Some(h), Some(s)) = (hold, shold) {
                     let (h, s) = (
-                        drill::profile::parse_duration(&h).unwrap(),
-                        drill::profile::parse_duration(&s).unwrap(),
+                        telemetry_ops::promql::parse_duration(&h).unwrap(),
+                        telemetry_ops::promql::parse_duration(&s).unwrap(),
                     );
                     assert!((h / 240.0 - s).abs() < 0.001, "for: {h} -> {s}");
                 }

@@ -28,10 +28,11 @@ pub mod sink;
 
 use crate::alert::{AlertSeverity, AlertSpec};
 use crate::objective::{Alerting, Objective};
+use crate::promql::parse_duration;
 use crate::routing::OwnersFile;
 use crate::rules::{AlertingRule, Rule, RuleFile, RunbookLinks};
 use procs::{Proc, ProcError, Workload, WorkloadCommand};
-use profile::{parse_duration, DurationError, TimeProfile};
+use profile::{DurationError, TimeProfile};
 use scenarios::{Action, Scenario, SCENARIOS};
 use serde::Serialize;
 use sink::{Collector, ListenError, Notification, Sink};

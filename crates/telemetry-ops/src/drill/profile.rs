@@ -15,6 +15,7 @@
 //! read the same as in production. Durations are written in milliseconds, which PromQL, the
 //! rule files and Alertmanager accept.
 
+use crate::promql::parse_duration;
 use crate::rules::{Rule, RuleFile};
 
 /// A time factor: production durations divided by it.
@@ -260,40 +261,6 @@ impl TimeProfile {
         }
         Ok(())
     }
-}
-
-/// Seconds of a Prometheus duration: one or more `<n><unit>` with units ms, s, m, h, d,
-/// w, y.
-pub fn parse_duration(text: &str) -> Option<f64> {
-    let mut rest = text.trim();
-    if rest.is_empty() {
-        return None;
-    }
-    let mut total = 0.0;
-    while !rest.is_empty() {
-        let digits = rest.find(|c: char| !c.is_ascii_digit())?;
-        if digits == 0 {
-            return None;
-        }
-        let n: f64 = rest[..digits].parse().ok()?;
-        rest = &rest[digits..];
-        let unit_len = rest
-            .find(|c: char| c.is_ascii_digit())
-            .unwrap_or(rest.len());
-        let unit = match &rest[..unit_len] {
-            "ms" => 0.001,
-            "s" => 1.0,
-            "m" => 60.0,
-            "h" => 3_600.0,
-            "d" => 86_400.0,
-            "w" => 604_800.0,
-            "y" => 31_536_000.0,
-            _ => return None,
-        };
-        total += n * unit;
-        rest = &rest[unit_len..];
-    }
-    Some(total)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

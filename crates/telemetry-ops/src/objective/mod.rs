@@ -136,8 +136,9 @@ pub enum Alerting<'a> {
     /// bad-event ratio per window, alerts compare it with the error budget `1 - target`.
     ///
     /// Each clause also needs `min_events` events in its long window (tiny windows do not
-    /// fire) and takes the long window alone when the short one saw no event (an empty
-    /// short window does not hide an outage).
+    /// fire) and, at low volume, takes the long window alone when the short one saw no
+    /// event (an empty short window does not hide a low-volume outage, and does not keep a
+    /// stopped one firing: see [`crate::promql::burn_expr`]).
     BurnRate {
         /// The share of good events the objective promises, e.g. 0.99.
         target: f64,
