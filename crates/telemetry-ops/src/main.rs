@@ -422,6 +422,19 @@ fn drill(args: DrillArgs) -> ExitCode {
     for n in &report.unexpected {
         println!("undeclared notification: {} to {}", n.alertname, n.receiver);
     }
+    if !report.healthy.watchdog_delivered {
+        // No notification reached the drill's sink: show why Alertmanager did not deliver.
+        let log = out.join("drill-run/alertmanager.log");
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        println!(
+            "the Watchdog never reached the dead man's switch; the last lines of {}:",
+            log.display()
+        );
+        for line in &lines[lines.len().saturating_sub(20)..] {
+            println!("  {line}");
+        }
+    }
     println!(
         "drill {} in {:.0} s: {}/{} scenarios passed; wrote {} and {}",
         if report.passed() { "passed" } else { "FAILED" },

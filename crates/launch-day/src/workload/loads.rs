@@ -13,8 +13,8 @@ use dataface_telemetry::context::{
     BreachAction, Consumer, ContextError, ContextProbes, ContractChange, Source,
 };
 use dataface_telemetry::integrations::{
-    BillingError, BillingEventType, BillingGuard, DeployError, Environment, IntegrationsProbes,
-    WebhookEvent,
+    BillingError, BillingEventType, BillingGuard, DeployError, DomainError, Environment,
+    IntegrationsProbes, WebhookEvent,
 };
 use dataface_telemetry::profiler::{
     Feedback, ProfilerProbes, RunOutcome, SemanticType, WarehouseType,
@@ -295,16 +295,18 @@ impl Load for ContextLoad {
                 r.resolved();
             }
         }
-        let size = if on(active, "mcp-over-limit") {
-            600 * KIB
+        // The MCP server rejects a context over its 512 KiB hard limit; with the soft limit
+        // of 256 KiB switched on it truncates instead.
+        let (size, limit, on_breach) = if on(active, "mcp-over-limit") {
+            (600 * KIB, 512 * KIB, BreachAction::Rejected)
+        } else if on(active, "mcp-truncated") {
+            (300 * KIB, 256 * KIB, BreachAction::Truncated)
         } else {
-            180 * KIB
+            (180 * KIB, 512 * KIB, BreachAction::Rejected)
         };
-        let _ = p.context(Consumer::Mcp, "analytics.orders").deliver(
-            size,
-            512 * KIB,
-            BreachAction::Rejected,
-        );
+        let _ = p
+            .context(Consumer::Mcp, "analytics.orders")
+            .deliver(size, limit, on_breach);
         let enrichment = p.enrichment("analytics");
         if on(active, "enrichment-failing") {
             enrichment.fail(ContextError::EnrichmentFailed);
@@ -425,6 +427,7 @@ pub struct CloudLoad {
     probes: CloudProbes,
     n: u64,
     stuck: Option<ProjectLifecycle>,
+    left_failed: Option<ProjectLifecycle>,
     live: Vec<ProjectLifecycle>,
 }
 
@@ -434,6 +437,7 @@ impl CloudLoad {
             probes: CloudProbes::new(),
             n: 0,
             stuck: None,
+            left_failed: None,
             live: Vec::new(),
         }
     }
@@ -465,6 +469,10 @@ impl Load for CloudLoad {
             FaultSpec {
                 name: "idp-outage",
                 effect: "Google and GitHub sign-ups fail: the identity provider is unavailable",
+            },
+            FaultSpec {
+                name: "failed-left",
+                effect: "one project fails to provision and the cleanup that retries or deletes failed projects is stopped: it stays in `failed`",
             },
         ]
     }
@@ -524,11 +532,31 @@ impl Load for CloudLoad {
         }
     }
 
-    fn cleared(&mut self, fault: &str, _clock: &SimClock) {
-        if fault == "stuck-provisioning" {
-            if let Some(mut project) = self.stuck.take() {
-                let _ = project.transition(ProjectState::Active);
+    fn injected(&mut self, fault: &str, _clock: &SimClock) {
+        if fault == "failed-left" && self.left_failed.is_none() {
+            let mut project = self.probes.project("proj-left-failed");
+            if let Ok(provisioning) = project.provision() {
+                provisioning.fail(ProvisioningFailure::Failed);
             }
+            self.left_failed = Some(project);
+        }
+    }
+
+    fn cleared(&mut self, fault: &str, _clock: &SimClock) {
+        match fault {
+            "stuck-provisioning" => {
+                if let Some(mut project) = self.stuck.take() {
+                    let _ = project.transition(ProjectState::Active);
+                }
+            }
+            // The cleanup runs again: the failed project is deleted.
+            "failed-left" => {
+                if let Some(mut project) = self.left_failed.take() {
+                    let _ = project.transition(ProjectState::Deleting);
+                    let _ = project.transition(ProjectState::Deleted);
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -598,7 +626,7 @@ impl Load for IntegrationsLoad {
             },
             FaultSpec {
                 name: "infrastructure-outage",
-                effect: "a region outage: deployments fail, the billing provider is unreachable and domain checks fail at once",
+                effect: "a region outage: deployments roll back, the billing provider is unreachable and custom domains fail their TLS handshake at once",
             },
         ]
     }
@@ -644,7 +672,10 @@ impl Load for IntegrationsLoad {
             event.recorded();
         }
         let check = p.domain_check(DOMAINS[(n % 3) as usize]);
-        if on(active, "dns-mismatch") || outage {
+        if outage {
+            // Customers' records are fine; our edge in the region does not answer.
+            check.tls_error(DomainError::TlsHandshakeFailed);
+        } else if on(active, "dns-mismatch") {
             check.mismatch();
         } else {
             check.resolved();

@@ -524,10 +524,11 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::Coincidence(Coincidence {
             signals: &[
                 (
+                    // Failed, rolled back (a failed health check) or abandoned.
                     "deployments",
                     Events {
                         metric: &DEPLOY_DURATION,
-                        matchers: &[Matcher::eq("outcome", "failed")],
+                        matchers: &[Matcher::ne("outcome", "succeeded")],
                     },
                 ),
                 (

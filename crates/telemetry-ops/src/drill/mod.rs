@@ -31,11 +31,12 @@ use crate::objective::{Alerting, Objective};
 use crate::promql::parse_duration;
 use crate::routing::OwnersFile;
 use crate::rules::{AlertingRule, Rule, RuleFile, RunbookLinks};
+use procs::Collector;
 use procs::{Proc, ProcError, Workload, WorkloadCommand};
 use profile::{DurationError, TimeProfile};
 use scenarios::{Action, Scenario, SCENARIOS};
 use serde::Serialize;
-use sink::{Collector, ListenError, Notification, Sink};
+use sink::{ListenError, Notification, Sink};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -92,12 +93,15 @@ pub struct DrillOptions {
     pub prometheus: PathBuf,
     /// The Alertmanager binary.
     pub alertmanager: PathBuf,
+    /// The rotel binary: the OTLP collector the workloads export to.
+    pub rotel: PathBuf,
 }
 
 impl DrillOptions {
     /// The defaults: factor 240, a 500 ms scrape and evaluation interval, a 45 s
     /// baseline (3 hours of production), every scenario, Debian's `prometheus` and
-    /// `prometheus-alertmanager`.
+    /// `prometheus-alertmanager`, and rotel (PyPI) as the collector: `$ROTEL_BIN`, else
+    /// `rotel` on the PATH.
     pub fn new(out: PathBuf, workload: PathBuf, owners: OwnersFile) -> Self {
         Self {
             out,
@@ -109,6 +113,7 @@ impl DrillOptions {
             owners,
             prometheus: "prometheus".into(),
             alertmanager: "prometheus-alertmanager".into(),
+            rotel: std::env::var_os("ROTEL_BIN").map_or_else(|| "rotel".into(), PathBuf::from),
         }
     }
 }
@@ -156,6 +161,9 @@ pub struct AlertEvent {
     pub alertname: String,
     /// Its severity (a burn-rate alert has a page and a ticket series).
     pub severity: String,
+    /// `fast` or `slow` on a burn-rate alert, empty otherwise.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub burn: String,
     /// `pending`, `firing` or `inactive`.
     pub state: String,
 }
@@ -424,6 +432,11 @@ pub fn theory(
         }
         (Objective::Freshness(f), _) => (profile.scale(f.max_age as f64), 2.0),
         (Objective::Stuck(s), _) => (profile.scale(s.max_age as f64), 2.0),
+        // Silence shows once the last event has left the window.
+        (Objective::Silence(s), _) => (
+            profile.scale(s.window as f64).max(profile.min_window()),
+            2.0,
+        ),
         _ => (0.0, if hold > 0.0 { 2.0 } else { 1.0 }),
     };
     let total = condition + samples * scrape + hops * evaluation + hold + group_wait;
@@ -578,46 +591,39 @@ fn poll_alerts(
     events: Arc<Mutex<Vec<AlertEvent>>>,
     stop: Arc<AtomicBool>,
 ) {
-    let mut state: BTreeMap<(String, String), String> = BTreeMap::new();
+    type Key = (String, String, String);
+    let mut state: BTreeMap<Key, String> = BTreeMap::new();
+    let event = |at: f64, (name, severity, burn): &Key, state: &str| AlertEvent {
+        at,
+        alertname: name.clone(),
+        severity: severity.clone(),
+        burn: burn.clone(),
+        state: state.to_owned(),
+    };
     while !stop.load(Ordering::Relaxed) {
         if let Ok(body) = http::get(prometheus, "/api/v1/alerts") {
             let at = epoch.elapsed().as_secs_f64();
-            let mut now: BTreeMap<(String, String), String> = BTreeMap::new();
+            let mut now: BTreeMap<Key, String> = BTreeMap::new();
             if let Ok(v) = serde_json::from_str::<serde_json::Value>(&body) {
                 for a in v["data"]["alerts"].as_array().into_iter().flatten() {
-                    let name = a["labels"]["alertname"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_owned();
-                    let severity = a["labels"]["severity"]
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_owned();
+                    let label = |k: &str| a["labels"][k].as_str().unwrap_or_default().to_owned();
                     let s = a["state"].as_str().unwrap_or_default().to_owned();
-                    let e = now.entry((name, severity)).or_default();
+                    let e = now
+                        .entry((label("alertname"), label("severity"), label("burn")))
+                        .or_default();
                     if s == "firing" || e.is_empty() {
                         *e = s;
                     }
                 }
             }
             let mut ev = events.lock().unwrap_or_else(PoisonError::into_inner);
-            for ((name, severity), s) in &now {
-                if state.get(&(name.clone(), severity.clone())) != Some(s) {
-                    ev.push(AlertEvent {
-                        at,
-                        alertname: name.clone(),
-                        severity: severity.clone(),
-                        state: s.clone(),
-                    });
+            for (key, s) in &now {
+                if state.get(key) != Some(s) {
+                    ev.push(event(at, key, s));
                 }
             }
-            for (name, severity) in state.keys().filter(|k| !now.contains_key(*k)) {
-                ev.push(AlertEvent {
-                    at,
-                    alertname: name.clone(),
-                    severity: severity.clone(),
-                    state: "inactive".into(),
-                });
+            for key in state.keys().filter(|k| !now.contains_key(*k)) {
+                ev.push(event(at, key, "inactive"));
             }
             state = now;
         }
@@ -791,7 +797,8 @@ pub fn run(opts: &DrillOptions) -> Result<DrillReport, DrillError> {
     )?;
 
     // The workloads.
-    let collector = Collector::new()?;
+    let port = || procs::free_port().map_err(DrillError::Port);
+    let collector = Collector::new(&opts.rotel, &work, port()?, port()?)?;
     let command = WorkloadCommand {
         program: opts.workload.clone(),
         factor: opts.factor,
@@ -804,7 +811,6 @@ pub fn run(opts: &DrillOptions) -> Result<DrillReport, DrillError> {
     }
 
     // Alertmanager and Prometheus.
-    let port = || procs::free_port().map_err(DrillError::Port);
     let am_port = port()?;
     let prom_port = port()?;
     let mut procs_started = Vec::new();
@@ -869,7 +875,11 @@ pub fn run(opts: &DrillOptions) -> Result<DrillReport, DrillError> {
                 work.join("prometheus-data").display()
             ),
             format!("--web.listen-address=127.0.0.1:{prom_port}"),
-            format!("--rules.alert.resend-delay={eval_ms}ms"),
+            // A firing alert reaches Alertmanager at once and is re-sent with an expiry of
+            // four times this delay: at one evaluation interval (500 ms) a group evaluation
+            // slowed by a loaded machine let a shared-infrastructure alert expire in
+            // Alertmanager between two sends, and the pages it inhibits got through.
+            format!("--rules.alert.resend-delay={}ms", (eval_ms * 4).max(2_000)),
             "--web.enable-lifecycle".into(),
             format!("--query.lookback-delta={lookback}"),
             "--log.level=warn".into(),
@@ -1052,9 +1062,24 @@ fn run_scenario(
             )
         })
         .collect();
+    // The inhibited alerts must fire on Prometheus too (held back by Alertmanager), so the
+    // scenario waits for the slowest of them as well.
+    let inhibited_theory = s.inhibited.iter().filter_map(|name| {
+        let (_, a) = find_alert(name)?;
+        theory(
+            a,
+            rules,
+            profile,
+            s.bad_share,
+            (interval, interval),
+            group_wait,
+        )
+    });
     let budget = plan
         .iter()
-        .map(|(_, _, t)| t.map_or(30.0, |t| t.total))
+        .map(|(_, _, t)| *t)
+        .chain(inhibited_theory.map(Some))
+        .map(|t| t.map_or(30.0, |t| t.total))
         .fold(0.0, f64::max);
     let injected_at = live.now();
     if let Err(e) = live.act(s, true) {
@@ -1069,11 +1094,20 @@ fn run_scenario(
                 && receivers.first() == Some(&n.receiver)
         })
     };
+    let inhibited_fired = || {
+        let events = live.events();
+        s.inhibited.iter().all(|name| {
+            events
+                .iter()
+                .any(|e| e.at >= injected_at && e.alertname == *name && e.state == "firing")
+        })
+    };
     let deadline = Instant::now() + Duration::from_secs_f64(budget * 2.0 + 15.0);
     while Instant::now() < deadline
-        && !plan
+        && !(plan
             .iter()
             .all(|(a, r, _)| primary_firing(a, r, injected_at).is_some())
+            && inhibited_fired())
     {
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -1087,28 +1121,33 @@ fn run_scenario(
     if let Err(e) = live.act(s, false) {
         failures.push(format!("could not remove the fault: {e}"));
     }
-    // Wait for the resolved notifications, and for Prometheus to show the alerts inactive at
-    // their severity (every series: a dimension's alert may outlast the fleet's).
-    let fired_at = |a: &AlertSpec, receivers: &[String]| {
-        primary_firing(a, receivers, injected_at).map_or(removed_at, |n| n.at)
-    };
+    // Resolved: the owner's receiver's last notification of the alert says `resolved` (a
+    // resolution followed by a new firing, as an alert that flaps sends, does not count) and
+    // Prometheus shows the alert inactive at its severity (every series: a dimension's alert
+    // may outlast the fleet's). A slow burn is left out: its 1d and 3d windows hold all of
+    // the drill's few minutes of history, so it stays open for as long as the drill could
+    // wait (in production those windows dilute a short incident).
+    let fast = |burn: &str| burn != "slow";
     let resolved = |a: &AlertSpec, receivers: &[String]| {
-        let since = fired_at(a, receivers);
-        let inactive = live
-            .events()
+        let events = live.events();
+        let inactive = events
             .iter()
-            .rev()
-            .find(|e| e.alertname == a.name && e.severity == a.severity.as_str())
-            .is_none_or(|e| e.state == "inactive");
+            .filter(|e| e.alertname == a.name && e.severity == a.severity.as_str() && fast(&e.burn))
+            .fold(BTreeMap::new(), |mut last, e| {
+                last.insert(e.burn.as_str(), e.state.as_str());
+                last
+            })
+            .values()
+            .all(|state| *state == "inactive");
         live.notifications()
             .into_iter()
             .rfind(|n| {
-                n.at > since
+                n.at >= injected_at
                     && n.alertname == a.name
-                    && n.status == "resolved"
                     && receivers.first() == Some(&n.receiver)
+                    && fast(n.labels.get("burn").map_or("", String::as_str))
             })
-            .filter(|_| inactive)
+            .filter(|n| n.status == "resolved" && inactive)
     };
     let deadline = Instant::now() + Duration::from_secs(RESOLVE_WAIT);
     while Instant::now() < deadline && !plan.iter().all(|(a, r, _)| resolved(a, r).is_some()) {

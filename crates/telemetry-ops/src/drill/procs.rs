@@ -1,5 +1,5 @@
-//! The processes the drill starts (Prometheus, Alertmanager, one workload per surface),
-//! each stopped by its pid when dropped.
+//! The processes the drill starts (Prometheus, Alertmanager, the OTLP collector, one
+//! workload per surface), each stopped by its pid when dropped.
 
 use super::http;
 use std::io::{BufRead, BufReader};
@@ -251,6 +251,93 @@ impl WorkloadCommand {
                 control,
             }),
             _ => Err(not_ready()),
+        }
+    }
+}
+
+/// The OTLP collector the workloads export to: a rotel process (its exporter a black hole),
+/// killed to rehearse "collector lost" (its connections die with it, as a crashed
+/// collector's do) and started again on the same ports.
+#[derive(Debug)]
+pub struct Collector {
+    program: PathBuf,
+    dir: PathBuf,
+    http_port: u16,
+    grpc_port: u16,
+    starts: u32,
+    proc: Option<Proc>,
+}
+
+impl Collector {
+    /// Starts rotel listening on 127.0.0.1 at `http_port` (OTLP/HTTP) and `grpc_port`,
+    /// its logs in `dir`.
+    ///
+    /// # Errors
+    /// [`ProcError`] when rotel cannot start or does not listen within 30 s.
+    pub fn new(
+        program: &Path,
+        dir: &Path,
+        http_port: u16,
+        grpc_port: u16,
+    ) -> Result<Self, ProcError> {
+        let mut c = Self {
+            program: program.to_owned(),
+            dir: dir.to_owned(),
+            http_port,
+            grpc_port,
+            starts: 0,
+            proc: None,
+        };
+        c.start()?;
+        Ok(c)
+    }
+
+    /// The OTLP/HTTP endpoint (`http://127.0.0.1:<port>`).
+    pub fn endpoint(&self) -> String {
+        format!("http://127.0.0.1:{}", self.http_port)
+    }
+
+    /// Starts it (again) on the same ports and waits until it accepts connections.
+    ///
+    /// # Errors
+    /// [`ProcError`] when rotel cannot start or does not listen within 30 s.
+    pub fn start(&mut self) -> Result<(), ProcError> {
+        if self.proc.is_some() {
+            return Ok(());
+        }
+        self.starts += 1;
+        let mut p = spawn(
+            "OTLP collector (rotel)",
+            &self.program,
+            &[
+                "start".into(),
+                format!("--otlp-http-endpoint=127.0.0.1:{}", self.http_port),
+                format!("--otlp-grpc-endpoint=127.0.0.1:{}", self.grpc_port),
+                "--exporter=blackhole".into(),
+            ],
+            &self.dir.join(format!("collector-{}.log", self.starts)),
+            "install it with scripts/install-test-deps.sh (rotel from PyPI) or set ROTEL_BIN",
+        )?;
+        let addr: SocketAddr = ([127, 0, 0, 1], self.http_port).into();
+        let start = Instant::now();
+        while std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
+            if start.elapsed() > Duration::from_secs(30) || !p.running() {
+                return Err(ProcError::NotReady {
+                    what: p.what.clone(),
+                    seconds: 30,
+                    log: p.log.clone(),
+                });
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        self.proc = Some(p);
+        Ok(())
+    }
+
+    /// Kills it (SIGKILL to its pid): the collector is lost.
+    pub fn stop(&mut self) {
+        if let Some(mut p) = self.proc.take() {
+            p.stop();
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The drill's outputs: `drill.json` (machine-readable) and `drill.html` (one
 //! self-contained file, no network: inline CSS and SVG).
 
-use super::{DrillError, DrillReport, ScenarioResult};
+use super::{DrillError, DrillReport, Notification, ScenarioResult};
 use serde_json::json;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -90,14 +90,27 @@ fn timeline(r: &ScenarioResult) -> String {
     let (t0, t1) = (r.injected_at, r.ended_at.max(r.injected_at + 1.0));
     let w = 720.0;
     let x = |t: f64| 10.0 + (t - t0) / (t1 - t0) * (w - 20.0);
-    let mut rows: Vec<String> = r
+    // One row per alert series Prometheus showed (name, severity, burn), then the declared
+    // alerts that never showed.
+    let mut rows: Vec<(String, String, String)> = Vec::new();
+    for e in &r.states {
+        let key = (e.alertname.clone(), e.severity.clone(), e.burn.clone());
+        if !rows.contains(&key) {
+            rows.push(key);
+        }
+    }
+    let declared = r
         .expected
         .iter()
-        .map(|e| e.alertname.clone())
-        .chain(r.scenario.inhibited.iter().map(|s| (*s).to_owned()))
-        .chain(r.scenario.also.iter().map(|s| (*s).to_owned()))
-        .collect();
-    rows.dedup();
+        .map(|e| e.alertname.as_str())
+        .chain(r.scenario.inhibited.iter().copied())
+        .chain(r.scenario.also.iter().copied());
+    for name in declared {
+        if !rows.iter().any(|(n, _, _)| n == name) {
+            rows.push((name.to_owned(), String::new(), String::new()));
+        }
+    }
+    rows.sort();
     let h = 40 + rows.len() * 22;
     let mut svg = format!(
         r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-size="10">"##
@@ -112,11 +125,25 @@ fn timeline(r: &ScenarioResult) -> String {
         0.0,
         r.removed_at - t0
     );
-    for (i, name) in rows.iter().enumerate() {
+    for (i, (name, severity, burn)) in rows.iter().enumerate() {
         let y = 24 + i * 22;
-        let _ = write!(svg, r##"<text x="10" y="{}">{}</text>"##, y + 14, esc(name));
+        let label = match (severity.is_empty(), burn.is_empty()) {
+            (true, _) => name.clone(),
+            (false, true) => format!("{name} ({severity})"),
+            (false, false) => format!("{name} ({severity}, {burn} burn)"),
+        };
+        let _ = write!(
+            svg,
+            r##"<text x="10" y="{}">{}</text>"##,
+            y + 14,
+            esc(&label)
+        );
         // States from Prometheus.
-        let mut states: Vec<_> = r.states.iter().filter(|e| &e.alertname == name).collect();
+        let mut states: Vec<_> = r
+            .states
+            .iter()
+            .filter(|e| &e.alertname == name && &e.severity == severity && &e.burn == burn)
+            .collect();
         states.sort_by(|a, b| a.at.total_cmp(&b.at));
         for (j, e) in states.iter().enumerate() {
             let end = states.get(j + 1).map_or(r.ended_at, |n| n.at);
@@ -135,8 +162,11 @@ fn timeline(r: &ScenarioResult) -> String {
                 e.at - t0
             );
         }
-        // Notifications.
-        for n in r.delivered.iter().filter(|n| &n.alertname == name) {
+        // Notifications of that series.
+        let label = |n: &Notification, k: &str| n.labels.get(k).cloned().unwrap_or_default();
+        for n in r.delivered.iter().filter(|n| {
+            &n.alertname == name && &label(n, "severity") == severity && &label(n, "burn") == burn
+        }) {
             let color = if n.status == "firing" {
                 "#1f4e9c"
             } else {

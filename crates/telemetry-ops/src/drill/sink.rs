@@ -1,5 +1,4 @@
-//! What the drill listens with: the webhook sink every Alertmanager receiver points at, and
-//! a stand-in OTLP collector the workloads export to (stopped to rehearse "collector lost").
+//! What the drill listens with: the webhook sink every Alertmanager receiver points at.
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -164,88 +163,6 @@ fn parse_webhook(body: &str, at: f64) -> Option<Vec<Notification>> {
             })
             .collect(),
     )
-}
-
-/// A stand-in OTLP/HTTP collector on 127.0.0.1: answers every export with 200 while up.
-/// [`stop`](Self::stop) closes the port (exports fail: the collector is lost);
-/// [`start`](Self::start) opens it again on the same port.
-pub struct Collector {
-    port: u16,
-    server: Option<(Arc<tiny_http::Server>, JoinHandle<()>)>,
-}
-
-impl std::fmt::Debug for Collector {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Collector")
-            .field("port", &self.port)
-            .field("up", &self.server.is_some())
-            .finish()
-    }
-}
-
-impl Collector {
-    /// A collector on any free port, up.
-    ///
-    /// # Errors
-    /// [`ListenError`] when it cannot listen.
-    pub fn new() -> Result<Self, ListenError> {
-        let mut c = Self {
-            port: 0,
-            server: None,
-        };
-        c.start()?;
-        Ok(c)
-    }
-
-    /// The OTLP endpoint (`http://127.0.0.1:<port>`).
-    pub fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
-    }
-
-    /// Opens the port (again).
-    ///
-    /// # Errors
-    /// [`ListenError`] when the port cannot be bound.
-    pub fn start(&mut self) -> Result<(), ListenError> {
-        if self.server.is_some() {
-            return Ok(());
-        }
-        let (server, addr) = listen("OTLP collector stand-in", self.port)?;
-        self.port = addr.port();
-        let s = server.clone();
-        let thread = std::thread::spawn(move || {
-            for mut request in s.incoming_requests() {
-                let mut sink = Vec::new();
-                let _ = request.as_reader().read_to_end(&mut sink);
-                let header =
-                    |k: &str, v: &str| tiny_http::Header::from_bytes(k, v).expect("a valid header");
-                // Connection: close, so no exporter reuses a connection this collector
-                // may drop when it is stopped and started.
-                let _ = request.respond(
-                    tiny_http::Response::from_data(Vec::new())
-                        .with_header(header("Content-Type", "application/x-protobuf"))
-                        .with_header(header("Connection", "close")),
-                );
-            }
-        });
-        self.server = Some((server, thread));
-        Ok(())
-    }
-
-    /// Closes the port: the collector is lost.
-    pub fn stop(&mut self) {
-        if let Some((server, thread)) = self.server.take() {
-            server.unblock();
-            drop(server);
-            let _ = thread.join();
-        }
-    }
-}
-
-impl Drop for Collector {
-    fn drop(&mut self) {
-        self.stop();
-    }
 }
 
 #[cfg(test)]
