@@ -13,7 +13,7 @@
 //! 3. runs the healthy baseline: no fault, and every notification but the Watchdog's is a
 //!    false page;
 //! 4. runs the [scenarios](scenarios::SCENARIOS): lanes at the same time, the scenarios of a
-//!    lane one after another; each injects its fault, waits for its alerts at their owners'
+//!    lane one after another, then those that must run alone ([`scenarios::ALONE`]); each injects its fault, waits for its alerts at their owners'
 //!    receivers, removes the fault and waits for the resolved notification;
 //! 5. checks each scenario (receivers, runbook sections, time to detect within 1.5x the
 //!    theoretical, resolved, inhibitions) and that no undeclared alert notified anyone;
@@ -944,9 +944,14 @@ pub fn run(opts: &DrillOptions) -> Result<DrillReport, DrillError> {
             .any(|n| n.alertname == "Watchdog" && n.status == "firing"),
     };
 
-    // The scenarios, lane by lane.
+    // The scenarios, lane by lane; those of the `alone` lane afterwards, one at a time.
     let mut lanes: Vec<(&str, Vec<Scenario>)> = Vec::new();
+    let mut alone: Vec<Scenario> = Vec::new();
     for s in &selected {
+        if s.lane == scenarios::ALONE {
+            alone.push(*s);
+            continue;
+        }
         match lanes.iter_mut().find(|(l, _)| *l == s.lane) {
             Some((_, list)) => list.push(*s),
             None => lanes.push((s.lane, vec![*s])),
@@ -974,6 +979,17 @@ pub fn run(opts: &DrillOptions) -> Result<DrillReport, DrillError> {
             .flat_map(|h| h.join().unwrap_or_default())
             .collect()
     });
+    for s in &alone {
+        results.push(run_scenario(
+            &live,
+            s,
+            &production,
+            &opts.owners,
+            profile,
+            interval,
+            group_wait,
+        ));
+    }
     std::thread::sleep(Duration::from_secs(1));
     stop.store(true, Ordering::Relaxed);
     let _ = poller.join();
