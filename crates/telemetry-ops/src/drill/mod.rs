@@ -7,14 +7,15 @@
 //! 1. generates the package (rules, routing, runbooks) and its [drill profile](profile):
 //!    every window, `for:`, age threshold and Alertmanager timer divided by the factor;
 //! 2. starts one `drill-workload` process per surface (its simulated clock at the same
-//!    factor), a stand-in OTLP collector they export to, a webhook [sink](sink) every
-//!    Alertmanager receiver is rewritten to, Alertmanager and Prometheus (Debian's binaries),
-//!    each on a port picked at start and stopped by its pid;
+//!    factor), the rotel OTLP collector they export to ([`procs::Collector`]), a webhook
+//!    [sink](sink) every Alertmanager receiver is rewritten to, Alertmanager and Prometheus
+//!    (Debian's binaries), each on a port picked at start and stopped by its pid;
 //! 3. runs the healthy baseline: no fault, and every notification but the Watchdog's is a
 //!    false page;
 //! 4. runs the [scenarios](scenarios::SCENARIOS): lanes at the same time, the scenarios of a
-//!    lane one after another, then those that must run alone ([`scenarios::ALONE`]); each injects its fault, waits for its alerts at their owners'
-//!    receivers, removes the fault and waits for the resolved notification;
+//!    lane one after another, then those that must run alone ([`scenarios::ALONE`]); each
+//!    injects its fault, waits for its alerts at their owners' receivers, removes the fault
+//!    and waits for the resolved notification;
 //! 5. checks each scenario (receivers, runbook sections, time to detect within 1.5x the
 //!    theoretical, resolved, inhibitions) and that no undeclared alert notified anyone;
 //! 6. writes `drill.json` and the self-contained `drill.html` ([report]).
@@ -31,8 +32,7 @@ use crate::objective::{Alerting, Objective};
 use crate::promql::parse_duration;
 use crate::routing::OwnersFile;
 use crate::rules::{AlertingRule, Rule, RuleFile, RunbookLinks};
-use procs::Collector;
-use procs::{Proc, ProcError, Workload, WorkloadCommand};
+use procs::{Collector, Proc, ProcError, Workload, WorkloadCommand};
 use profile::{DurationError, TimeProfile};
 use scenarios::{Action, Scenario, SCENARIOS};
 use serde::Serialize;
@@ -875,10 +875,11 @@ pub fn run(opts: &DrillOptions) -> Result<DrillReport, DrillError> {
                 work.join("prometheus-data").display()
             ),
             format!("--web.listen-address=127.0.0.1:{prom_port}"),
-            // A firing alert reaches Alertmanager at once and is re-sent with an expiry of
-            // four times this delay: at one evaluation interval (500 ms) a group evaluation
-            // slowed by a loaded machine let a shared-infrastructure alert expire in
-            // Alertmanager between two sends, and the pages it inhibits got through.
+            // New and resolved alerts reach Alertmanager at once; a firing one is re-sent
+            // every this delay with an expiry of four times it. At the 500 ms evaluation
+            // interval, an evaluation slowed by a loaded machine could let an inhibiting
+            // alert expire in Alertmanager between two sends; 2 s (an 8 s expiry) leaves
+            // room.
             format!("--rules.alert.resend-delay={}ms", (eval_ms * 4).max(2_000)),
             "--web.enable-lifecycle".into(),
             format!("--query.lookback-delta={lookback}"),
