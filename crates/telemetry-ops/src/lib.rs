@@ -26,6 +26,7 @@
 pub mod alert;
 pub mod alert_tests;
 pub mod alerts;
+pub mod budget;
 pub mod dashboards;
 pub mod diff;
 pub mod drill;

@@ -80,6 +80,16 @@ enum Command {
         #[command(flatten)]
         out: Out,
     },
+    /// Series and samples per surface per process and at N pods, with classic and native
+    /// histograms, against each section's declared budget (worst case, from the catalog).
+    Budget {
+        /// The pod count to multiply by.
+        #[arg(long, default_value_t = telemetry_ops::budget::DEFAULT_PODS)]
+        pods: usize,
+        /// Also list every metric, largest first, with the labels that multiply it.
+        #[arg(long)]
+        metrics: bool,
+    },
     /// Compare two catalog JSON files; exits 1 on a breaking change without a major bump.
     Diff {
         /// The catalog before.
@@ -202,8 +212,9 @@ fn main() -> ExitCode {
     let default_links = RunbookLinks {
         base: "runbooks".into(),
     };
-    // Nothing is generated from a catalog or alerts that break a rule.
-    if !matches!(cli.command, Command::Diff { .. }) {
+    // Nothing is generated from a catalog or alerts that break a rule; the budget report
+    // is printed for a catalog over its budget too (that is when it is read).
+    if !matches!(cli.command, Command::Diff { .. } | Command::Budget { .. }) {
         if let Err(e) = product.validate() {
             return fail(e);
         }
@@ -257,6 +268,17 @@ fn main() -> ExitCode {
             ),
             Err(e) => fail(e),
         },
+        Command::Budget { pods, metrics } => {
+            print!("{}", telemetry_ops::budget::table(product.catalog, pods));
+            if metrics {
+                println!();
+                print!("{}", telemetry_ops::budget::metrics_table(product.catalog));
+            }
+            if let Err(e) = product.validate() {
+                return fail(e);
+            }
+            ExitCode::SUCCESS
+        }
         Command::Diff { old, new } => {
             let read = |p: &Path| -> Result<serde_json::Value, String> {
                 let text = std::fs::read_to_string(p)

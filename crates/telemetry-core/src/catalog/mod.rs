@@ -32,6 +32,7 @@
 //!     events: &[],
 //!     error_codes: &[],
 //!     owners: &[CORE_COMPILER],
+//!     series_budget: DEFAULT_SERIES_BUDGET,
 //! };
 //! static CATALOG: Catalog = Catalog { version: "1.0.0", sections: &[&SECTION] };
 //! CATALOG.validate().unwrap();
@@ -91,6 +92,11 @@ pub struct LabelSpec {
     /// [`Bounded`](LabelValues::Bounded) label (an enumerated label's first value serves).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub example: Option<&'static str>,
+    /// The most distinct values one process shows, when fewer than the whole fleet's
+    /// (a release label: one value per process, several across a rollout). The series
+    /// budget counts this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_process: Option<usize>,
 }
 
 impl LabelSpec {
@@ -105,6 +111,7 @@ impl LabelSpec {
             description,
             values: LabelValues::Enumerated(values),
             example: None,
+            per_process: None,
         }
     }
 
@@ -116,6 +123,7 @@ impl LabelSpec {
             description,
             values: LabelValues::Bounded(max),
             example: None,
+            per_process: None,
         }
     }
 
@@ -123,6 +131,14 @@ impl LabelSpec {
     pub const fn with_example(self, example: &'static str) -> Self {
         Self {
             example: Some(example),
+            ..self
+        }
+    }
+
+    /// This label with at most `values` distinct values in one process (a release: 1).
+    pub const fn per_process(self, values: usize) -> Self {
+        Self {
+            per_process: Some(values),
             ..self
         }
     }
@@ -145,7 +161,17 @@ impl LabelSpec {
     pub fn max_values(&self) -> usize {
         match self.values {
             LabelValues::Enumerated(v) => v.len() + usize::from(!v.contains(&OTHER)),
-            LabelValues::Bounded(n) => n + 1,
+            LabelValues::Bounded(n) => n.saturating_add(1),
+        }
+    }
+
+    /// The largest number of distinct values this label can show in one process: its
+    /// [`per_process`](Self::per_process) bound where declared, else
+    /// [`max_values`](Self::max_values).
+    pub fn max_values_per_process(&self) -> usize {
+        match self.per_process {
+            Some(n) => n.min(self.max_values()),
+            None => self.max_values(),
         }
     }
 }
@@ -184,7 +210,74 @@ impl MetricSpec {
     pub fn max_series(&self) -> usize {
         self.labels.iter().map(LabelSpec::max_values).product()
     }
+
+    /// The largest number of label sets (distinct label value combinations) one process
+    /// can expose: the product of every label's [`LabelSpec::max_values_per_process`].
+    pub fn label_sets_per_process(&self) -> usize {
+        self.labels
+            .iter()
+            .map(LabelSpec::max_values_per_process)
+            .fold(1, usize::saturating_mul)
+    }
+
+    /// The series one label set is on a classic Prometheus scrape: a histogram is one
+    /// series per bucket (its declared bounds and `+Inf`) plus `_sum` and `_count`; a
+    /// counter or a gauge is one.
+    pub fn series_per_label_set(&self) -> usize {
+        match self.kind {
+            InstrumentKind::Histogram => self.buckets.len() + 1 + 2,
+            InstrumentKind::Counter | InstrumentKind::Gauge => 1,
+        }
+    }
+
+    /// The worst case of this metric in one process: label sets, and the series they are
+    /// on a classic scrape and with native histograms.
+    pub fn series_per_process(&self) -> SeriesCount {
+        let label_sets = self.label_sets_per_process();
+        SeriesCount {
+            label_sets,
+            classic: label_sets.saturating_mul(self.series_per_label_set()),
+            native: label_sets,
+        }
+    }
 }
+
+/// A worst-case series count: of one metric or summed over a section, in one process.
+///
+/// On a classic Prometheus scrape every series is one sample per scrape, so `classic` is
+/// also the samples a scrape carries. With native histograms a histogram's label set is one
+/// series (its buckets travel inside one sample), so `native` equals `label_sets`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SeriesCount {
+    /// Distinct label value combinations.
+    pub label_sets: usize,
+    /// Series (and samples per scrape) with classic histograms.
+    pub classic: usize,
+    /// Series (and samples per scrape) with native histograms.
+    pub native: usize,
+}
+
+impl std::ops::Add for SeriesCount {
+    type Output = SeriesCount;
+
+    fn add(self, other: SeriesCount) -> SeriesCount {
+        SeriesCount {
+            label_sets: self.label_sets.saturating_add(other.label_sets),
+            classic: self.classic.saturating_add(other.classic),
+            native: self.native.saturating_add(other.native),
+        }
+    }
+}
+
+impl std::iter::Sum for SeriesCount {
+    fn sum<I: Iterator<Item = SeriesCount>>(iter: I) -> SeriesCount {
+        iter.fold(SeriesCount::default(), |a, b| a + b)
+    }
+}
+
+/// The series budget a section declares unless it says otherwise: classic series (and so
+/// samples per scrape) one process may expose for one surface.
+pub const DEFAULT_SERIES_BUDGET: usize = 300;
 
 /// How strongly a span attribute is expected (OpenTelemetry requirement levels).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -369,6 +462,21 @@ pub struct Section {
     /// The owners this section declares: every owner its metrics, spans and error codes
     /// name must be declared by a section of the same catalog.
     pub owners: &'static [Owner],
+    /// The most series one process may expose for this surface in the worst case (every
+    /// declared label set, classic histograms): [`DEFAULT_SERIES_BUDGET`] unless the
+    /// section gives a reason for more. Every series is multiplied by the pod count in
+    /// the metrics backend; [`Catalog::validate`] rejects a section over its budget.
+    pub series_budget: usize,
+}
+
+impl Section {
+    /// The worst-case series of every metric of this section in one process.
+    pub fn series_per_process(&self) -> SeriesCount {
+        self.metrics
+            .iter()
+            .map(MetricSpec::series_per_process)
+            .sum()
+    }
 }
 
 /// The whole catalog: sections under one semantic version.
