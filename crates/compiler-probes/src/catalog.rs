@@ -47,18 +47,31 @@ pub const COMPILE_DURATION: MetricSpec = MetricSpec {
     buckets: SECONDS,
     owner: CORE_COMPILER,
 };
-/// `dataface.compile.errors`: compile failures by code, stage, contract version and release.
+/// `dataface.compile.errors`: compile failures by code, contract version and release (what
+/// the error budget judges, per version and release). The stage is on
+/// [`COMPILE_FAILED_STAGES`]: crossed with versions and releases it multiplied the series by
+/// six for no decision.
 pub const COMPILE_ERRORS: MetricSpec = MetricSpec {
     name: "dataface.compile.errors",
     kind: InstrumentKind::Counter,
     unit: "{error}",
-    description: "Dashboard compiles that failed, by error code, stage, contract version and compiler release.",
+    description:
+        "Dashboard compiles that failed, by error code, contract version and compiler release.",
     labels: &[
         CompileError::LABEL,
-        <Option<Stage>>::LABEL,
         ContractVersion::LABEL,
         COMPILER_VERSION,
     ],
+    buckets: &[],
+    owner: CORE_COMPILER,
+};
+/// `dataface.compile.failed_stages`: compile failures by code and the stage that failed.
+pub const COMPILE_FAILED_STAGES: MetricSpec = MetricSpec {
+    name: "dataface.compile.failed_stages",
+    kind: InstrumentKind::Counter,
+    unit: "{error}",
+    description: "Dashboard compiles that failed, by error code and the stage that failed (else the last one started).",
+    labels: &[CompileError::LABEL, <Option<Stage>>::LABEL],
     buckets: &[],
     owner: CORE_COMPILER,
 };
@@ -298,6 +311,7 @@ pub static SECTION: Section = Section {
     metrics: &[
         COMPILE_DURATION,
         COMPILE_ERRORS,
+        COMPILE_FAILED_STAGES,
         MIGRATIONS,
         DASHBOARDS,
         CONTRACT_SUPPORT,
@@ -311,9 +325,11 @@ pub static SECTION: Section = Section {
     events: &[],
     error_codes: CompileError::SPECS,
     owners: &[CORE_COMPILER],
-    // Over the default (DEFAULT_SERIES_BUDGET) while every declared label set is a series: the worst case
-    // today is 1,826 with classic histograms: four latency histograms of 14-15 series per label set. Lower it as dimensions are cut; never raise it without a reason.
-    series_budget: 1_850,
+    // Over the default (DEFAULT_SERIES_BUDGET) while every declared label set is a series: the
+    // worst case today is 1,658 with classic histograms (four latency histograms of 14-15
+    // series per label set; 1,826 before the stage left dataface.compile.errors). Lower it as
+    // dimensions are cut; never raise it without a reason.
+    series_budget: 1_700,
 };
 
 /// The compiler section alone, with telemetry-core's, as a catalog (for tests and tools).

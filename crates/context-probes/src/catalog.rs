@@ -365,8 +365,9 @@ pub static SECTION: Section = Section {
     events: &[],
     error_codes: ContextError::SPECS,
     owners: &[CONTEXT_CATALOG],
-    // Over the default (DEFAULT_SERIES_BUDGET) while every declared label set is a series: the worst case
-    // today is 1,162 with classic histograms: five histograms of 13-16 series per label set. Lower it as dimensions are cut; never raise it without a reason.
+    // Over the default (DEFAULT_SERIES_BUDGET) while every declared label set is a series: the
+    // worst case today is 1,162 with classic histograms: five histograms of 13-16 series per
+    // label set. Lower it as dimensions are cut; never raise it without a reason.
     series_budget: 1_200,
 };
 

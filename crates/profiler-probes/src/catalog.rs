@@ -342,8 +342,10 @@ pub static SECTION: Section = Section {
     events: EVENTS,
     error_codes: ProfileError::SPECS,
     owners: &[INSPECT_PROFILER],
-    // Over the default (DEFAULT_SERIES_BUDGET) while every declared label set is a series: the worst case
-    // today is 1,281 with classic histograms: the run duration alone is 714 (7 warehouse types × 6 outcomes × 17). Lower it as dimensions are cut; never raise it without a reason.
+    // Over the default (DEFAULT_SERIES_BUDGET) while every declared label set is a series: the
+    // worst case today is 1,281 with classic histograms: the run duration alone is 714 (7
+    // warehouse types × 6 outcomes × 17). Lower it as dimensions are cut; never raise it
+    // without a reason.
     series_budget: 1_300,
 };
 
