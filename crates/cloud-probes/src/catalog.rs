@@ -101,7 +101,7 @@ pub const PROJECT_TRANSITIONS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{transition}",
     description: "Project lifecycle transitions applied, by state left and state entered (only the pairs the lifecycle allows).",
-    labels: &[FromState::LABEL, ToState::LABEL],
+    labels: &[FromState::LABEL.zero_init(&[]), ToState::LABEL],
     buckets: &[],
     owner: CLOUD_SUITE,
 };
@@ -121,7 +121,7 @@ pub const STATE_DURATION: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "s",
     description: "Time a project spent in a lifecycle state before an allowed transition out of it, by that state and the state entered.",
-    labels: &[FromState::LABEL, ToState::LABEL],
+    labels: &[FromState::LABEL.zero_init(&[]), ToState::LABEL],
     buckets: STATE_SECONDS,
     owner: CLOUD_SUITE,
 };
@@ -131,7 +131,7 @@ pub const PROJECTS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Gauge,
     unit: "{project}",
     description: "Projects tracked by this process in each lifecycle state (sum over processes for the fleet); `failed` counts projects left broken.",
-    labels: &[ProjectState::LABEL],
+    labels: &[ProjectState::LABEL.zero_init(&[])],
     buckets: &[],
     owner: CLOUD_SUITE,
 };
@@ -167,7 +167,7 @@ pub const QUOTA_REJECTIONS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{rejection}",
     description: "Requests refused because the account reached a plan limit, by quota kind.",
-    labels: &[QuotaKind::LABEL],
+    labels: &[QuotaKind::LABEL.zero_init(&[])],
     buckets: &[],
     owner: CLOUD_SUITE,
 };

@@ -71,7 +71,7 @@ pub const COMPILE_FAILED_STAGES: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{error}",
     description: "Dashboard compiles that failed, by error code and the stage that failed (else the last one started).",
-    labels: &[CompileError::LABEL, <Option<Stage>>::LABEL],
+    labels: &[CompileError::LABEL.zero_init(&[]), <Option<Stage>>::LABEL],
     buckets: &[],
     owner: CORE_COMPILER,
 };
@@ -126,7 +126,7 @@ pub const QUERY_ERRORS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{error}",
     description: "Queries that failed (or were truncated), by adapter and error code.",
-    labels: &[Adapter::LABEL, CompileError::LABEL],
+    labels: &[Adapter::LABEL.zero_init(&[]), CompileError::LABEL],
     buckets: &[],
     owner: CORE_COMPILER,
 };
@@ -136,7 +136,7 @@ pub const QUERY_ROWS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "{row}",
     description: "Rows a query returned, by adapter.",
-    labels: &[Adapter::LABEL],
+    labels: &[Adapter::LABEL.zero_init(&[])],
     buckets: ROWS,
     owner: CORE_COMPILER,
 };
@@ -156,7 +156,7 @@ pub const RENDER_ERRORS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{error}",
     description: "Renders that failed, by format and error code.",
-    labels: &[RenderFormat::LABEL, CompileError::LABEL],
+    labels: &[RenderFormat::LABEL.zero_init(&[]), CompileError::LABEL],
     buckets: &[],
     owner: CORE_COMPILER,
 };

@@ -73,7 +73,7 @@ pub const WEBHOOK_DURATION: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "s",
     description: "Time to verify and process one Fivetran webhook delivery, by outcome.",
-    labels: &[WebhookOutcome::LABEL],
+    labels: &[WebhookOutcome::LABEL.zero_init(&[])],
     buckets: PROCESSING_SECONDS,
     owner: INTEGRATIONS_PLATFORM,
 };

@@ -12,7 +12,10 @@
 //! assert!(table.contains("| compiler |"));
 //! ```
 
-use telemetry_core::catalog::{Catalog, MetricSpec, Section, SeriesCount};
+use crate::objective::MatchOp;
+use crate::Product;
+use std::collections::{BTreeMap, BTreeSet};
+use telemetry_core::catalog::{Catalog, LabelValues, MetricSpec, Section, SeriesCount};
 
 /// The pod count the report multiplies by unless told otherwise.
 pub const DEFAULT_PODS: usize = 1_000;
@@ -26,6 +29,9 @@ pub struct SurfaceCost {
     pub budget: usize,
     /// Its worst-case series per process.
     pub per_process: SeriesCount,
+    /// The series it registers at 0 when its probes start (classic histograms): the
+    /// label sets rules read; the others appear with their first event.
+    pub at_start: usize,
 }
 
 impl SurfaceCost {
@@ -35,6 +41,7 @@ impl SurfaceCost {
             surface: section.surface,
             budget: section.series_budget,
             per_process: section.series_per_process(),
+            at_start: zero_init_series(section),
         }
     }
 
@@ -73,16 +80,16 @@ pub fn table(catalog: &Catalog, pods: usize) -> String {
     let rows = report(catalog);
     let mut out = format!(
         "Worst-case series (= samples per scrape) per process and at {} pods, catalog {}.\n\n\
-         | surface | budget / process | label sets | series / process, classic | series / process, native | at {} pods, classic | at {} pods, native | within budget |\n\
-         |---|---:|---:|---:|---:|---:|---:|---|\n",
+         | surface | budget / process | label sets | series / process, classic | series / process, native | at {} pods, classic | at {} pods, native | within budget | registered at 0 at start, classic |\n\
+         |---|---:|---:|---:|---:|---:|---:|---|---:|\n",
         grouped(pods),
         catalog.version,
         grouped(pods),
         grouped(pods),
     );
-    let line = |name: &str, budget: usize, c: SeriesCount| {
+    let line = |name: &str, budget: usize, c: SeriesCount, at_start: usize| {
         format!(
-            "| {name} | {} | {} | {} | {} | {} | {} | {} |\n",
+            "| {name} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
             grouped(budget),
             grouped(c.label_sets),
             grouped(c.classic),
@@ -90,14 +97,16 @@ pub fn table(catalog: &Catalog, pods: usize) -> String {
             grouped(c.classic * pods),
             grouped(c.native * pods),
             if c.classic <= budget { "yes" } else { "no" },
+            grouped(at_start),
         )
     };
     for r in &rows {
-        out.push_str(&line(r.surface, r.budget, r.per_process));
+        out.push_str(&line(r.surface, r.budget, r.per_process, r.at_start));
     }
     let all: SeriesCount = rows.iter().map(|r| r.per_process).sum();
     let budget = rows.iter().map(|r| r.budget).sum();
-    out.push_str(&line("every surface in one process", budget, all));
+    let at_start = rows.iter().map(|r| r.at_start).sum();
+    out.push_str(&line("every surface in one process", budget, all, at_start));
     out
 }
 
@@ -137,6 +146,156 @@ pub fn metrics_table(catalog: &Catalog) -> String {
         ));
     }
     out
+}
+
+/// The values of one label that rules read: `None` for every value (no matcher narrows it,
+/// or its value set is bounded rather than listed).
+pub type ReadValues = Option<BTreeSet<&'static str>>;
+
+/// What the product's alert and recording rules read of `metric`, per label key: the
+/// values their selectors can match (the union over every selector of the metric). `None`
+/// when no rule reads the metric: none of its series needs to exist before its first event.
+pub fn rule_reads(
+    product: &Product,
+    metric: &MetricSpec,
+) -> Option<BTreeMap<&'static str, ReadValues>> {
+    let mut reads: Option<BTreeMap<&'static str, ReadValues>> = None;
+    let selectors = product
+        .surfaces
+        .iter()
+        .flat_map(|s| s.alerts.iter())
+        .flat_map(|a| a.objective.as_kind().selectors())
+        .filter(|(m, _)| m.name == metric.name);
+    for (m, matchers) in selectors {
+        let reads = reads.get_or_insert_with(BTreeMap::new);
+        for label in m.labels {
+            let mut values: ReadValues = match label.values {
+                LabelValues::Enumerated(v) => Some(v.iter().copied().collect()),
+                LabelValues::Bounded(_) => None,
+            };
+            for matcher in matchers.iter().filter(|x| x.label == label.key) {
+                match (matcher.op, values.as_mut()) {
+                    (MatchOp::Eq, Some(v)) => v.retain(|x| *x == matcher.value),
+                    (MatchOp::Eq, None) => values = Some(BTreeSet::from([matcher.value])),
+                    (MatchOp::Ne, Some(v)) => {
+                        v.remove(matcher.value);
+                    }
+                    (MatchOp::Ne, None) => {}
+                }
+            }
+            match (reads.get_mut(label.key), values) {
+                (None, values) => {
+                    reads.insert(label.key, values);
+                }
+                (Some(slot), None) => *slot = None,
+                (Some(Some(seen)), Some(v)) => seen.extend(v),
+                (Some(None), Some(_)) => {}
+            }
+        }
+    }
+    reads
+}
+
+/// Every series a rule reads that the catalog does not register at 0 when the probes
+/// start: each names the metric, the label and the values to add to its `zero_init` list.
+/// A rule reading a series that appears only with its first event misses that event
+/// (`rate()` needs the 0 before it), and an absent numerator empties a ratio.
+pub fn zero_init_gaps(product: &Product) -> Vec<String> {
+    let mut gaps = Vec::new();
+    for metric in product.catalog.metrics() {
+        let Some(reads) = rule_reads(product, metric) else {
+            continue;
+        };
+        for label in metric.labels {
+            let Some(zero) = label.zero_init else {
+                continue;
+            };
+            match reads.get(label.key) {
+                Some(Some(read)) => {
+                    let missing: Vec<&str> = read.iter().copied().filter(|v| !zero.contains(v)).collect();
+                    if !missing.is_empty() {
+                        gaps.push(format!(
+                            "{}: rules read {} = {} but only {} are registered at 0: add them to the label's zero_init",
+                            metric.name,
+                            label.key,
+                            missing.join(", "),
+                            if zero.is_empty() { "none".to_owned() } else { zero.join(", ") },
+                        ));
+                    }
+                }
+                _ => gaps.push(format!(
+                    "{}: rules read every value of {} but zero_init limits it to [{}]: drop the label's zero_init",
+                    metric.name,
+                    label.key,
+                    zero.join(", "),
+                )),
+            }
+        }
+    }
+    gaps
+}
+
+/// The tightest `zero_init` the rules allow, per metric: the labels whose read values are
+/// fewer than its declared ones, and the metrics no rule reads (`[]` on a label: nothing
+/// pre-registered). Declared marks that already match are left out.
+pub fn zero_init_suggestions(product: &Product) -> Vec<String> {
+    let mut out = Vec::new();
+    for metric in product.catalog.metrics() {
+        match rule_reads(product, metric) {
+            None => {
+                if let Some(first) = metric.labels.first() {
+                    if first.zero_init != Some(&[])
+                        && metric
+                            .labels
+                            .iter()
+                            .all(|l| l.zero_init.is_none_or(|z| !z.is_empty()))
+                    {
+                        out.push(format!(
+                            "{}: no rule reads it: `{}.zero_init(&[])` registers each series on its first event",
+                            metric.name, first.key
+                        ));
+                    }
+                }
+            }
+            Some(reads) => {
+                for label in metric.labels {
+                    if let (Some(Some(read)), LabelValues::Enumerated(declared)) =
+                        (reads.get(label.key), label.values)
+                    {
+                        let current: BTreeSet<&str> = match label.zero_init {
+                            Some(z) => z.iter().copied().collect(),
+                            None => declared.iter().copied().collect(),
+                        };
+                        let read_set: BTreeSet<&str> = read.iter().copied().collect();
+                        if read.len() < declared.len() && current != read_set {
+                            out.push(format!(
+                                "{}: rules read {} = [{}] of {} values: `.zero_init(&[{}])`",
+                                metric.name,
+                                label.key,
+                                read.iter().copied().collect::<Vec<_>>().join(", "),
+                                declared.len(),
+                                read.iter()
+                                    .map(|v| format!("{v:?}"))
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The series one process registers at 0 when its probes start, at most (classic
+/// histograms): what a fresh pod exposes before any event.
+pub fn zero_init_series(section: &Section) -> usize {
+    section
+        .metrics
+        .iter()
+        .map(|m| m.zero_init_label_sets() * m.series_per_label_set())
+        .sum()
 }
 
 #[cfg(test)]

@@ -89,6 +89,10 @@ enum Command {
         /// Also list every metric, largest first, with the labels that multiply it.
         #[arg(long)]
         metrics: bool,
+        /// Also list the zero_init marks the rules allow (derived from the objectives'
+        /// selectors) that the catalog does not declare yet.
+        #[arg(long)]
+        zero_init: bool,
     },
     /// Compare two catalog JSON files; exits 1 on a breaking change without a major bump.
     Diff {
@@ -268,11 +272,24 @@ fn main() -> ExitCode {
             ),
             Err(e) => fail(e),
         },
-        Command::Budget { pods, metrics } => {
+        Command::Budget {
+            pods,
+            metrics,
+            zero_init,
+        } => {
             print!("{}", telemetry_ops::budget::table(product.catalog, pods));
             if metrics {
                 println!();
                 print!("{}", telemetry_ops::budget::metrics_table(product.catalog));
+            }
+            if zero_init {
+                println!();
+                for line in telemetry_ops::budget::zero_init_suggestions(product) {
+                    println!("- {line}");
+                }
+                for line in telemetry_ops::budget::zero_init_gaps(product) {
+                    println!("- missing: {line}");
+                }
             }
             if let Err(e) = product.validate() {
                 return fail(e);

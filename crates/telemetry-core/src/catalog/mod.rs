@@ -97,6 +97,11 @@ pub struct LabelSpec {
     /// budget counts this.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub per_process: Option<usize>,
+    /// The values whose series are registered at 0 when the probes start: the ones alert
+    /// and recording rules read (`rate()` then sees the first event). A series with another
+    /// value of this label is registered when it is first recorded. `None`: every value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zero_init: Option<&'static [&'static str]>,
 }
 
 impl LabelSpec {
@@ -112,6 +117,7 @@ impl LabelSpec {
             values: LabelValues::Enumerated(values),
             example: None,
             per_process: None,
+            zero_init: None,
         }
     }
 
@@ -124,6 +130,7 @@ impl LabelSpec {
             values: LabelValues::Bounded(max),
             example: None,
             per_process: None,
+            zero_init: None,
         }
     }
 
@@ -140,6 +147,24 @@ impl LabelSpec {
         Self {
             per_process: Some(values),
             ..self
+        }
+    }
+
+    /// This label with only the series of `values` registered at 0 when the probes start
+    /// (the values alert and recording rules read); the others are registered on first use.
+    /// An empty list: no series of the metric is pre-registered (no rule reads it).
+    pub const fn zero_init(self, values: &'static [&'static str]) -> Self {
+        Self {
+            zero_init: Some(values),
+            ..self
+        }
+    }
+
+    /// Whether a series with `value` for this label is registered at 0 at start.
+    pub fn zero_initialises(&self, value: &str) -> bool {
+        match self.zero_init {
+            Some(values) => values.contains(&value),
+            None => true,
         }
     }
 
@@ -217,6 +242,29 @@ impl MetricSpec {
         self.labels
             .iter()
             .map(LabelSpec::max_values_per_process)
+            .fold(1, usize::saturating_mul)
+    }
+
+    /// Whether the series with these labels (key, value) is registered at 0 when the probes
+    /// start: every label's value is one it [zero-initialises](LabelSpec::zero_initialises).
+    /// Labels not given (fixed labels such as a release) do not restrict it.
+    pub fn zero_initialised(&self, labels: &[(&str, &str)]) -> bool {
+        labels.iter().all(|(key, value)| {
+            self.label(key)
+                .is_none_or(|label| label.zero_initialises(value))
+        })
+    }
+
+    /// The label sets one process registers at 0 when the probes start, at most: the
+    /// product over labels of the values each zero-initialises (all its values per process
+    /// when it names none).
+    pub fn zero_init_label_sets(&self) -> usize {
+        self.labels
+            .iter()
+            .map(|l| match l.zero_init {
+                Some(values) => values.len().min(l.max_values_per_process()),
+                None => l.max_values_per_process(),
+            })
             .fold(1, usize::saturating_mul)
     }
 
