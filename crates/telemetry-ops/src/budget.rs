@@ -329,4 +329,64 @@ mod tests {
             "{last}"
         );
     }
+
+    #[test]
+    fn every_series_a_rule_reads_is_registered_at_0_when_the_probes_start() {
+        // Derived from the objectives: each alert's (and so each recording rule's) selectors.
+        let gaps = zero_init_gaps(&crate::OPERATIONS);
+        assert!(
+            gaps.is_empty(),
+            "series rules read that appear only with their first event:\n  {}",
+            gaps.join("\n  ")
+        );
+    }
+
+    #[test]
+    fn rule_reads_follow_the_matchers_of_every_selector() {
+        use compiler_probes::catalog::{COMPILE_FAILED_STAGES, MIGRATIONS};
+        let reads = rule_reads(&crate::OPERATIONS, &MIGRATIONS).expect("alerts read migrations");
+        let outcome: Vec<&str> = reads["outcome"].clone().unwrap().into_iter().collect();
+        assert_eq!(outcome, ["abandoned", "failed"]);
+        assert_eq!(reads["from_version"].as_ref().map(BTreeSet::len), Some(4));
+        assert_eq!(rule_reads(&crate::OPERATIONS, &COMPILE_FAILED_STAGES), None);
+    }
+
+    #[test]
+    fn a_zero_init_that_leaves_out_a_value_a_rule_reads_is_a_gap() {
+        use compiler_probes::catalog::MIGRATIONS;
+        use telemetry_core::catalog::LabelSpec;
+        // The migrations counter with only `failed` at 0: the alerts also read `abandoned`.
+        let labels: Vec<LabelSpec> = MIGRATIONS
+            .labels
+            .iter()
+            .map(|l| {
+                if l.key == "outcome" {
+                    l.zero_init(&["failed"])
+                } else {
+                    *l
+                }
+            })
+            .collect();
+        let metric: &'static MetricSpec = Box::leak(Box::new(MetricSpec {
+            labels: labels.leak(),
+            ..MIGRATIONS
+        }));
+        let section: &'static Section = Box::leak(Box::new(Section {
+            metrics: std::slice::from_ref(metric),
+            ..compiler_probes::catalog::SECTION
+        }));
+        let catalog: &'static Catalog = Box::leak(Box::new(Catalog {
+            version: "1.0.0",
+            sections: Box::leak(Box::new([section])),
+        }));
+        let product = Product {
+            catalog,
+            surfaces: crate::OPERATIONS.surfaces,
+        };
+        let gaps = zero_init_gaps(&product);
+        assert_eq!(
+            gaps,
+            ["dataface.contract.migrations: rules read outcome = abandoned but only failed are registered at 0: add them to the label's zero_init"]
+        );
+    }
 }
