@@ -68,6 +68,7 @@ static SECTION: Section = Section {
     events: &[],
     error_codes: &[UNKNOWN_QUERY],
     owners: &[CORE_COMPILER, CONTEXT_CATALOG],
+    series_budget: telemetry_core::catalog::DEFAULT_SERIES_BUDGET,
 };
 static CATALOG: Catalog = Catalog {
     version: "1.0.0",

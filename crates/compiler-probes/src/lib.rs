@@ -221,7 +221,8 @@ telemetry_core::error_codes! {
 pub struct CompilerProbes {
     compiler_version: &'static str,
     compile_duration: Family<(ContractVersion, Outcome), Histogram>,
-    compile_errors: Family<(CompileError, Option<Stage>, ContractVersion), Counter>,
+    compile_errors: Family<(CompileError, ContractVersion), Counter>,
+    compile_failed_stages: Family<(CompileError, Option<Stage>), Counter>,
     migrations: Family<(FromVersion, ToVersion, MigrationOutcome), Counter>,
     dashboards: Family<ContractVersion, Gauge>,
     query_duration: Family<(Adapter, Outcome), Histogram>,
@@ -254,6 +255,7 @@ impl CompilerProbes {
             compiler_version,
             compile_duration: Family::register_with(&COMPILE_DURATION, release),
             compile_errors: Family::register_with(&COMPILE_ERRORS, release),
+            compile_failed_stages: Family::register(&COMPILE_FAILED_STAGES),
             migrations: Family::register(&MIGRATIONS),
             dashboards: Family::register(&DASHBOARDS),
             query_duration: Family::register(&QUERY_DURATION),
@@ -357,8 +359,8 @@ impl CompileGuard<'_> {
     }
 
     /// Records the outcome: duration by contract version, release and outcome; on failure,
-    /// the error by code, stage (the failed stage, else the last one started), contract
-    /// version and release, and `error.type` on the span.
+    /// the error by code, contract version and release, and by code and stage (the failed
+    /// stage, else the last one started), and `error.type` on the span.
     pub fn finish(mut self, outcome: CompileOutcome) {
         let p = self.probes;
         let (elapsed, label) = match outcome {
@@ -372,9 +374,8 @@ impl CompileGuard<'_> {
                 let elapsed = self.op.fail(code);
                 if elapsed.is_some() {
                     let stage = self.failed_stage.or(self.last_stage);
-                    p.compile_errors
-                        .get((code, stage, self.contract))
-                        .increment(1);
+                    p.compile_errors.get((code, self.contract)).increment(1);
+                    p.compile_failed_stages.get((code, stage)).increment(1);
                 }
                 (elapsed, Outcome::Failed)
             }

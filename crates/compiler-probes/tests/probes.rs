@@ -109,6 +109,7 @@ fn a_successful_compile_records_its_stages_and_duration_by_version_and_release()
         .histogram_count(1);
     s.metric(&COMPILE_DURATION).exactly(1);
     s.metric(&COMPILE_ERRORS).none();
+    s.metric(&COMPILE_FAILED_STAGES).none();
 }
 
 #[test]
@@ -123,7 +124,7 @@ fn a_compile_with_warnings_says_how_many() {
 }
 
 #[test]
-fn a_failed_compile_sets_error_type_and_counts_the_error_by_stage_version_and_release() {
+fn a_failed_compile_sets_error_type_and_counts_the_error_by_version_and_release_and_by_stage() {
     let s = run(compile_failed_in_stage);
     s.span("dataface.compile")
         .error_type("migration_failed")
@@ -138,9 +139,12 @@ fn a_failed_compile_sets_error_type_and_counts_the_error_by_stage_version_and_re
         .one();
     s.metric(&COMPILE_ERRORS)
         .with("error.type", "migration_failed")
-        .with("stage", "migrate")
         .with("contract_version", "1.0")
         .with("compiler_version", "2.5.0")
+        .value(1);
+    s.metric(&COMPILE_FAILED_STAGES)
+        .with("error.type", "migration_failed")
+        .with("stage", "migrate")
         .value(1);
     s.metric(&COMPILE_DURATION)
         .with("outcome", "failed")
@@ -153,9 +157,13 @@ fn an_error_outside_any_stage_is_counted_under_stage_none() {
         p.compile(ContractVersion::V2_0, "d")
             .finish(CompileOutcome::Failed(CompileError::InvalidYaml))
     });
-    s.metric(&COMPILE_ERRORS)
+    s.metric(&COMPILE_FAILED_STAGES)
         .with("stage", NO_STAGE)
         .with("error.type", "invalid_yaml")
+        .value(1);
+    s.metric(&COMPILE_ERRORS)
+        .with("error.type", "invalid_yaml")
+        .with("contract_version", "2.0")
         .value(1);
 }
 
@@ -173,6 +181,7 @@ fn a_compile_dropped_without_an_outcome_records_abandoned() {
         .with("outcome", "abandoned")
         .histogram_count(1);
     s.metric(&COMPILE_ERRORS).none();
+    s.metric(&COMPILE_FAILED_STAGES).none();
 }
 
 #[test]

@@ -84,7 +84,7 @@ pub const REFRESH_ERRORS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{error}",
     description: "Catalog refreshes that failed, by source kind and error code.",
-    labels: &[Source::LABEL, ContextError::LABEL],
+    labels: &[Source::LABEL.zero_init(&[]), ContextError::LABEL],
     buckets: &[],
     owner: CONTEXT_CATALOG,
 };
@@ -115,7 +115,7 @@ pub const CONTEXT_SIZE: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "By",
     description: "Size of each AI context payload as built (before any truncation), by consumer.",
-    labels: &[Consumer::LABEL],
+    labels: &[Consumer::LABEL.zero_init(&[])],
     buckets: PAYLOAD_BYTES,
     owner: CONTEXT_CATALOG,
 };
@@ -126,7 +126,7 @@ pub const CONTEXT_LIMIT: MetricSpec = MetricSpec {
     unit: "By",
     description:
         "The AI context payload size limit configured for each consumer, as last checked against.",
-    labels: &[Consumer::LABEL],
+    labels: &[Consumer::LABEL.zero_init(&[])],
     buckets: &[],
     owner: CONTEXT_CATALOG,
 };
@@ -365,6 +365,10 @@ pub static SECTION: Section = Section {
     events: &[],
     error_codes: ContextError::SPECS,
     owners: &[CONTEXT_CATALOG],
+    // Over the default (DEFAULT_SERIES_BUDGET) while every declared label set is a series: the
+    // worst case today is 1,162 with classic histograms: five histograms of 13-16 series per
+    // label set. Lower it as dimensions are cut; never raise it without a reason.
+    series_budget: 1_200,
 };
 
 /// The catalog section alone, with telemetry-core's, as a catalog (for tests and tools).

@@ -37,7 +37,7 @@ pub const RUN_ERRORS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{error}",
     description: "Profiling runs that failed or timed out (`profile_warehouse_timeout`), by warehouse type and error code.",
-    labels: &[WarehouseType::LABEL, ProfileError::LABEL],
+    labels: &[WarehouseType::LABEL.zero_init(&[]), ProfileError::LABEL],
     buckets: &[],
     owner: INSPECT_PROFILER,
 };
@@ -57,7 +57,7 @@ pub const COLUMNS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{column}",
     description: "Columns profiled, by warehouse type.",
-    labels: &[WarehouseType::LABEL],
+    labels: &[WarehouseType::LABEL.zero_init(&[])],
     buckets: &[],
     owner: INSPECT_PROFILER,
 };
@@ -67,7 +67,7 @@ pub const COLUMNS_SKIPPED: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{column}",
     description: "Columns a run skipped (unsupported type, sampling failed) while profiling the rest of the table, by warehouse type and error code.",
-    labels: &[WarehouseType::LABEL, ProfileError::LABEL],
+    labels: &[WarehouseType::LABEL.zero_init(&[]), ProfileError::LABEL],
     buckets: &[],
     owner: INSPECT_PROFILER,
 };
@@ -77,7 +77,7 @@ pub const ROWS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{row}",
     description: "Rows profiled (scanned or sampled), by warehouse type.",
-    labels: &[WarehouseType::LABEL],
+    labels: &[WarehouseType::LABEL.zero_init(&[])],
     buckets: &[],
     owner: INSPECT_PROFILER,
 };
@@ -97,7 +97,7 @@ pub const SEMANTIC_CONFIDENCE: MetricSpec = MetricSpec {
     kind: InstrumentKind::Histogram,
     unit: "1",
     description: "Confidence (0 to 1) of each semantic type detection, by detected type; its count is the detection rate.",
-    labels: &[SemanticType::LABEL],
+    labels: &[SemanticType::LABEL.zero_init(&[])],
     buckets: CONFIDENCE,
     owner: INSPECT_PROFILER,
 };
@@ -127,7 +127,7 @@ pub const REPORT_ERRORS: MetricSpec = MetricSpec {
     kind: InstrumentKind::Counter,
     unit: "{error}",
     description: "Inspector report generations that failed, by error code.",
-    labels: &[ProfileError::LABEL],
+    labels: &[ProfileError::LABEL.zero_init(&[])],
     buckets: &[],
     owner: INSPECT_PROFILER,
 };
@@ -342,6 +342,11 @@ pub static SECTION: Section = Section {
     events: EVENTS,
     error_codes: ProfileError::SPECS,
     owners: &[INSPECT_PROFILER],
+    // Over the default (DEFAULT_SERIES_BUDGET) while every declared label set is a series: the
+    // worst case today is 1,281 with classic histograms: the run duration alone is 714 (7
+    // warehouse types × 6 outcomes × 17). Lower it as dimensions are cut; never raise it
+    // without a reason.
+    series_budget: 1_300,
 };
 
 /// The profiler section alone, with telemetry-core's, as a catalog (for tests and tools).

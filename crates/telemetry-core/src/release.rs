@@ -22,10 +22,15 @@ pub const BUILD_INFO_SPEC: MetricSpec = MetricSpec {
     unit: "{info}",
     description: "Release identity of the running service; always 1.",
     labels: &[
-        LabelSpec::bounded("service", "The service name.", 16).with_example("dataface-compiler"),
-        LabelSpec::bounded("version", "The release (`service.version`).", 16).with_example("2.5.0"),
+        LabelSpec::bounded("service", "The service name.", 16)
+            .with_example("dataface-compiler")
+            .per_process(1),
+        LabelSpec::bounded("version", "The release (`service.version`).", 16)
+            .with_example("2.5.0")
+            .per_process(1),
         LabelSpec::bounded("commit", "The commit the release was built from.", 16)
-            .with_example("47617e2"),
+            .with_example("47617e2")
+            .per_process(1),
     ],
     buckets: &[],
     owner: owners::OBSERVABILITY_PLATFORM,

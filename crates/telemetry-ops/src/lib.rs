@@ -26,6 +26,7 @@
 pub mod alert;
 pub mod alert_tests;
 pub mod alerts;
+pub mod budget;
 pub mod dashboards;
 pub mod diff;
 pub mod drill;
@@ -46,7 +47,7 @@ use telemetry_core::catalog::{Catalog, Section};
 /// product's catalog version. The facade's `CATALOG` is the same list (a test there keeps
 /// them equal).
 pub static PRODUCT: Catalog = Catalog {
-    version: "2.2.0",
+    version: "3.0.0",
     sections: &[
         &telemetry_core::signals::CORE_SECTION,
         &compiler_probes::catalog::SECTION,

@@ -80,6 +80,20 @@ enum Command {
         #[command(flatten)]
         out: Out,
     },
+    /// Series and samples per surface per process and at N pods, with classic and native
+    /// histograms, against each section's declared budget (worst case, from the catalog).
+    Budget {
+        /// The pod count to multiply by.
+        #[arg(long, default_value_t = telemetry_ops::budget::DEFAULT_PODS)]
+        pods: usize,
+        /// Also list every metric, largest first, with the labels that multiply it.
+        #[arg(long)]
+        metrics: bool,
+        /// Also list the zero_init marks the rules allow (derived from the objectives'
+        /// selectors) that the catalog does not declare yet.
+        #[arg(long)]
+        zero_init: bool,
+    },
     /// Compare two catalog JSON files; exits 1 on a breaking change without a major bump.
     Diff {
         /// The catalog before.
@@ -202,8 +216,9 @@ fn main() -> ExitCode {
     let default_links = RunbookLinks {
         base: "runbooks".into(),
     };
-    // Nothing is generated from a catalog or alerts that break a rule.
-    if !matches!(cli.command, Command::Diff { .. }) {
+    // Nothing is generated from a catalog or alerts that break a rule; the budget report
+    // is printed for a catalog over its budget too (that is when it is read).
+    if !matches!(cli.command, Command::Diff { .. } | Command::Budget { .. }) {
         if let Err(e) = product.validate() {
             return fail(e);
         }
@@ -257,6 +272,30 @@ fn main() -> ExitCode {
             ),
             Err(e) => fail(e),
         },
+        Command::Budget {
+            pods,
+            metrics,
+            zero_init,
+        } => {
+            print!("{}", telemetry_ops::budget::table(product.catalog, pods));
+            if metrics {
+                println!();
+                print!("{}", telemetry_ops::budget::metrics_table(product.catalog));
+            }
+            if zero_init {
+                println!();
+                for line in telemetry_ops::budget::zero_init_suggestions(product) {
+                    println!("- {line}");
+                }
+                for line in telemetry_ops::budget::zero_init_gaps(product) {
+                    println!("- missing: {line}");
+                }
+            }
+            if let Err(e) = product.validate() {
+                return fail(e);
+            }
+            ExitCode::SUCCESS
+        }
         Command::Diff { old, new } => {
             let read = |p: &Path| -> Result<serde_json::Value, String> {
                 let text = std::fs::read_to_string(p)

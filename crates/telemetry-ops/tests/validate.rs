@@ -105,6 +105,7 @@ fn alerts_on_a_section_outside_the_catalog_are_rejected() {
         events: &[],
         error_codes: &[],
         owners: &[],
+        series_budget: telemetry_core::catalog::DEFAULT_SERIES_BUDGET,
     };
     let surfaces = [Surface {
         section: &OTHER,

@@ -16,7 +16,8 @@ use telemetry_core::catalog::{Catalog, ErrorCodeSpec, MetricSpec, Section, SpanS
 /// # static SECTION: Section = Section { surface: "demo", metrics: &[MetricSpec {
 /// #   name: "dataface.demo.runs", kind: InstrumentKind::Counter, unit: "{run}",
 /// #   description: "Runs.", labels: &[], buckets: &[], owner: owners::OBSERVABILITY_PLATFORM }],
-/// #   spans: &[], events: &[], error_codes: &[], owners: &[owners::OBSERVABILITY_PLATFORM] };
+/// #   spans: &[], events: &[], error_codes: &[], owners: &[owners::OBSERVABILITY_PLATFORM],
+/// #   series_budget: DEFAULT_SERIES_BUDGET };
 /// # static CATALOG: Catalog = Catalog { version: "1.0.0", sections: &[&SECTION] };
 /// let mut coverage = Coverage::new(&CATALOG);
 /// let capture = Capture::new();

@@ -123,6 +123,7 @@ static SECTION: Section = Section {
     events: &[],
     error_codes: &[FIXTURE_BROKEN, FIXTURE_SLOW],
     owners: &[owners::OBSERVABILITY_PLATFORM],
+    series_budget: telemetry_core::catalog::DEFAULT_SERIES_BUDGET,
 };
 static CATALOG: Catalog = Catalog {
     version: "1.0.0",

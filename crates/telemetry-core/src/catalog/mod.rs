@@ -32,6 +32,7 @@
 //!     events: &[],
 //!     error_codes: &[],
 //!     owners: &[CORE_COMPILER],
+//!     series_budget: DEFAULT_SERIES_BUDGET,
 //! };
 //! static CATALOG: Catalog = Catalog { version: "1.0.0", sections: &[&SECTION] };
 //! CATALOG.validate().unwrap();
@@ -91,6 +92,16 @@ pub struct LabelSpec {
     /// [`Bounded`](LabelValues::Bounded) label (an enumerated label's first value serves).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub example: Option<&'static str>,
+    /// The most distinct values one process shows, when fewer than the whole fleet's
+    /// (a release label: one value per process, several across a rollout). The series
+    /// budget counts this.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub per_process: Option<usize>,
+    /// The values whose series are registered at 0 when the probes start: the ones alert
+    /// and recording rules read (`rate()` then sees the first event). A series with another
+    /// value of this label is registered when it is first recorded. `None`: every value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub zero_init: Option<&'static [&'static str]>,
 }
 
 impl LabelSpec {
@@ -105,6 +116,8 @@ impl LabelSpec {
             description,
             values: LabelValues::Enumerated(values),
             example: None,
+            per_process: None,
+            zero_init: None,
         }
     }
 
@@ -116,6 +129,8 @@ impl LabelSpec {
             description,
             values: LabelValues::Bounded(max),
             example: None,
+            per_process: None,
+            zero_init: None,
         }
     }
 
@@ -124,6 +139,32 @@ impl LabelSpec {
         Self {
             example: Some(example),
             ..self
+        }
+    }
+
+    /// This label with at most `values` distinct values in one process (a release: 1).
+    pub const fn per_process(self, values: usize) -> Self {
+        Self {
+            per_process: Some(values),
+            ..self
+        }
+    }
+
+    /// This label with only the series of `values` registered at 0 when the probes start
+    /// (the values alert and recording rules read); the others are registered on first use.
+    /// An empty list: no series of the metric is pre-registered (no rule reads it).
+    pub const fn zero_init(self, values: &'static [&'static str]) -> Self {
+        Self {
+            zero_init: Some(values),
+            ..self
+        }
+    }
+
+    /// Whether a series with `value` for this label is registered at 0 at start.
+    pub fn zero_initialises(&self, value: &str) -> bool {
+        match self.zero_init {
+            Some(values) => values.contains(&value),
+            None => true,
         }
     }
 
@@ -145,7 +186,17 @@ impl LabelSpec {
     pub fn max_values(&self) -> usize {
         match self.values {
             LabelValues::Enumerated(v) => v.len() + usize::from(!v.contains(&OTHER)),
-            LabelValues::Bounded(n) => n + 1,
+            LabelValues::Bounded(n) => n.saturating_add(1),
+        }
+    }
+
+    /// The largest number of distinct values this label can show in one process: its
+    /// [`per_process`](Self::per_process) bound where declared, else
+    /// [`max_values`](Self::max_values).
+    pub fn max_values_per_process(&self) -> usize {
+        match self.per_process {
+            Some(n) => n.min(self.max_values()),
+            None => self.max_values(),
         }
     }
 }
@@ -184,7 +235,97 @@ impl MetricSpec {
     pub fn max_series(&self) -> usize {
         self.labels.iter().map(LabelSpec::max_values).product()
     }
+
+    /// The largest number of label sets (distinct label value combinations) one process
+    /// can expose: the product of every label's [`LabelSpec::max_values_per_process`].
+    pub fn label_sets_per_process(&self) -> usize {
+        self.labels
+            .iter()
+            .map(LabelSpec::max_values_per_process)
+            .fold(1, usize::saturating_mul)
+    }
+
+    /// Whether the series with these labels (key, value) is registered at 0 when the probes
+    /// start: every label's value is one it [zero-initialises](LabelSpec::zero_initialises).
+    /// Labels not given (fixed labels such as a release) do not restrict it.
+    pub fn zero_initialised(&self, labels: &[(&str, &str)]) -> bool {
+        labels.iter().all(|(key, value)| {
+            self.label(key)
+                .is_none_or(|label| label.zero_initialises(value))
+        })
+    }
+
+    /// The label sets one process registers at 0 when the probes start, at most: the
+    /// product over labels of the values each zero-initialises (all its values per process
+    /// when it names none).
+    pub fn zero_init_label_sets(&self) -> usize {
+        self.labels
+            .iter()
+            .map(|l| match l.zero_init {
+                Some(values) => values.len().min(l.max_values_per_process()),
+                None => l.max_values_per_process(),
+            })
+            .fold(1, usize::saturating_mul)
+    }
+
+    /// The series one label set is on a classic Prometheus scrape: a histogram is one
+    /// series per bucket (its declared bounds and `+Inf`) plus `_sum` and `_count`; a
+    /// counter or a gauge is one.
+    pub fn series_per_label_set(&self) -> usize {
+        match self.kind {
+            InstrumentKind::Histogram => self.buckets.len() + 1 + 2,
+            InstrumentKind::Counter | InstrumentKind::Gauge => 1,
+        }
+    }
+
+    /// The worst case of this metric in one process: label sets, and the series they are
+    /// on a classic scrape and with native histograms.
+    pub fn series_per_process(&self) -> SeriesCount {
+        let label_sets = self.label_sets_per_process();
+        SeriesCount {
+            label_sets,
+            classic: label_sets.saturating_mul(self.series_per_label_set()),
+            native: label_sets,
+        }
+    }
 }
+
+/// A worst-case series count: of one metric or summed over a section, in one process.
+///
+/// On a classic Prometheus scrape every series is one sample per scrape, so `classic` is
+/// also the samples a scrape carries. With native histograms a histogram's label set is one
+/// series (its buckets travel inside one sample), so `native` equals `label_sets`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SeriesCount {
+    /// Distinct label value combinations.
+    pub label_sets: usize,
+    /// Series (and samples per scrape) with classic histograms.
+    pub classic: usize,
+    /// Series (and samples per scrape) with native histograms.
+    pub native: usize,
+}
+
+impl std::ops::Add for SeriesCount {
+    type Output = SeriesCount;
+
+    fn add(self, other: SeriesCount) -> SeriesCount {
+        SeriesCount {
+            label_sets: self.label_sets.saturating_add(other.label_sets),
+            classic: self.classic.saturating_add(other.classic),
+            native: self.native.saturating_add(other.native),
+        }
+    }
+}
+
+impl std::iter::Sum for SeriesCount {
+    fn sum<I: Iterator<Item = SeriesCount>>(iter: I) -> SeriesCount {
+        iter.fold(SeriesCount::default(), |a, b| a + b)
+    }
+}
+
+/// The series budget a section declares unless it says otherwise: classic series (and so
+/// samples per scrape) one process may expose for one surface.
+pub const DEFAULT_SERIES_BUDGET: usize = 300;
 
 /// How strongly a span attribute is expected (OpenTelemetry requirement levels).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -369,6 +510,21 @@ pub struct Section {
     /// The owners this section declares: every owner its metrics, spans and error codes
     /// name must be declared by a section of the same catalog.
     pub owners: &'static [Owner],
+    /// The most series one process may expose for this surface in the worst case (every
+    /// declared label set, classic histograms): [`DEFAULT_SERIES_BUDGET`] unless the
+    /// section gives a reason for more. Every series is multiplied by the pod count in
+    /// the metrics backend; [`Catalog::validate`] rejects a section over its budget.
+    pub series_budget: usize,
+}
+
+impl Section {
+    /// The worst-case series of every metric of this section in one process.
+    pub fn series_per_process(&self) -> SeriesCount {
+        self.metrics
+            .iter()
+            .map(MetricSpec::series_per_process)
+            .sum()
+    }
 }
 
 /// The whole catalog: sections under one semantic version.

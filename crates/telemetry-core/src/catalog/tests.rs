@@ -94,6 +94,7 @@ static FIXTURE_SECTION: Section = Section {
     events: &[],
     error_codes: &[UNKNOWN_QUERY],
     owners: &[CORE_COMPILER],
+    series_budget: crate::catalog::DEFAULT_SERIES_BUDGET,
 };
 
 static FIXTURE: Catalog = Catalog {
@@ -133,6 +134,7 @@ fn catalog(
         events: &[],
         error_codes: leak(error_codes),
         owners: &[CORE_COMPILER],
+        series_budget: crate::catalog::DEFAULT_SERIES_BUDGET,
     }));
     Catalog {
         version,
@@ -160,6 +162,7 @@ fn catalog_with_events(events: Vec<EventSpec>) -> Catalog {
         events: leak(events),
         error_codes: &[],
         owners: &[CORE_COMPILER],
+        series_budget: crate::catalog::DEFAULT_SERIES_BUDGET,
     }));
     Catalog {
         version: "1.0.0",
@@ -340,6 +343,7 @@ fn duplicate_metric_name_across_sections_is_rejected() {
         events: &[],
         error_codes: &[],
         owners: &[CORE_COMPILER],
+        series_budget: crate::catalog::DEFAULT_SERIES_BUDGET,
     };
     static B: Section = Section {
         surface: "b",
@@ -348,6 +352,7 @@ fn duplicate_metric_name_across_sections_is_rejected() {
         events: &[],
         error_codes: &[],
         owners: &[CORE_COMPILER],
+        series_budget: crate::catalog::DEFAULT_SERIES_BUDGET,
     };
     static C: Catalog = Catalog {
         version: "1.0.0",
@@ -695,6 +700,7 @@ fn an_owner_declared_by_another_section_of_the_catalog_is_accepted() {
         events: &[],
         error_codes: &[],
         owners: &[BILLING],
+        series_budget: crate::catalog::DEFAULT_SERIES_BUDGET,
     };
     let c = catalog(
         "1.0.0",
@@ -747,6 +753,7 @@ fn an_owner_declared_differently_by_two_sections_is_rejected() {
         events: &[],
         error_codes: &[],
         owners: &[CORE_COMPILER],
+        series_budget: crate::catalog::DEFAULT_SERIES_BUDGET,
     };
     static B: Section = Section {
         surface: "b",
@@ -758,6 +765,7 @@ fn an_owner_declared_differently_by_two_sections_is_rejected() {
             id: "core-compiler",
             description: "Someone else's words",
         }],
+        series_budget: crate::catalog::DEFAULT_SERIES_BUDGET,
     };
     static C: Catalog = Catalog {
         version: "1.0.0",
@@ -786,6 +794,7 @@ fn an_owner_id_outside_kebab_case_or_without_description_is_rejected() {
             id: "Core_Compiler",
             description: " ",
         }],
+        series_budget: crate::catalog::DEFAULT_SERIES_BUDGET,
     };
     static C: Catalog = Catalog {
         version: "1.0.0",
@@ -1514,4 +1523,144 @@ fn a_string_attribute_or_bounded_label_without_an_example_is_rejected() {
         4,
     )]));
     expect_only_violation(&c, &metric_entry(ERRORS.name), Rule::Documented);
+}
+
+// ---------------------------------------------------------------------------------------
+// Series budget.
+// ---------------------------------------------------------------------------------------
+
+/// A section of these metrics under `budget`.
+fn budgeted(metrics: Vec<MetricSpec>, budget: usize) -> Catalog {
+    let section: &'static Section = Box::leak(Box::new(Section {
+        surface: "test",
+        metrics: leak(metrics),
+        spans: &[],
+        events: &[],
+        error_codes: &[],
+        owners: &[CORE_COMPILER],
+        series_budget: budget,
+    }));
+    Catalog {
+        version: "1.0.0",
+        sections: leak(vec![section]),
+    }
+}
+
+#[test]
+fn a_histogram_is_its_buckets_inf_sum_and_count_per_label_set() {
+    // OUTCOME: 3 values + other = 4 label sets; 6 buckets + +Inf + _sum + _count = 9.
+    assert_eq!(DURATION.series_per_label_set(), 9);
+    assert_eq!(
+        DURATION.series_per_process(),
+        SeriesCount {
+            label_sets: 4,
+            classic: 36,
+            native: 4
+        }
+    );
+    assert_eq!(ERRORS.series_per_label_set(), 1);
+    assert_eq!(ERRORS.series_per_process().classic, 4);
+    assert_eq!(
+        FIXTURE_SECTION.series_per_process(),
+        SeriesCount {
+            label_sets: 4 + 9 + 4,
+            classic: 4 + 9 + 36,
+            native: 4 + 9 + 4
+        }
+    );
+}
+
+#[test]
+fn a_label_bounded_per_process_counts_its_per_process_values() {
+    let release = LabelSpec::bounded("dataface.release", "The release.", 16)
+        .with_example("2.5.0")
+        .per_process(1);
+    assert_eq!(release.max_values(), 17, "the fleet still sees 16 + other");
+    assert_eq!(release.max_values_per_process(), 1);
+    let m = labelled(vec![OUTCOME, release]);
+    assert_eq!(m.max_series(), 4 * 17);
+    assert_eq!(m.label_sets_per_process(), 4);
+    // A per-process bound above the label's own never raises it.
+    assert_eq!(OUTCOME.per_process(50).max_values_per_process(), 4);
+}
+
+#[test]
+fn a_section_within_its_budget_validates_at_the_boundary() {
+    // 49 series exactly.
+    expect_valid(
+        &budgeted(vec![ERRORS, QUEUE_DEPTH, DURATION], 49),
+        "49 series under a budget of 49",
+    );
+}
+
+#[test]
+fn a_section_over_its_budget_names_the_metric_and_the_labels_that_multiply() {
+    let c = budgeted(vec![ERRORS, QUEUE_DEPTH, DURATION], 48);
+    let errors = expect_only_violation(&c, "section test", Rule::SeriesBudget);
+    assert_eq!(errors.len(), 1);
+    let detail = &errors[0].detail;
+    assert!(
+        detail.starts_with("49 series per process in the worst case, over its budget of 48"),
+        "{detail}"
+    );
+    // The largest metric is named with what multiplies it; one name is enough here.
+    assert!(
+        detail.contains(
+            "dataface.compile.duration = 36 series (outcome 4 × 9 series per label set (6 buckets, +Inf, _sum, _count))"
+        ),
+        "{detail}"
+    );
+    assert!(!detail.contains("dataface.compile.queue.depth"), "{detail}");
+}
+
+#[test]
+fn a_new_label_on_a_metric_breaks_the_budget_it_fitted() {
+    // The change a budget exists to catch: one more label multiplies every series.
+    let before = labelled(vec![OUTCOME, CONSUMER]); // 4 × 9 = 36
+    expect_valid(&budgeted(vec![before], 40), "36 series under 40");
+    let after = labelled(vec![OUTCOME, CONSUMER, label("dataface.compile.stage")]);
+    let errors = expect_only_violation(
+        &budgeted(vec![after], 40),
+        "section test",
+        Rule::SeriesBudget,
+    );
+    assert!(
+        errors[0].detail.contains(
+            "dataface.compile.errors = 396 series (outcome 4 × dataface.consumer 9 × dataface.compile.stage 11)"
+        ),
+        "{}",
+        errors[0].detail
+    );
+}
+
+#[test]
+fn every_section_is_checked_against_its_own_budget() {
+    static SMALL: Section = Section {
+        surface: "small",
+        metrics: &[ERRORS],
+        spans: &[],
+        events: &[],
+        error_codes: &[],
+        owners: &[CORE_COMPILER],
+        series_budget: 3,
+    };
+    static LARGE: Section = Section {
+        surface: "large",
+        metrics: &[DURATION],
+        spans: &[],
+        events: &[],
+        error_codes: &[],
+        owners: &[],
+        series_budget: 36,
+    };
+    static BOTH: Catalog = Catalog {
+        version: "1.0.0",
+        sections: &[&SMALL, &LARGE],
+    };
+    let errors = expect_only_violation(&BOTH, "section small", Rule::SeriesBudget);
+    assert!(
+        errors[0].detail.starts_with("4 series"),
+        "{}",
+        errors[0].detail
+    );
 }

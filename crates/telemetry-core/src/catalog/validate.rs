@@ -43,6 +43,10 @@ pub enum Rule {
     Documented,
     /// The catalog version is a semantic version.
     SemanticVersion,
+    /// A section's metrics stay within its declared series budget per process, counted in
+    /// the worst case: every declared label set, each histogram as its buckets, `+Inf`,
+    /// `_sum` and `_count`.
+    SeriesBudget,
 }
 
 impl Rule {
@@ -62,6 +66,7 @@ impl Rule {
             Rule::BoundedLabels => "metric labels must be bounded and never an identifier (ids, names of domains, tables, users) — put those on spans and logs",
             Rule::Documented => "every entry needs a description (error codes: a summary and a remedy)",
             Rule::SemanticVersion => "the catalog version is MAJOR.MINOR.PATCH",
+            Rule::SeriesBudget => "every series is multiplied by the pod count: cut a label that carries no decision (split a metric by the question each label answers), bound a label per process, drop buckets, or raise the section's `series_budget` with a reason",
         }
     }
 }
@@ -201,6 +206,34 @@ fn otel_collision(key: &str) -> Option<String> {
     }
 }
 
+/// How a metric's worst-case series multiply: `dataface.x.errors = 360 series (error.type 12 ×
+/// stage 6 × contract_version 5 label sets)`, a histogram's series per label set last.
+fn series_breakdown(m: &MetricSpec) -> String {
+    let labels: Vec<String> = m
+        .labels
+        .iter()
+        .map(|l| format!("{} {}", l.key, l.max_values_per_process()))
+        .collect();
+    let mut factors = if labels.is_empty() {
+        vec!["no labels: 1".to_owned()]
+    } else {
+        labels
+    };
+    if m.kind == InstrumentKind::Histogram {
+        factors.push(format!(
+            "{} series per label set ({} buckets, +Inf, _sum, _count)",
+            m.series_per_label_set(),
+            m.buckets.len()
+        ));
+    }
+    format!(
+        "{} = {} series ({})",
+        m.name,
+        m.series_per_process().classic,
+        factors.join(" × ")
+    )
+}
+
 fn ucum_ok(unit: &str) -> bool {
     fn atom(u: &str) -> bool {
         matches!(
@@ -333,6 +366,7 @@ impl Catalog {
                 err(entry.clone(), rule, detail);
             }
         }
+        self.check_budgets(&mut err);
         self.check_events(&owners, &mut err);
         self.check_names(&mut err);
         let mut codes = HashSet::new();
@@ -372,6 +406,47 @@ impl Catalog {
 }
 
 impl Catalog {
+    /// Reports each section whose worst-case series per process exceed its budget, naming
+    /// its metrics from the largest down and the labels that multiply each.
+    fn check_budgets(&self, err: &mut impl FnMut(String, Rule, String)) {
+        for section in self.sections {
+            // A label bounded outside 1..=MAX_LABEL_VALUES is reported by BoundedLabels;
+            // the section's worst case means nothing until it is fixed.
+            let unbounded = section.metrics.iter().flat_map(|m| m.labels).any(
+                |l| matches!(l.values, LabelValues::Bounded(n) if n == 0 || n > MAX_LABEL_VALUES),
+            );
+            if unbounded {
+                continue;
+            }
+            let total = section.series_per_process().classic;
+            if total <= section.series_budget {
+                continue;
+            }
+            let mut metrics: Vec<&MetricSpec> = section.metrics.iter().collect();
+            metrics.sort_by_key(|m| std::cmp::Reverse(m.series_per_process().classic));
+            // Name the largest metrics, down to the first one whose removal alone would
+            // bring the section within budget, and at least one.
+            let mut named = Vec::new();
+            let mut rest = total;
+            for m in metrics {
+                if rest <= section.series_budget && !named.is_empty() {
+                    break;
+                }
+                rest = rest.saturating_sub(m.series_per_process().classic);
+                named.push(series_breakdown(m));
+            }
+            err(
+                format!("section {}", section.surface),
+                Rule::SeriesBudget,
+                format!(
+                    "{total} series per process in the worst case, over its budget of {}; largest: {}",
+                    section.series_budget,
+                    named.join("; ")
+                ),
+            );
+        }
+    }
+
     /// The ids of the owners the sections declare; reports owners declared differently by
     /// two sections and owners without an id or a description.
     fn owner_ids(&self, err: &mut impl FnMut(String, Rule, String)) -> BTreeSet<&'static str> {

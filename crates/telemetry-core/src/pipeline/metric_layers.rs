@@ -485,6 +485,7 @@ mod tests {
         events: &[],
         error_codes: &[],
         owners: &[owners::OBSERVABILITY_PLATFORM],
+        series_budget: crate::catalog::DEFAULT_SERIES_BUDGET,
     };
     static CATALOG: Catalog = Catalog {
         version: "1.0.0",

@@ -4,6 +4,7 @@ use super::{LabelValue, LatestTimestamp};
 use crate::catalog::{InstrumentKind, LabelSpec, LabelValues, MetricSpec};
 use metrics::{Counter, Gauge, Histogram, Key, Label, Level, Metadata};
 use std::marker::PhantomData;
+use std::sync::OnceLock;
 
 /// What indexes a [`Family`]: one [`LabelValue`], a tuple of two or three, or `()` for a
 /// metric without labels. A key maps to one slot in `0..COMBINATIONS`, row-major: the last
@@ -244,7 +245,9 @@ impl Handle for LatestTimestamp {
 /// ```
 #[derive(Debug)]
 pub struct Family<K, H> {
-    handles: Box<[H]>,
+    handles: Box<[OnceLock<H>]>,
+    spec: &'static MetricSpec,
+    fixed: Box<[(&'static str, &'static str)]>,
     key: PhantomData<fn(K)>,
 }
 
@@ -287,22 +290,50 @@ impl<K: LabelKey, H: Handle> Family<K, H> {
             H::KIND,
             spec.kind
         );
+        let fixed: Box<[(&'static str, &'static str)]> = fixed
+            .iter()
+            .map(|(label, value)| (label.key, *value))
+            .collect();
         let handles = (0..K::COMBINATIONS)
             .map(|slot| match K::from_slot(slot) {
-                Some(key) if include(key) => H::register(&metric_key(spec, key, fixed)),
-                _ => H::noop(),
+                Some(key) if include(key) => {
+                    let mut labels = Vec::with_capacity(spec.labels.len());
+                    key.for_each_label(&mut |k, v| labels.push((k, v)));
+                    if spec.zero_initialised(&labels) {
+                        OnceLock::from(H::register(&metric_key(spec, key, &fixed)))
+                    } else {
+                        // Registered by the first `get`: this series appears when it is
+                        // first recorded.
+                        if cfg!(debug_assertions) {
+                            let _ = metric_key(spec, key, &fixed);
+                        }
+                        OnceLock::new()
+                    }
+                }
+                _ => OnceLock::from(H::noop()),
             })
             .collect();
         Self {
             handles,
+            spec,
+            fixed,
             key: PhantomData,
         }
     }
 
-    /// The handle for `key`.
+    /// The handle for `key`: registered when the family was, for a label combination the
+    /// spec zero-initialises ([`MetricSpec::zero_initialised`]); else registered now, on
+    /// its first use, with the recorder installed at that moment.
     #[inline]
     pub fn get(&self, key: K) -> &H {
-        &self.handles[key.slot()]
+        self.handles[key.slot()]
+            .get_or_init(|| H::register(&metric_key(self.spec, key, &self.fixed)))
+    }
+
+    /// How many handles are registered with the recorder so far (zero-initialised at
+    /// registration or used since); left-out combinations count as registered.
+    pub fn registered(&self) -> usize {
+        self.handles.iter().filter(|h| h.get().is_some()).count()
     }
 }
 
@@ -323,11 +354,11 @@ impl<K, H> Family<K, H> {
 fn metric_key<K: LabelKey>(
     spec: &'static MetricSpec,
     key: K,
-    fixed: &[(&LabelSpec, &'static str)],
+    fixed: &[(&'static str, &'static str)],
 ) -> Key {
     let mut given: Vec<(&'static str, &'static str)> = Vec::with_capacity(spec.labels.len());
     key.for_each_label(&mut |k, v| given.push((k, v)));
-    given.extend(fixed.iter().map(|(label, value)| (label.key, *value)));
+    given.extend_from_slice(fixed);
     if cfg!(debug_assertions) {
         if let Err(mismatch) = check_labels(spec, &given) {
             panic!("{}: {mismatch}", spec.name);
@@ -497,6 +528,70 @@ mod tests {
         let seen = series(&recorder);
         assert_eq!(seen.len(), 2, "{seen:?}");
         assert!(seen.iter().all(|(l, _)| l[0].1 == "red"));
+    }
+
+    #[test]
+    fn only_zero_initialised_combinations_are_registered_before_their_first_use() {
+        // Rules read red only: red is at 0 from the start, the rest appears when used.
+        static LAZY: MetricSpec = spec(
+            InstrumentKind::Counter,
+            &[Colour::LABEL.zero_init(&["red"]), Shape::LABEL],
+        );
+        let recorder = DebuggingRecorder::new();
+        metrics::with_local_recorder(&recorder, || {
+            let family: Family<(Colour, Shape), Counter> = Family::register(&LAZY);
+            assert_eq!(family.len(), 6);
+            assert_eq!(family.registered(), 2);
+            let seen = series(&recorder);
+            assert_eq!(seen.len(), 2, "{seen:?}");
+            assert!(
+                seen.iter().all(|(l, v)| l[0].1 == "red" && *v == 0),
+                "{seen:?}"
+            );
+
+            family.get((Colour::Blue, Shape::Square)).increment(2);
+            family.get((Colour::Blue, Shape::Square)).increment(1);
+            family.get((Colour::Red, Shape::Round)).increment(1);
+            assert_eq!(family.registered(), 3);
+            let seen = series(&recorder);
+            assert_eq!(seen.len(), 3, "{seen:?}");
+            let blue = vec![
+                ("colour".to_owned(), "blue".to_owned()),
+                ("shape".to_owned(), "square".to_owned()),
+            ];
+            assert!(seen.contains(&(blue, 3)), "{seen:?}");
+        });
+    }
+
+    #[test]
+    fn an_empty_zero_init_list_registers_nothing_until_used() {
+        static NOTHING_READS_IT: MetricSpec =
+            spec(InstrumentKind::Counter, &[Colour::LABEL.zero_init(&[])]);
+        let recorder = DebuggingRecorder::new();
+        metrics::with_local_recorder(&recorder, || {
+            let family: Family<Colour, Counter> = Family::register(&NOTHING_READS_IT);
+            assert!(series(&recorder).is_empty());
+            family.get(Colour::Green).increment(1);
+            assert_eq!(series(&recorder).len(), 1);
+        });
+    }
+
+    #[test]
+    #[should_panic(expected = "dataface.test.family: no value for the label `release`")]
+    fn a_lazy_combination_is_still_checked_at_registration_in_debug_builds() {
+        static LAZY_THREE: MetricSpec = spec(
+            InstrumentKind::Counter,
+            &[
+                Shape::LABEL.zero_init(&[]),
+                RELEASE,
+                Colour::LABEL,
+                <Option<Size>>::LABEL,
+            ],
+        );
+        let recorder = DebuggingRecorder::new();
+        metrics::with_local_recorder(&recorder, || {
+            Family::<(Colour, Option<Size>, Shape), Counter>::register(&LAZY_THREE)
+        });
     }
 
     #[test]

@@ -70,7 +70,7 @@ pub const ALERTS: &[AlertSpec] = &[
             meaning: "Users open dashboards and see compile errors instead of charts.",
             first_checks: &[
                 "Which contract_version and compiler_version carry the failures? A spike on one new release points at the release.",
-                "Which error.type and stage lead dataface.compile.errors? migration_failed or unsupported_contract_version point at a release; unknown_query or invalid_yaml point at user edits.",
+                "Which error.type leads dataface.compile.errors, and in which stage (dataface.compile.failed_stages)? migration_failed or unsupported_contract_version point at a release; unknown_query or invalid_yaml point at user edits.",
                 "Did a compiler release or a contract change ship in the last hours?",
             ],
             mitigation: &[
