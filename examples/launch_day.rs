@@ -4,8 +4,10 @@
 //! integrations) work through one simulated launch day, compressed into ten seconds, with the
 //! failure modes of every task card scripted in: a compiler release that breaks contract 1.1,
 //! a catalog source that stopped refreshing and AI context payloads over their limit, a
-//! saturated warehouse, quotas and a stuck project, a rolled-back deployment, a webhook
-//! signature burst, a billing outage and a certificate about to expire. The workload is the
+//! saturated warehouse, quotas and a stuck project, passkey sign-ups shipped ahead of the
+//! catalog, failed, timed-out and rolled-back deployments, a malformed webhook and a webhook
+//! signature burst, a billing outage, and certificates about to expire, expired and not yet
+//! provisioned. The workload is the
 //! `launch-day` crate (crates/launch-day).
 //!
 //! While it runs it prints one progress line a second; at the end, per surface: the

@@ -437,3 +437,193 @@ impl Drop for Rotel {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
+
+/// An OTLP attribute value with its type, as the capture crate types it.
+fn typed(v: &Option<AnyValue>) -> telemetry_testing::AttrValue {
+    use telemetry_testing::AttrValue;
+    match v.as_ref().and_then(|v| v.value.as_ref()) {
+        Some(any_value::Value::StringValue(s)) => AttrValue::Str(s.clone()),
+        Some(any_value::Value::IntValue(i)) => AttrValue::I64(*i),
+        Some(any_value::Value::DoubleValue(d)) => AttrValue::F64(*d),
+        Some(any_value::Value::BoolValue(b)) => AttrValue::Bool(*b),
+        Some(other) => AttrValue::Other(format!("{other:?}")),
+        None => AttrValue::Other(String::new()),
+    }
+}
+
+fn typed_map(kvs: &[KeyValue]) -> BTreeMap<String, telemetry_testing::AttrValue> {
+    kvs.iter()
+        .map(|kv| (kv.key.clone(), typed(&kv.value)))
+        .collect()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What [`Receiver::captured`] read: the records in the capture crate's form, and how
+/// many OTLP items of each kind they came from.
+pub(crate) struct ReceivedSignals {
+    pub captured: telemetry_testing::Captured,
+    pub spans: usize,
+    pub span_events: usize,
+    pub log_records: usize,
+    pub data_points: usize,
+    /// Attributes read on spans, span events, log records and data points.
+    pub attributes: usize,
+}
+
+impl Receiver {
+    /// Everything received, typed, in the capture crate's form, so its conformance check
+    /// and coverage apply to what crossed the wire: attribute values keep their OTLP type,
+    /// a log record's name is its `event_name`, each data point is one metric record whose
+    /// `label_types` are the types its attributes arrived with. (OTLP carries a histogram's
+    /// count and sum, not its samples: the record holds `count` copies of the mean.)
+    pub(crate) fn captured(&self) -> ReceivedSignals {
+        use opentelemetry_proto::tonic::metrics::v1::{metric::Data, number_data_point};
+        use telemetry_core::catalog::InstrumentKind;
+        use telemetry_testing::{
+            Captured, LogRecord, MetricRecord, MetricValue, SpanRecord, SpanStatus,
+        };
+        let handle = self.handle.as_ref().expect("receiver running");
+        self.runtime.block_on(handle.with_collector(|c| {
+            let mut out = ReceivedSignals {
+                captured: Captured::default(),
+                spans: 0,
+                span_events: 0,
+                log_records: 0,
+                data_points: 0,
+                attributes: 0,
+            };
+            for s in c.spans() {
+                let span = s.span();
+                out.spans += 1;
+                out.span_events += span.events.len();
+                out.attributes += span.attributes.len()
+                    + span
+                        .events
+                        .iter()
+                        .map(|e| e.attributes.len())
+                        .sum::<usize>();
+                let status = match span.status.as_ref().map(|st| (st.code, &st.message)) {
+                    Some((1, _)) => SpanStatus::Ok,
+                    Some((2, message)) => SpanStatus::Error(message.clone()),
+                    _ => SpanStatus::Unset,
+                };
+                out.captured.spans.push(SpanRecord {
+                    name: span.name.clone(),
+                    trace_id: hex(&span.trace_id),
+                    span_id: hex(&span.span_id),
+                    parent_span_id: (!span.parent_span_id.is_empty())
+                        .then(|| hex(&span.parent_span_id)),
+                    attributes: typed_map(&span.attributes),
+                    status,
+                    events: span
+                        .events
+                        .iter()
+                        .map(|e| (e.name.clone(), typed_map(&e.attributes)))
+                        .collect(),
+                });
+            }
+            for l in c.logs() {
+                let r = l.log_record();
+                out.log_records += 1;
+                out.attributes += r.attributes.len();
+                let level = match r.severity_number {
+                    n if n >= 17 => tracing::Level::ERROR,
+                    n if n >= 13 => tracing::Level::WARN,
+                    n if n >= 9 => tracing::Level::INFO,
+                    n if n >= 5 => tracing::Level::DEBUG,
+                    _ => tracing::Level::TRACE,
+                };
+                let valid =
+                    |id: &[u8]| (!id.is_empty() && id.iter().any(|b| *b != 0)).then(|| hex(id));
+                out.captured.logs.push(LogRecord {
+                    name: r.event_name.clone(),
+                    level,
+                    // OTLP carries the target as the scope name, which the receiver does not
+                    // keep; the live test holds every received record to a declared name.
+                    target: String::new(),
+                    message: text(&r.body),
+                    fields: typed_map(&r.attributes),
+                    trace_id: valid(&r.trace_id),
+                    span_id: valid(&r.span_id),
+                });
+            }
+            for m in c.metrics() {
+                let metric = m.metric();
+                let unit: Option<&'static str> =
+                    Some(Box::leak(metric.unit.clone().into_boxed_str()));
+                let mut push = |kind, attributes: &[KeyValue], value| {
+                    out.data_points += 1;
+                    out.attributes += attributes.len();
+                    out.captured.metrics.push(MetricRecord {
+                        name: metric.name.clone(),
+                        kind,
+                        labels: map(attributes),
+                        label_types: typed_map(attributes)
+                            .into_iter()
+                            .map(|(k, v)| (k, v.wire_name()))
+                            .collect(),
+                        value,
+                        unit,
+                        touched: true,
+                    });
+                };
+                let number = |v: &Option<number_data_point::Value>| match v {
+                    Some(number_data_point::Value::AsDouble(d)) => *d,
+                    Some(number_data_point::Value::AsInt(i)) => *i as f64,
+                    None => f64::NAN,
+                };
+                match &metric.data {
+                    Some(Data::Sum(s)) => {
+                        for p in &s.data_points {
+                            let total = number(&p.value).max(0.0) as u64;
+                            push(
+                                InstrumentKind::Counter,
+                                &p.attributes,
+                                MetricValue::Counter(total),
+                            );
+                        }
+                    }
+                    Some(Data::Gauge(g)) => {
+                        for p in &g.data_points {
+                            push(
+                                InstrumentKind::Gauge,
+                                &p.attributes,
+                                MetricValue::Gauge(number(&p.value)),
+                            );
+                        }
+                    }
+                    Some(Data::Histogram(h)) => {
+                        for p in &h.data_points {
+                            let mean = p.sum.unwrap_or(0.0) / (p.count.max(1) as f64);
+                            let samples = vec![mean; p.count as usize];
+                            push(
+                                InstrumentKind::Histogram,
+                                &p.attributes,
+                                MetricValue::Histogram(samples),
+                            );
+                        }
+                    }
+                    Some(Data::ExponentialHistogram(h)) => {
+                        for p in &h.data_points {
+                            let mean = p.sum.unwrap_or(0.0) / (p.count.max(1) as f64);
+                            let samples = vec![mean; p.count as usize];
+                            push(
+                                InstrumentKind::Histogram,
+                                &p.attributes,
+                                MetricValue::Histogram(samples),
+                            );
+                        }
+                    }
+                    other => panic!(
+                        "metric {} arrived as {other:?}, which the catalog has no kind for",
+                        metric.name
+                    ),
+                }
+            }
+            out
+        }))
+    }
+}

@@ -1,18 +1,21 @@
 //! The Cloud Suite's day (task card 003): sign-ups, project provisioning and lifecycle work,
 //! quotas, a project stuck in provisioning, GitHub sign-ups timing out, a rejected
-//! transition.
+//! transition, and passkey sign-ups shipped ahead of the catalog.
 
 use crate::narrative::say;
 use crate::Ctx;
+use dataface_telemetry::cloud::catalog::ACCOUNT_CREATION_DURATION;
 use dataface_telemetry::cloud::{
-    AccountFailure, CloudProbes, ProjectLifecycle, ProjectState, ProvisioningFailure, QuotaKind,
-    SignupMethod,
+    AccountFailure, CloudProbes, Outcome, ProjectLifecycle, ProjectState, ProvisioningFailure,
+    QuotaKind, SignupMethod,
 };
 use std::time::{Duration, SystemTime};
 
 const GITHUB_DOWN: std::ops::Range<u32> = 18..20;
 const REACTIVATE_BUG: u32 = 15;
 const INFRA_FAILURE: u32 = 20;
+/// When passkey sign-up ships.
+const PASSKEY_LAUNCH: u32 = 13;
 /// Beyond this many tracked projects, the oldest active one is deleted (a long day stays
 /// small).
 const MAX_TRACKED: usize = 200;
@@ -71,6 +74,9 @@ impl Cloud {
         if hour == INFRA_FAILURE {
             self.provision(true, ctx);
         }
+        if hour == PASSKEY_LAUNCH {
+            self.passkey_sign_up(ctx);
+        }
         if hour == REACTIVATE_BUG {
             // The bug: "reactivate" called on a project that is being deleted.
             if let Some(i) = self.find(ProjectState::Active) {
@@ -128,6 +134,25 @@ impl Cloud {
             }
             None => signup.ok(&format!("acct-{n:05}")),
         }
+    }
+
+    /// Passkey sign-up ships before the catalog knows the method: its handler records the
+    /// sign-up's duration by hand under `method = passkey`. The pipeline records the
+    /// undeclared value as `other` and counts it in `dataface.telemetry.cardinality.overflow`.
+    fn passkey_sign_up(&mut self, ctx: &mut Ctx) {
+        self.signups += 1;
+        ctx.op("sign-up");
+        metrics::histogram!(
+            ACCOUNT_CREATION_DURATION.name,
+            SignupMethod::LABEL.key => "passkey",
+            Outcome::LABEL.key => Outcome::Success.as_str(),
+        )
+        .record(0.8);
+        say!(
+            ctx,
+            Info,
+            "passkey sign-up is live; its handler reports a method the catalog does not declare"
+        );
     }
 
     /// Requests and provisions one project; `infra_fails` makes the first attempt fail on

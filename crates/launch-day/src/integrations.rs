@@ -1,6 +1,8 @@
-//! The integrations platform's day (task card 002): deployments (2.5.1 rolled back at 16:00),
-//! Fivetran webhooks (a secret rotated on one side at 14:00), billing events through a
-//! provider outage, custom domains and their certificates.
+//! The integrations platform's day (task card 002): deployments (a staging rollout failing
+//! at 04:00, a preview one timing out at 08:00, 2.5.1 rolled back at 16:00), Fivetran
+//! webhooks (a malformed payload at 07:00, a secret rotated on one side at 14:00), billing
+//! events through a provider outage, custom domains and their certificates (one expired, one
+//! whose certificate is not provisioned yet).
 
 use crate::compiler::{BAD_RELEASE, BAD_RELEASE_LIVE, GOOD_RELEASE, ROLLBACK};
 use crate::narrative::say;
@@ -25,6 +27,12 @@ const DOMAINS: [(&str, u64); 5] = [
     ("metrics.hooli.example", 88),
     ("old.initech.example", 33),
 ];
+/// A custom domain whose certificate expired a day ago.
+const EXPIRED_DOMAIN: &str = "legacy.vandelay.example";
+/// A custom domain just added: its certificate is not provisioned yet, so TLS fails.
+const NEW_DOMAIN: &str = "new.pendant.example";
+/// When a payload arrives that does not match Fivetran's schema.
+const MALFORMED_PAYLOAD: u32 = 7;
 
 /// The integrations platform at work: billing events waiting for the provider, webhook and
 /// event counts.
@@ -56,6 +64,9 @@ impl<'p> Integrations<'p> {
                 self.webhook(hour, false, ctx);
             }
         }
+        if hour == MALFORMED_PAYLOAD {
+            self.malformed_webhook(ctx);
+        }
         if hour == 18 || hour == 20 {
             // A delivery for a deleted connector (18:00), one that fails on our side (20:00).
             self.webhook(hour, true, ctx);
@@ -73,6 +84,8 @@ impl<'p> Integrations<'p> {
     fn deployments(&mut self, hour: u32, ctx: &mut Ctx) {
         let (environment, release) = match hour {
             2 => (Environment::Staging, BAD_RELEASE),
+            4 => (Environment::Staging, "2.5.1-rc.1"),
+            8 => (Environment::Preview, "pr-415"),
             6 => (Environment::Preview, "pr-412"),
             BAD_RELEASE_LIVE => (Environment::Production, BAD_RELEASE),
             15 => (Environment::Staging, "2.5.1"),
@@ -81,7 +94,27 @@ impl<'p> Integrations<'p> {
         };
         ctx.op("deployment");
         let deploy = self.probes.deployment(environment, release);
-        if hour == ROLLBACK {
+        if hour == 4 {
+            let code = DeployError::DeployFailed;
+            say!(
+                ctx,
+                deploy.span(),
+                Error(code),
+                "{release}: pushing the image to the registry failed; staging keeps the previous release"
+            );
+            deploy.failed(code);
+            ctx.err(code);
+        } else if hour == 8 {
+            let code = DeployError::Timeout;
+            say!(
+                ctx,
+                deploy.span(),
+                Warn(code),
+                "{release}: the preview rollout did not become healthy within its deadline"
+            );
+            deploy.failed(code);
+            ctx.err(code);
+        } else if hour == ROLLBACK {
             let code = DeployError::HealthCheckFailed;
             say!(
                 ctx,
@@ -100,6 +133,22 @@ impl<'p> Integrations<'p> {
             );
             deploy.succeeded();
         }
+    }
+
+    /// A verified delivery whose payload lacks the connector id: refused.
+    fn malformed_webhook(&mut self, ctx: &mut Ctx) {
+        self.webhooks += 1;
+        ctx.op("webhook");
+        let delivery = self.probes.webhook_delivery();
+        let code = WebhookError::PayloadInvalid;
+        say!(
+            ctx,
+            delivery.span(),
+            Warn(code),
+            "webhook payload has no connector_id: refused"
+        );
+        delivery.rejected(code);
+        ctx.err(code);
     }
 
     /// One Fivetran webhook delivery; `scripted` makes it the hour's scripted failure.
@@ -242,6 +291,28 @@ impl<'p> Integrations<'p> {
                 }
             }
         }
+        // The domain whose certificate lapsed yesterday: the probe reports it expired, and
+        // the check's TLS handshake fails on it.
+        ctx.op("domain check");
+        let check = self.probes.domain_check(EXPIRED_DOMAIN);
+        let expired_at = self.start - Duration::from_secs(DAY_SECONDS);
+        check
+            .span()
+            .in_scope(|| self.probes.observe_certificate(EXPIRED_DOMAIN, expired_at));
+        check.tls_error(DomainError::CertificateExpired);
+        ctx.err(DomainError::CertificateExpired);
+        // A domain added this morning: no certificate yet.
+        ctx.op("domain check");
+        let check = self.probes.domain_check(NEW_DOMAIN);
+        let code = DomainError::TlsHandshakeFailed;
+        say!(
+            ctx,
+            check.span(),
+            Warn(code),
+            "{NEW_DOMAIN}: TLS handshake failed, its certificate is still being provisioned"
+        );
+        check.tls_error(code);
+        ctx.err(code);
         self.probes.refresh_certificates();
     }
 

@@ -54,25 +54,45 @@ struct LogSink(
 
 struct FieldVisitor<'a> {
     message: &'a mut String,
-    fields: &'a mut BTreeMap<String, String>,
+    fields: &'a mut BTreeMap<String, AttrValue>,
 }
 
+impl FieldVisitor<'_> {
+    fn typed(&mut self, field: &Field, value: AttrValue) {
+        self.fields.insert(field.name().to_owned(), value);
+    }
+}
+
+/// Fields keep the type the product's log bridge gives them on the OTLP log record.
 impl Visit for FieldVisitor<'_> {
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
         if field.name() == "message" {
             *self.message = format!("{value:?}");
         } else {
-            self.fields
-                .insert(field.name().to_owned(), format!("{value:?}"));
+            self.typed(field, AttrValue::Str(format!("{value:?}")));
         }
     }
     fn record_str(&mut self, field: &Field, value: &str) {
         if field.name() == "message" {
             *self.message = value.to_owned();
         } else {
-            self.fields
-                .insert(field.name().to_owned(), value.to_owned());
+            self.typed(field, AttrValue::Str(value.to_owned()));
         }
+    }
+    fn record_i64(&mut self, field: &Field, value: i64) {
+        self.typed(field, AttrValue::I64(value));
+    }
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        match i64::try_from(value) {
+            Ok(v) => self.typed(field, AttrValue::I64(v)),
+            Err(_) => self.typed(field, AttrValue::Str(value.to_string())),
+        }
+    }
+    fn record_f64(&mut self, field: &Field, value: f64) {
+        self.typed(field, AttrValue::F64(value));
+    }
+    fn record_bool(&mut self, field: &Field, value: bool) {
+        self.typed(field, AttrValue::Bool(value));
     }
 }
 

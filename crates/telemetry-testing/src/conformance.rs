@@ -1,9 +1,11 @@
 //! Conformance: every captured signal checked against the catalog.
 
-use crate::record::{Captured, MetricRecord};
-use std::collections::HashMap;
+use crate::record::{AttrValue, Captured, MetricRecord};
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use telemetry_core::catalog::{Catalog, LabelValues, Requirement, OTHER};
+use telemetry_core::catalog::{
+    AttributeSpec, AttributeType, Catalog, LabelValues, Requirement, OTHER,
+};
 
 /// A conformance rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -32,6 +34,10 @@ pub enum Violation {
     UndeclaredEvent,
     /// A log a probe crate emits without a catalog event name.
     UnnamedEvent,
+    /// An attribute (span, span event, log record, metric data point) emitted with another
+    /// type than the catalog declares for its key: an int for an enumeration, a string for
+    /// an int.
+    WrongType,
 }
 
 /// One violation found by [`Captured::conformance`].
@@ -94,6 +100,21 @@ impl Captured {
                     }
                 }
             }
+            let own = catalog
+                .spans()
+                .find(|d| d.name == s.name)
+                .map_or(&[][..], |d| d.attributes);
+            check_types(
+                catalog,
+                own,
+                &format!("span {}", s.name),
+                &s.attributes,
+                &mut push,
+            );
+            for (event, attributes) in &s.events {
+                let what = format!("span {} event {event:?}", s.name);
+                check_types(catalog, &[], &what, attributes, &mut push);
+            }
             if let Some(code) = s.attributes.get("error.type") {
                 let code = code.to_string();
                 if !codes.contains(&code.as_str()) {
@@ -133,12 +154,62 @@ fn probe_target(target: &str) -> bool {
         .is_some_and(|krate| krate.ends_with("_probes"))
 }
 
+/// The type the catalog declares for `key`: in `own` (the signal's own declaration), else on
+/// any span or log event (validation keeps one type per key), else as a metric label (text).
+fn declared_type(catalog: &Catalog, own: &[AttributeSpec], key: &str) -> Option<AttributeType> {
+    let declared =
+        |attrs: &[AttributeSpec]| attrs.iter().find(|a| a.key == key).map(|a| a.value_type);
+    declared(own)
+        .or_else(|| catalog.spans().find_map(|s| declared(s.attributes)))
+        .or_else(|| catalog.events().find_map(|e| declared(e.attributes)))
+        .or_else(|| {
+            catalog
+                .metrics()
+                .find_map(|m| m.label(key))
+                .map(|l| l.attribute_type())
+        })
+}
+
+/// Every attribute of `what` whose key the catalog declares is emitted with its declared type.
+fn check_types(
+    catalog: &Catalog,
+    own: &[AttributeSpec],
+    what: &str,
+    attributes: &BTreeMap<String, AttrValue>,
+    push: &mut impl FnMut(Violation, String),
+) {
+    for (key, value) in attributes {
+        if let Some(declared) = declared_type(catalog, own, key) {
+            let (declared, emitted) = (declared.wire_name(), value.wire_name());
+            if declared != emitted {
+                push(
+                    Violation::WrongType,
+                    format!(
+                        "{what} attribute {key}: declared {declared}, emitted {emitted} ({value})"
+                    ),
+                );
+            }
+        }
+    }
+}
+
 fn check_log(
     catalog: &Catalog,
     l: &crate::record::LogRecord,
     codes: &[&str],
     push: &mut impl FnMut(Violation, String),
 ) {
+    let own = catalog
+        .events()
+        .find(|e| e.name == l.name)
+        .map_or(&[][..], |e| e.attributes);
+    check_types(
+        catalog,
+        own,
+        &format!("log event {}", l.name),
+        &l.fields,
+        push,
+    );
     let Some(decl) = catalog.events().find(|e| e.name == l.name) else {
         if l.name.starts_with("dataface.") {
             push(Violation::UndeclaredEvent, format!("log event {}", l.name));
@@ -170,6 +241,7 @@ fn check_log(
         }
     }
     if let Some(code) = l.fields.get("error.type") {
+        let code = code.to_string();
         if !codes.contains(&code.as_str()) {
             push(
                 Violation::UndeclaredErrorCode,
@@ -221,6 +293,17 @@ fn check_metric(
             );
             continue;
         };
+        let emitted = m.label_types.get(key).copied().unwrap_or("string");
+        let declared = label.attribute_type().wire_name();
+        if emitted != declared {
+            push(
+                Violation::WrongType,
+                format!(
+                    "metric {} label {key}: declared {declared}, emitted {emitted} ({value})",
+                    m.name
+                ),
+            );
+        }
         let ok = match label.values {
             LabelValues::Enumerated(values) => values.contains(&value.as_str()) || value == OTHER,
             LabelValues::Bounded(max) => {

@@ -3,7 +3,7 @@
 use crate::record::Captured;
 use std::collections::BTreeSet;
 use std::fmt;
-use telemetry_core::catalog::{Catalog, ErrorCodeSpec, MetricSpec, Section, SpanSpec};
+use telemetry_core::catalog::{Catalog, ErrorCodeSpec, EventSpec, MetricSpec, Section, SpanSpec};
 
 /// Accumulates what a suite emitted against a catalog.
 ///
@@ -30,6 +30,7 @@ pub struct Coverage {
     sections: Vec<&'static Section>,
     metrics: BTreeSet<&'static str>,
     spans: BTreeSet<&'static str>,
+    events: BTreeSet<&'static str>,
     error_codes: BTreeSet<&'static str>,
 }
 
@@ -40,6 +41,8 @@ pub struct CoverageReport {
     pub missing_metrics: Vec<&'static str>,
     /// Declared spans never ended.
     pub missing_spans: Vec<&'static str>,
+    /// Declared log events never emitted.
+    pub missing_events: Vec<&'static str>,
     /// Declared error codes never recorded (as `error.type` on a span or a metric label).
     pub missing_error_codes: Vec<&'static str>,
     /// Declared signals emitted.
@@ -65,6 +68,7 @@ impl fmt::Display for CoverageReport {
         for (what, list) in [
             ("metrics", &self.missing_metrics),
             ("spans", &self.missing_spans),
+            ("log events", &self.missing_events),
             ("error codes", &self.missing_error_codes),
         ] {
             if !list.is_empty() {
@@ -91,6 +95,7 @@ impl Coverage {
             sections,
             metrics: BTreeSet::new(),
             spans: BTreeSet::new(),
+            events: BTreeSet::new(),
             error_codes: BTreeSet::new(),
         }
     }
@@ -101,6 +106,10 @@ impl Coverage {
 
     fn spans(&self) -> impl Iterator<Item = &'static SpanSpec> + '_ {
         self.sections.iter().flat_map(|s| s.spans.iter())
+    }
+
+    fn events(&self) -> impl Iterator<Item = &'static EventSpec> + '_ {
+        self.sections.iter().flat_map(|s| s.events.iter())
     }
 
     fn error_codes(&self) -> impl Iterator<Item = &'static ErrorCodeSpec> + '_ {
@@ -118,6 +127,11 @@ impl Coverage {
         for decl in sections.iter().flat_map(|s| s.spans.iter()) {
             if captured.spans.iter().any(|s| s.name == decl.name) {
                 self.spans.insert(decl.name);
+            }
+        }
+        for decl in sections.iter().flat_map(|s| s.events.iter()) {
+            if captured.logs.iter().any(|l| l.name == decl.name) {
+                self.events.insert(decl.name);
             }
         }
         for decl in sections.iter().flat_map(|s| s.error_codes.iter()) {
@@ -150,16 +164,28 @@ impl Coverage {
             .map(|s| s.name)
             .filter(|n| !self.spans.contains(n))
             .collect();
+        let missing_events: Vec<_> = self
+            .events()
+            .map(|e| e.name)
+            .filter(|n| !self.events.contains(n))
+            .collect();
         let missing_error_codes: Vec<_> = self
             .error_codes()
             .map(|e| e.code)
             .filter(|c| !self.error_codes.contains(c))
             .collect();
-        let total = self.metrics().count() + self.spans().count() + self.error_codes().count();
-        let missing = missing_metrics.len() + missing_spans.len() + missing_error_codes.len();
+        let total = self.metrics().count()
+            + self.spans().count()
+            + self.events().count()
+            + self.error_codes().count();
+        let missing = missing_metrics.len()
+            + missing_spans.len()
+            + missing_events.len()
+            + missing_error_codes.len();
         CoverageReport {
             missing_metrics,
             missing_spans,
+            missing_events,
             missing_error_codes,
             covered: total - missing,
             total,

@@ -287,7 +287,7 @@ impl<'a> Query<'a, LogRecord> {
     pub fn with_field(self, key: &str, value: impl Display) -> Self {
         let (k, v) = (key.to_owned(), value.to_string());
         self.pred(format!("{key} = {v:?}"), 1, move |l| {
-            l.fields.get(&k) == Some(&v)
+            l.fields.get(&k).map(ToString::to_string) == Some(v.clone())
         })
     }
 

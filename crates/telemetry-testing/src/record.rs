@@ -20,6 +20,20 @@ pub enum AttrValue {
     Other(String),
 }
 
+impl AttrValue {
+    /// The OpenTelemetry type it travels as: `string`, `int`, `double`, `boolean`, or
+    /// `array` (compare [`AttributeType::wire_name`](telemetry_core::catalog::AttributeType::wire_name)).
+    pub fn wire_name(&self) -> &'static str {
+        match self {
+            AttrValue::Str(_) => "string",
+            AttrValue::I64(_) => "int",
+            AttrValue::F64(_) => "double",
+            AttrValue::Bool(_) => "boolean",
+            AttrValue::Other(_) => "array",
+        }
+    }
+}
+
 impl fmt::Display for AttrValue {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -62,7 +76,7 @@ pub struct SpanRecord {
 }
 
 /// A captured `tracing` event, as the log record it becomes.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct LogRecord {
     /// The event name: a catalog event's name when the probe declared one (the OTLP log
     /// record's `event_name`), else tracing's `event <file>:<line>`.
@@ -73,8 +87,9 @@ pub struct LogRecord {
     pub target: String,
     /// The `message` field.
     pub message: String,
-    /// Other fields, as text.
-    pub fields: BTreeMap<String, String>,
+    /// Other fields, with the type each is emitted with (as the product's log bridge
+    /// records them: `i64`/`u64` as int, `f64` as double, `bool` as boolean, the rest as text).
+    pub fields: BTreeMap<String, AttrValue>,
     /// Trace id of the span the event happened in.
     pub trace_id: Option<String>,
     /// Span id of the span the event happened in.
@@ -101,6 +116,10 @@ pub struct MetricRecord {
     pub kind: InstrumentKind,
     /// Labels.
     pub labels: BTreeMap<String, String>,
+    /// The OpenTelemetry type each label's value arrived with (`string`, `int`, ...; see
+    /// [`AttrValue::wire_name`]): always `string` from the `metrics` facade, whose labels are
+    /// text; what the data point carried when read from OTLP.
+    pub label_types: BTreeMap<String, &'static str>,
     /// Value.
     pub value: MetricValue,
     /// The UCUM unit it was described with, if it was.
@@ -129,7 +148,10 @@ impl fmt::Display for SpanRecord {
 impl fmt::Display for LogRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "log {} {:?}", self.level, self.message)?;
-        write_map(f, self.fields.iter().map(|(k, v)| (k.as_str(), v.clone())))
+        write_map(
+            f,
+            self.fields.iter().map(|(k, v)| (k.as_str(), v.to_string())),
+        )
     }
 }
 

@@ -104,6 +104,10 @@ impl CaptureRecorder {
                     .labels()
                     .map(|l| (l.key().to_owned(), l.value().to_owned()))
                     .collect::<BTreeMap<_, _>>(),
+                label_types: key
+                    .labels()
+                    .map(|l| (l.key().to_owned(), "string"))
+                    .collect(),
                 value: match kind {
                     InstrumentKind::Counter => {
                         MetricValue::Counter(cell.counter.load(Ordering::Relaxed))

@@ -1361,6 +1361,7 @@ fn coverage_of_nothing_misses_everything() {
         CoverageReport {
             missing_metrics: vec![RUNS.name, PENDING.name, DURATION.name, ERRORS.name],
             missing_spans: vec![RUN],
+            missing_events: vec![],
             missing_error_codes: vec!["fixture_broken", "fixture_slow"],
             covered: 0,
             total: 7,
@@ -1387,6 +1388,7 @@ fn coverage_reports_exactly_what_a_subset_missed() {
         CoverageReport {
             missing_metrics: vec![PENDING.name, DURATION.name, ERRORS.name],
             missing_spans: vec![],
+            missing_events: vec![],
             missing_error_codes: vec!["fixture_broken", "fixture_slow"],
             covered: 2,
             total: 7,

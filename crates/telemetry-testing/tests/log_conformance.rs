@@ -4,7 +4,7 @@
 use telemetry_core::catalog::{
     owners, AttributeSpec, AttributeType, Catalog, EventSpec, Requirement, Section,
 };
-use telemetry_testing::{Capture, Violation};
+use telemetry_testing::{Capture, Coverage, Violation};
 
 const DOMAIN: AttributeSpec = AttributeSpec {
     key: "dataface.fixture.domain",
@@ -87,4 +87,23 @@ fn a_probe_crates_log_without_an_event_name_is_reported() {
         tracing::warn!(target: "my_service", "started");
     });
     assert_eq!(found, vec![Violation::UnnamedEvent]);
+}
+
+#[test]
+fn coverage_counts_a_declared_event_once_it_is_emitted() {
+    let mut coverage = Coverage::new(&CATALOG);
+    assert_eq!(coverage.report().missing_events, vec![EXPIRING.name]);
+    let capture = Capture::new();
+    capture.in_scope(|| {
+        tracing::event!(
+            name: EXPIRING.name,
+            tracing::Level::WARN,
+            { { DOMAIN.key } = "a.example.com" },
+            "expires soon"
+        )
+    });
+    coverage.add(&capture.signals());
+    let report = coverage.report();
+    assert_eq!((report.covered, report.total), (1, 1));
+    assert!(report.missing_events.is_empty(), "{report}");
 }
