@@ -293,7 +293,7 @@ fn metric_ops() {
     let histogram = metrics::histogram!(
         DURATION,
         adapter_key() => Adapter::Snowflake.as_str(),
-        "outcome" => "success"
+        "dataface.outcome" => "success"
     );
     measure("histogram_handle", || histogram.record(black_box(0.25)));
     let gauge = metrics::gauge!(DASHBOARDS, ContractVersion::LABEL.key => "2.0");
@@ -380,7 +380,7 @@ fn handwired() {
     let duration = metrics::histogram!(
         DURATION,
         adapter_key() => Adapter::Snowflake.as_str(),
-        "outcome" => "success"
+        "dataface.outcome" => "success"
     );
     let rows = metrics::histogram!(ROWS_METRIC, adapter_key() => Adapter::Snowflake.as_str());
     measure("query_equivalent", || {

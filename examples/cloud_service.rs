@@ -201,18 +201,21 @@ fn verdict(guard: &dataface_telemetry::core::TelemetryGuard) -> String {
     let signup_errors = "dataface_cloud_account_creation_errors_total";
     let provisioned = "dataface_cloud_provisioning_duration_seconds_count";
     let provisioning_errors = "dataface_cloud_provisioning_errors_total";
-    let created = sum(&rows, signups, &[("outcome", "success")]);
+    let created = sum(&rows, signups, &[("dataface_outcome", "success")]);
     let all = sum(&rows, signups, &[]);
     let idp = sum(
         &rows,
         signup_errors,
         &[("error_type", "identity_provider_unavailable")],
     );
-    let ok = sum(&rows, provisioned, &[("outcome", "success")]);
+    let ok = sum(&rows, provisioned, &[("dataface_outcome", "success")]);
     let retried = sum(
         &rows,
         provisioned,
-        &[("attempt", "retry"), ("outcome", "success")],
+        &[
+            ("dataface.cloud.provisioning.attempt", "retry"),
+            ("dataface.outcome", "success"),
+        ],
     );
     let quota = sum(
         &rows,
@@ -229,7 +232,11 @@ fn verdict(guard: &dataface_telemetry::core::TelemetryGuard) -> String {
         provisioning_errors,
         &[("error_type", "provisioning_failed")],
     );
-    let broken = sum(&rows, "dataface_cloud_projects", &[("state", "failed")]);
+    let broken = sum(
+        &rows,
+        "dataface_cloud_projects",
+        &[("dataface_cloud_project_state", "failed")],
+    );
     let invalid: Vec<String> = rows
         .iter()
         .filter(|(s, _)| s.starts_with("dataface_cloud_project_invalid_transitions_total"))
@@ -247,7 +254,7 @@ fn verdict(guard: &dataface_telemetry::core::TelemetryGuard) -> String {
     let since = sum(
         &rows,
         "dataface_cloud_project_transitional_since_seconds",
-        &[("state", "provisioning")],
+        &[("dataface_cloud_project_state", "provisioning")],
     );
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)

@@ -97,7 +97,8 @@ fn main() {
         .filter(|(s, _)| s.contains("error_type=\"migration_failed\""))
         .map(|(s, v)| {
             assert!(
-                s.contains("contract_version=\"1.1\"") && s.contains("compiler_version=\"2.5.0\""),
+                s.contains("dataface_contract_version=\"1.1\"")
+                    && s.contains("dataface_compiler_version=\"2.5.0\""),
                 "the spike must be confined to contract 1.1 on 2.5.0: {s}"
             );
             v

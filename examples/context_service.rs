@@ -240,7 +240,11 @@ fn verdict(guard: &dataface_telemetry::core::TelemetryGuard) {
         common::moved(guard, &["dataface_catalog_refresh_last_success_seconds"])
             .into_iter()
             .filter_map(|(series, at)| {
-                let source = series.split("source=\"").nth(1)?.split('"').next()?;
+                let source = series
+                    .split("dataface_catalog_source_type=\"")
+                    .nth(1)?
+                    .split('"')
+                    .next()?;
                 let age = now - at;
                 (age > PROFILE_BUDGET.as_secs_f64()).then(|| (source.to_owned(), age))
             })
@@ -251,7 +255,7 @@ fn verdict(guard: &dataface_telemetry::core::TelemetryGuard) {
             let failed = sum(
                 guard,
                 "dataface_catalog_refresh_errors_total",
-                &[&format!("source=\"{source}\"")],
+                &[&format!("dataface_catalog_source_type=\"{source}\"")],
             );
             format!(
                 "`{source}` last refreshed {}h{:02}m ago (staleness = time() - last_success, \
@@ -269,17 +273,17 @@ fn verdict(guard: &dataface_telemetry::core::TelemetryGuard) {
     );
     let resolutions = sum(guard, "dataface_catalog_resolution_duration_seconds", &[]);
     let consumer_text = |consumer: &str| {
-        let c = format!("consumer=\"{consumer}\"");
+        let c = format!("dataface_catalog_consumer=\"{consumer}\"");
         let builds = sum(guard, "dataface_catalog_context_duration_seconds", &[&c]);
         let truncated = sum(
             guard,
             "dataface_catalog_context_breaches_total",
-            &[&c, "action=\"truncated\""],
+            &[&c, "dataface_catalog_context_action=\"truncated\""],
         );
         let rejected = sum(
             guard,
             "dataface_catalog_context_breaches_total",
-            &[&c, "action=\"rejected\""],
+            &[&c, "dataface_catalog_context_action=\"rejected\""],
         );
         (builds, truncated, rejected)
     };
@@ -304,23 +308,26 @@ fn verdict(guard: &dataface_telemetry::core::TelemetryGuard) {
     let breaking = sum(
         guard,
         "dataface_catalog_contract_changes_total",
-        &["kind=\"breaking\""],
+        &["dataface_catalog_contract_change_kind=\"breaking\""],
     );
     let not_found = sum(
         guard,
         "dataface_catalog_resolution_errors_total",
-        &["consumer=\"dashboards\"", "error_type=\"schema_not_found\""],
+        &[
+            "dataface_catalog_consumer=\"dashboards\"",
+            "error_type=\"schema_not_found\"",
+        ],
     );
     let runs = sum(guard, "dataface_catalog_enrichment_duration_seconds", &[]);
     let enrich_failed = sum(
         guard,
         "dataface_catalog_enrichment_duration_seconds",
-        &["outcome=\"failed\""],
+        &["dataface_outcome=\"failed\""],
     );
     let enrich_partial = sum(
         guard,
         "dataface_catalog_enrichment_duration_seconds",
-        &["outcome=\"partial\""],
+        &["dataface_outcome=\"partial\""],
     );
     let mut actions = Vec::new();
     for (source, _) in &stale {

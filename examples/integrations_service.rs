@@ -195,7 +195,7 @@ fn main() {
         let bad = total(
             &guard,
             "dataface_webhook_deliveries_total",
-            &["outcome=\"invalid_signature\""],
+            &["dataface_outcome=\"invalid_signature\""],
         );
         if bad > bad_signatures_so_far {
             bad_signature_hours.push(hour);
@@ -232,7 +232,7 @@ fn main() {
         &guard,
         "billing events, errors and what is still pending at midnight:",
         &[
-            "dataface_billing_events_total",
+            "dataface_billing_events_handled_total",
             "dataface_billing_errors_total",
             "dataface_billing_events_pending",
         ],
@@ -251,24 +251,27 @@ fn main() {
     let rolled_back = total(
         &guard,
         "dataface_deploy_duration_seconds_count",
-        &["environment=\"production\"", "outcome=\"rolled_back\""],
+        &[
+            "deployment_environment_name=\"production\"",
+            "dataface_outcome=\"rolled_back\"",
+        ],
     );
     let deliveries = total(&guard, "dataface_webhook_deliveries_total", &[]);
     let bad_signatures = total(
         &guard,
         "dataface_webhook_deliveries_total",
-        &["outcome=\"invalid_signature\""],
+        &["dataface_outcome=\"invalid_signature\""],
     );
-    let events = total(&guard, "dataface_billing_events_total", &[]);
+    let events = total(&guard, "dataface_billing_events_handled_total", &[]);
     let retried = total(
         &guard,
-        "dataface_billing_events_total",
-        &["outcome=\"retried\""],
+        "dataface_billing_events_handled_total",
+        &["dataface_outcome=\"retried\""],
     );
     let failed = total(
         &guard,
-        "dataface_billing_events_total",
-        &["outcome=\"failed\""],
+        "dataface_billing_events_handled_total",
+        &["dataface_outcome=\"failed\""],
     );
     let abandoned = total(
         &guard,
@@ -279,11 +282,11 @@ fn main() {
     let expiring = total(
         &guard,
         "dataface_domain_certificates",
-        &["state=\"expiring\""],
+        &["dataface_domain_certificate_state=\"expiring\""],
     ) + total(
         &guard,
         "dataface_domain_certificates",
-        &["state=\"expired\""],
+        &["dataface_domain_certificate_state=\"expired\""],
     );
     let soonest = total(
         &guard,
@@ -299,13 +302,16 @@ fn main() {
         - total(
             &guard,
             "dataface_domain_checks_total",
-            &["outcome=\"resolved\""],
+            &["dataface_outcome=\"resolved\""],
         );
 
     let prod_ok = total(
         &guard,
         "dataface_deploy_duration_seconds_count",
-        &["environment=\"production\"", "outcome=\"succeeded\""],
+        &[
+            "deployment_environment_name=\"production\"",
+            "dataface_outcome=\"succeeded\"",
+        ],
     );
     let signatures = match bad_signature_hours.as_slice() {
         [] => "no webhook failed its signature check".to_owned(),

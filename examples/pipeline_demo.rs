@@ -35,8 +35,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         metrics::Unit::Seconds,
         "Time to compile one dashboard."
     );
-    let ok = metrics::counter!("dataface.compile.outcomes", "outcome" => "success");
-    let failed = metrics::counter!("dataface.compile.outcomes", "outcome" => "failed");
+    let ok = metrics::counter!("dataface.compile.outcomes", "dataface.outcome" => "success");
+    let failed = metrics::counter!("dataface.compile.outcomes", "dataface.outcome" => "failed");
     let duration = metrics::histogram!("dataface.compile.duration");
 
     let start = Instant::now();

@@ -201,10 +201,10 @@ fn total(guard: &TelemetryGuard, prefix: &str, filters: &[&str]) -> f64 {
 
 const RUNS: &str = "dataface_profiler_run_duration_seconds_count";
 const FEEDBACK: &str = "dataface_profiler_semantic_feedback_total";
-const SNOWFLAKE: &str = "warehouse_type=\"snowflake\"";
-const TIMEOUT: &str = "outcome=\"timeout\"";
-const POSTAL: &str = "semantic_type=\"postal_code\"";
-const CORRECTED: &str = "verdict=\"corrected\"";
+const SNOWFLAKE: &str = "dataface_warehouse_type=\"snowflake\"";
+const TIMEOUT: &str = "dataface_outcome=\"timeout\"";
+const POSTAL: &str = "dataface_semantic_type=\"postal_code\"";
+const CORRECTED: &str = "dataface_semantic_verdict=\"corrected\"";
 
 fn main() {
     let guard = common::start("profiler-service");
@@ -265,7 +265,7 @@ fn main() {
         &guard,
         "columns and rows profiled:",
         &[
-            "dataface_profiler_columns_total",
+            "dataface_profiler_columns_profiled_total",
             "dataface_profiler_rows_total",
         ],
     );
@@ -298,7 +298,7 @@ fn main() {
         .find(|(s, _)| s.contains(SNOWFLAKE))
         .map_or(0.0, |(_, v)| *v);
     let accuracy_of = |ty: &str| {
-        let filter = format!("semantic_type=\"{ty}\"");
+        let filter = format!("dataface_semantic_type=\"{ty}\"");
         let reviewed = total(&guard, FEEDBACK, &[&filter]);
         100.0 * (reviewed - total(&guard, FEEDBACK, &[&filter, CORRECTED])) / reviewed
     };

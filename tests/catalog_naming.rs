@@ -18,7 +18,11 @@ const ERROR_TYPE: LabelSpec = LabelSpec::enumerated(
     "The error code.",
     &["unknown_query", "invalid_yaml"],
 );
-const STAGE: LabelSpec = LabelSpec::enumerated("stage", "Compile stage.", &["parse", "resolve"]);
+const STAGE: LabelSpec = LabelSpec::enumerated(
+    "dataface.compile.stage",
+    "Compile stage.",
+    &["parse", "resolve"],
+);
 
 const CORE_COMPILER: Owner = Owner {
     id: "core-compiler",
@@ -46,7 +50,12 @@ static SECTION: Section = Section {
             kind: InstrumentKind::Gauge,
             unit: "s",
             description: "Unix time of the last successful refresh.",
-            labels: &[LabelSpec::bounded("source", "Catalog source kind.", 4).with_example("x")],
+            labels: &[LabelSpec::bounded(
+                "dataface.catalog.source.type",
+                "Catalog source kind.",
+                4,
+            )
+            .with_example("x")],
             buckets: &[],
             owner: CONTEXT_CATALOG,
         },
@@ -56,7 +65,7 @@ static SECTION: Section = Section {
             unit: "By",
             description: "AI context payload size.",
             labels: &[LabelSpec::enumerated(
-                "consumer",
+                "dataface.catalog.consumer",
                 "Who asked.",
                 &["mcp", "ide"],
             )],
@@ -108,13 +117,14 @@ fn child() {
         let _e = span.enter();
         record_on_span(&span, UnknownQuery);
     }
-    metrics::counter!("dataface.test.compile.errors", "error.type" => "unknown_query", "stage" => "parse")
+    metrics::counter!("dataface.test.compile.errors", "error.type" => "unknown_query", "dataface.compile.stage" => "parse")
         .increment(1);
     // Outside the declared set: recorded as `other`, the total kept.
-    metrics::counter!("dataface.test.compile.errors", "error.type" => "unknown_query", "stage" => "render")
+    metrics::counter!("dataface.test.compile.errors", "error.type" => "unknown_query", "dataface.compile.stage" => "render")
         .increment(1);
-    metrics::gauge!("dataface.test.refresh.last_success", "source" => "warehouse").set(1.7e9);
-    metrics::histogram!("dataface.test.payload.size", "consumer" => "mcp").record(2048.0);
+    metrics::gauge!("dataface.test.refresh.last_success", "dataface.catalog.source.type" => "warehouse").set(1.7e9);
+    metrics::histogram!("dataface.test.payload.size", "dataface.catalog.consumer" => "mcp")
+        .record(2048.0);
     let text = guard.prometheus_text().expect("prometheus selected");
     println!("{SCRAPE_BEGIN}\n{text}\n{SCRAPE_END}");
     guard.shutdown(Duration::from_secs(10)).expect("shutdown");
@@ -179,27 +189,33 @@ fn one_recording_shows_the_same_series_on_both_paths() {
     for (name, labels) in [
         (
             "dataface_test_compile_errors_total",
-            vec![("error_type", "unknown_query"), ("stage", "parse")],
+            vec![
+                ("error_type", "unknown_query"),
+                ("dataface_compile_stage", "parse"),
+            ],
         ),
         (
             "dataface_test_compile_errors_total",
-            vec![("error_type", "unknown_query"), ("stage", "other")],
+            vec![
+                ("error_type", "unknown_query"),
+                ("dataface_compile_stage", "other"),
+            ],
         ),
         (
             "dataface_test_refresh_last_success_seconds",
-            vec![("source", "warehouse")],
+            vec![("dataface_catalog_source_type", "warehouse")],
         ),
         (
             "dataface_test_payload_size_bytes_count",
-            vec![("consumer", "mcp")],
+            vec![("dataface_catalog_consumer", "mcp")],
         ),
         (
             "dataface_test_payload_size_bytes_bucket",
-            vec![("consumer", "mcp"), ("le", "65536")],
+            vec![("dataface_catalog_consumer", "mcp"), ("le", "65536")],
         ),
         (
             "dataface_telemetry_cardinality_overflow_total",
-            vec![("metric", "dataface.test.compile.errors")],
+            vec![("dataface_telemetry_metric", "dataface.test.compile.errors")],
         ),
     ] {
         let want: BTreeMap<String, String> = labels

@@ -23,9 +23,10 @@ fn child() {
         )
         .entered();
         tracing::warn!(dataface.render.format = "png", "render was slow");
-        metrics::counter!("dataface.render.outcomes", "format" => "png", "outcome" => "success")
+        metrics::counter!("dataface.render.outcomes", "dataface.render.format" => "png", "dataface.outcome" => "success")
             .increment(2);
-        metrics::histogram!("dataface.render.duration", "format" => "png").record(1.5);
+        metrics::histogram!("dataface.render.duration", "dataface.render.format" => "png")
+            .record(1.5);
     }
     guard.shutdown(Duration::from_secs(10)).expect("shutdown");
 }
@@ -78,10 +79,16 @@ fn hop(name: &str, grpc: bool) {
     assert_eq!(log.resource["service.name"], "collector-hop");
     let counter = got.point(
         "dataface.render.outcomes",
-        &[("format", "png"), ("outcome", "success")],
+        &[
+            ("dataface.render.format", "png"),
+            ("dataface.outcome", "success"),
+        ],
     );
     assert_eq!((counter.kind, counter.value), ("sum", 2.0));
-    let hist = got.point("dataface.render.duration", &[("format", "png")]);
+    let hist = got.point(
+        "dataface.render.duration",
+        &[("dataface.render.format", "png")],
+    );
     assert_eq!(
         (hist.kind, hist.count, hist.unit.as_str()),
         ("histogram", 1, "s")

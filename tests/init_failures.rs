@@ -236,6 +236,6 @@ fn init_twice_keeps_the_first_pipeline_and_installs_nothing_more() {
     );
     assert_eq!(first.service_name(), "first");
     let scrape = first.prometheus_text().expect("the first scrape endpoint");
-    assert!(scrape.contains(r#"service="first""#), "{scrape}");
+    assert!(scrape.contains(r#"service_name="first""#), "{scrape}");
     first.shutdown(Duration::from_millis(200)).ok();
 }

@@ -14,7 +14,7 @@ fn workload() {
         metrics::Unit::Seconds,
         "Time to compile one dashboard."
     );
-    let outcomes = metrics::counter!("dataface.compile.outcomes", "outcome" => "success");
+    let outcomes = metrics::counter!("dataface.compile.outcomes", "dataface.outcome" => "success");
     let duration = metrics::histogram!("dataface.compile.duration");
     {
         let span = tracing::info_span!(
@@ -80,7 +80,10 @@ fn check(got: &Received) {
     assert_eq!(log.attributes["dashboard.id"], "d-1");
     assert_eq!(log.resource["service.name"], "pipeline-test");
 
-    let counter = got.point("dataface.compile.outcomes", &[("outcome", "success")]);
+    let counter = got.point(
+        "dataface.compile.outcomes",
+        &[("dataface.outcome", "success")],
+    );
     assert_eq!((counter.kind, counter.value), ("sum", 3.0));
     assert_eq!(counter.resource["service.version"], "1.2.3");
     let hist = got.point("dataface.compile.duration", &[]);
@@ -92,14 +95,17 @@ fn check(got: &Received) {
     let info = got.point(
         "dataface.build.info",
         &[
-            ("service", "pipeline-test"),
-            ("version", "1.2.3"),
-            ("commit", "abc1234"),
+            ("service.name", "pipeline-test"),
+            ("service.version", "1.2.3"),
+            ("vcs.ref.head.revision", "abc1234"),
         ],
     );
     assert_eq!(info.value, 1.0);
     // The self-metrics travel over OTLP too.
-    let attempted = got.point("dataface.telemetry.attempted", &[("signal", "traces")]);
+    let attempted = got.point(
+        "dataface.telemetry.attempted",
+        &[("dataface.telemetry.signal", "traces")],
+    );
     assert_eq!(
         (attempted.kind, attempted.value),
         ("sum", 3.0),

@@ -66,14 +66,14 @@ fn collector_absent_costs_the_host_nothing_but_counted_drops() {
     let text = guard.prometheus_text().expect("prometheus selected");
     let queue_full = scraped(
         &text,
-        r#"dataface_telemetry_dropped_total{signal="traces",reason="queue_full"}"#,
+        r#"dataface_telemetry_dropped_total{dataface_telemetry_signal="traces",dataface_telemetry_drop_reason="queue_full"}"#,
     )
     .unwrap_or_else(|| panic!("queue_full drops on the scrape:\n{text}"));
     assert_eq!(queue_full as u64, stats.dropped_queue_full);
     assert_eq!(
         scraped(
             &text,
-            r#"dataface_telemetry_attempted_total{signal="traces"}"#
+            r#"dataface_telemetry_attempted_total{dataface_telemetry_signal="traces"}"#
         ),
         Some(10_000.0)
     );

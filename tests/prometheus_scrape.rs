@@ -83,7 +83,8 @@ fn scrape_serves_self_metrics_and_build_info_and_passes_promtool() {
         metrics::Unit::Seconds,
         "Time to run one warehouse query."
     );
-    metrics::histogram!("dataface.query.duration", "adapter" => "duckdb").record(0.3);
+    metrics::histogram!("dataface.query.duration", "dataface.query.adapter" => "duckdb")
+        .record(0.3);
 
     let response = get(addr, "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n");
     let (head, body) = response.split_once("\r\n\r\n").expect("an HTTP response");
@@ -95,30 +96,36 @@ fn scrape_serves_self_metrics_and_build_info_and_passes_promtool() {
         (
             "dataface_build_info",
             &[
-                ("service", "scrape-test"),
-                ("version", "2.0.0"),
-                ("commit", "unknown"),
+                ("service_name", "scrape-test"),
+                ("service_version", "2.0.0"),
+                ("vcs_ref_head_revision", "unknown"),
             ][..],
             1.0,
         ),
         (
             "dataface_telemetry_dropped_total",
-            &[("signal", "traces"), ("reason", "queue_full")],
+            &[
+                ("dataface_telemetry_signal", "traces"),
+                ("dataface_telemetry_drop_reason", "queue_full"),
+            ],
             0.0,
         ),
         (
             "dataface_telemetry_config_warnings_total",
-            &[("variable", "OTEL_BSP_SCHEDULE_DELAY")],
+            &[(
+                "dataface_telemetry_config_variable",
+                "OTEL_BSP_SCHEDULE_DELAY",
+            )],
             1.0,
         ),
         (
             "dataface_query_duration_seconds_bucket",
-            &[("adapter", "duckdb"), ("le", "+Inf")],
+            &[("dataface_query_adapter", "duckdb"), ("le", "+Inf")],
             1.0,
         ),
         (
             "dataface_query_duration_seconds_count",
-            &[("adapter", "duckdb")],
+            &[("dataface_query_adapter", "duckdb")],
             1.0,
         ),
     ] {
@@ -134,7 +141,10 @@ fn scrape_serves_self_metrics_and_build_info_and_passes_promtool() {
         "{body}"
     );
     let duration = scrape
-        .histogram("dataface_query_duration_seconds", &[("adapter", "duckdb")])
+        .histogram(
+            "dataface_query_duration_seconds",
+            &[("dataface_query_adapter", "duckdb")],
+        )
         .expect("the query duration histogram");
     assert_eq!(duration.count, 1.0);
     assert!((duration.sum - 0.3).abs() < 1e-9, "{duration:?}");

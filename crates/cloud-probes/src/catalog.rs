@@ -24,7 +24,7 @@ pub const BILLING: Owner = Owner {
     description: "Billing events and charges that must never be lost",
 };
 
-/// The `state` label values of `dataface.cloud.project.transitional_since`: the
+/// The `dataface.cloud.project.state` label values of `dataface.cloud.project.transitional_since`: the
 /// transitional states ([`crate::TRANSITIONAL_STATES`]).
 pub const TRANSITIONAL_VALUES: &[&str] = &{
     let mut values = [""; TRANSITIONAL_STATES.len()];

@@ -56,8 +56,8 @@ use telemetry_core::probe::{saturating_i64, Family, Operation};
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 telemetry_core::label_enum! {
-    /// A project's lifecycle state (the `state`, `from` and `to` labels).
-    pub enum ProjectState: "state", "Lifecycle state." {
+    /// A project's lifecycle state (the `state`, `from` and `dataface.cloud.project.to` labels).
+    pub enum ProjectState: "dataface.cloud.project.state", "Lifecycle state." {
         /// Asked for; provisioning has not started.
         Requested = "requested",
         /// Its resources are being created.
@@ -154,18 +154,18 @@ impl ProjectState {
 }
 
 telemetry_core::relabel! {
-    /// The state a transition leaves (the `from` label).
-    pub(crate) struct FromState(ProjectState): "from", "Lifecycle state the project was in.";
+    /// The state a transition leaves (the `dataface.cloud.project.from` label).
+    pub(crate) struct FromState(ProjectState): "dataface.cloud.project.from", "Lifecycle state the project was in.";
 }
 
 telemetry_core::relabel! {
-    /// The state a transition asks for (the `to` label).
-    pub(crate) struct ToState(ProjectState): "to", "Lifecycle state the transition asked for.";
+    /// The state a transition asks for (the `dataface.cloud.project.to` label).
+    pub(crate) struct ToState(ProjectState): "dataface.cloud.project.to", "Lifecycle state the transition asked for.";
 }
 
 telemetry_core::label_enum! {
-    /// How an account signed up (the `method` label).
-    pub enum SignupMethod: "method", "How the account signed up." {
+    /// How an account signed up (the `dataface.cloud.signup.method` label).
+    pub enum SignupMethod: "dataface.cloud.signup.method", "How the account signed up." {
         /// Email and password.
         Email = "email",
         /// Google sign-in.
@@ -182,8 +182,8 @@ telemetry_core::label_enum! {
 }
 
 telemetry_core::label_enum! {
-    /// A plan limit (the `quota` label).
-    pub enum QuotaKind: "quota", "The plan limit reached." {
+    /// A plan limit (the `dataface.cloud.quota` label).
+    pub enum QuotaKind: "dataface.cloud.quota", "The plan limit reached." {
         /// Projects per account.
         Projects = "projects",
         /// Members (seats) per organisation.
@@ -198,8 +198,8 @@ telemetry_core::label_enum! {
 }
 
 telemetry_core::label_enum! {
-    /// How an account creation or a provisioning ended (the `outcome` label).
-    pub enum Outcome: "outcome", "How the operation ended." {
+    /// How an account creation or a provisioning ended (the `dataface.outcome` label).
+    pub enum Outcome: "dataface.outcome", "How the operation ended." {
         /// Done.
         Success = "success",
         /// Failed with an error code.
@@ -212,7 +212,7 @@ telemetry_core::label_enum! {
 telemetry_core::label_enum! {
     /// Whether a provisioning is a project's first or a retry from `failed` (the `attempt`
     /// label).
-    pub enum Attempt: "attempt", "First provisioning of the project, or a retry from `failed`." {
+    pub enum Attempt: "dataface.cloud.provisioning.attempt", "First provisioning of the project, or a retry from `failed`." {
         /// From `requested`.
         First = "first",
         /// From `failed`.
@@ -242,7 +242,7 @@ telemetry_core::error_codes! {
             "Check the provisioner's queue and the cloud provider's status; retry once it drains.";
         /// A plan limit was reached.
         QuotaExceeded = "quota_exceeded", User, retryable: false, Warning, CLOUD_SUITE,
-            "The account reached a plan limit (the `quota` label or attribute says which).",
+            "The account reached a plan limit (the `dataface.cloud.quota` label or attribute says which).",
             "Tell the user which limit they hit and offer to free capacity or upgrade the plan; raise the limit only through billing.";
         /// The plan or payment method does not cover the request.
         PaymentRequired = "payment_required", User, retryable: false, Error, BILLING,

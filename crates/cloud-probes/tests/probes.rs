@@ -158,8 +158,8 @@ fn a_created_account_records_its_method_duration_and_id_on_the_span_only() {
         .root()
         .one();
     s.metric(&ACCOUNT_CREATION_DURATION)
-        .with("method", "email")
-        .with("outcome", "success")
+        .with("dataface.cloud.signup.method", "email")
+        .with("dataface.outcome", "success")
         .histogram_count(1);
     s.metric(&ACCOUNT_CREATION_DURATION).exactly(1);
     s.metric(&ACCOUNT_CREATION_ERRORS).none();
@@ -180,23 +180,23 @@ fn a_failed_account_creation_sets_error_type_and_counts_it_by_method_and_code() 
         .without_attr("dataface.account.id")
         .one();
     s.metric(&ACCOUNT_CREATION_ERRORS)
-        .with("method", "github")
+        .with("dataface.cloud.signup.method", "github")
         .with("error.type", "identity_provider_unavailable")
         .value(1);
     s.metric(&ACCOUNT_CREATION_ERRORS)
-        .with("method", "google")
+        .with("dataface.cloud.signup.method", "google")
         .with("error.type", "account_already_exists")
         .value(1);
     s.metric(&ACCOUNT_CREATION_ERRORS)
-        .with("method", "sso")
+        .with("dataface.cloud.signup.method", "sso")
         .with("error.type", "payment_required")
         .value(1);
     s.metric(&ACCOUNT_CREATION_ERRORS).exactly(3);
     s.metric(&ACCOUNT_CREATION_DURATION)
-        .with("outcome", "failed")
+        .with("dataface.outcome", "failed")
         .histogram_count(3);
     s.metric(&ACCOUNT_CREATION_DURATION)
-        .with("outcome", "success")
+        .with("dataface.outcome", "success")
         .none();
 }
 
@@ -209,8 +209,8 @@ fn an_account_creation_dropped_without_an_outcome_records_abandoned() {
         .status_error()
         .one();
     s.metric(&ACCOUNT_CREATION_DURATION)
-        .with("method", "invitation")
-        .with("outcome", "abandoned")
+        .with("dataface.cloud.signup.method", "invitation")
+        .with("dataface.outcome", "abandoned")
         .histogram_count(1);
     s.metric(&ACCOUNT_CREATION_ERRORS).none();
 }
@@ -237,37 +237,43 @@ fn a_provisioning_moves_the_project_to_active_inside_its_span() {
             .status_not_error()
             .one();
         s.metric(&PROJECT_TRANSITIONS)
-            .with("from", from)
-            .with("to", to)
+            .with("dataface.cloud.project.from", from)
+            .with("dataface.cloud.project.to", to)
             .value(1);
         s.metric(&STATE_DURATION)
-            .with("from", from)
-            .with("to", to)
+            .with("dataface.cloud.project.from", from)
+            .with("dataface.cloud.project.to", to)
             .histogram_count(1);
     }
     s.span("dataface.cloud.project.transition").exactly(2);
     s.metric(&PROVISIONING_DURATION)
-        .with("attempt", "first")
-        .with("outcome", "success")
+        .with("dataface.cloud.provisioning.attempt", "first")
+        .with("dataface.outcome", "success")
         .histogram_count(1);
     s.metric(&PROVISIONING_DURATION).exactly(1);
     s.metric(&PROVISIONING_ERRORS).none();
     s.metric(&INVALID_TRANSITIONS).none();
     s.metric(&QUOTA_REJECTIONS).none();
     // The gauge moved requested -> provisioning -> active.
-    s.metric(&PROJECTS).with("state", "active").gauge(1.0);
-    s.metric(&PROJECTS).with("state", "requested").gauge(0.0);
-    s.metric(&PROJECTS).with("state", "provisioning").gauge(0.0);
+    s.metric(&PROJECTS)
+        .with("dataface.cloud.project.state", "active")
+        .gauge(1.0);
+    s.metric(&PROJECTS)
+        .with("dataface.cloud.project.state", "requested")
+        .gauge(0.0);
+    s.metric(&PROJECTS)
+        .with("dataface.cloud.project.state", "provisioning")
+        .gauge(0.0);
     s.metric(&PROJECTS).exactly(3);
     // Nothing is left in a transitional state.
     s.metric(&TRANSITIONAL_SINCE)
-        .with("state", "requested")
+        .with("dataface.cloud.project.state", "requested")
         .gauge(0.0);
     s.metric(&TRANSITIONAL_SINCE)
-        .with("state", "provisioning")
+        .with("dataface.cloud.project.state", "provisioning")
         .gauge(0.0);
     s.metric(&TRANSITIONAL_SINCE)
-        .with("state", "deleting")
+        .with("dataface.cloud.project.state", "deleting")
         .none();
 }
 
@@ -288,16 +294,16 @@ fn a_quota_failure_names_the_quota_and_the_retry_from_failed_is_a_retry() {
         .with("error.type", "quota_exceeded")
         .value(1);
     s.metric(&QUOTA_REJECTIONS)
-        .with("quota", "projects")
+        .with("dataface.cloud.quota", "projects")
         .value(1);
     s.metric(&QUOTA_REJECTIONS).exactly(1);
     s.metric(&PROVISIONING_DURATION)
-        .with("attempt", "first")
-        .with("outcome", "failed")
+        .with("dataface.cloud.provisioning.attempt", "first")
+        .with("dataface.outcome", "failed")
         .histogram_count(1);
     s.metric(&PROVISIONING_DURATION)
-        .with("attempt", "retry")
-        .with("outcome", "success")
+        .with("dataface.cloud.provisioning.attempt", "retry")
+        .with("dataface.outcome", "success")
         .histogram_count(1);
     for (from, to) in [
         ("requested", "provisioning"),
@@ -305,16 +311,20 @@ fn a_quota_failure_names_the_quota_and_the_retry_from_failed_is_a_retry() {
         ("failed", "provisioning"),
     ] {
         s.metric(&PROJECT_TRANSITIONS)
-            .with("from", from)
-            .with("to", to)
+            .with("dataface.cloud.project.from", from)
+            .with("dataface.cloud.project.to", to)
             .value(1);
     }
     s.metric(&PROJECT_TRANSITIONS)
-        .with("from", "provisioning")
-        .with("to", "active")
+        .with("dataface.cloud.project.from", "provisioning")
+        .with("dataface.cloud.project.to", "active")
         .value(1);
-    s.metric(&PROJECTS).with("state", "failed").gauge(0.0);
-    s.metric(&PROJECTS).with("state", "active").gauge(1.0);
+    s.metric(&PROJECTS)
+        .with("dataface.cloud.project.state", "failed")
+        .gauge(0.0);
+    s.metric(&PROJECTS)
+        .with("dataface.cloud.project.state", "active")
+        .gauge(1.0);
 }
 
 #[test]
@@ -332,17 +342,21 @@ fn every_provisioning_failure_is_counted_by_code_and_leaves_the_project_failed()
         .with_attr_present("dataface.cloud.quota")
         .exactly(1);
     s.metric(&QUOTA_REJECTIONS)
-        .with("quota", "storage")
+        .with("dataface.cloud.quota", "storage")
         .value(1);
     s.metric(&PROVISIONING_DURATION)
-        .with("outcome", "failed")
+        .with("dataface.outcome", "failed")
         .histogram_count(4);
     s.metric(&PROJECT_TRANSITIONS)
-        .with("from", "provisioning")
-        .with("to", "failed")
+        .with("dataface.cloud.project.from", "provisioning")
+        .with("dataface.cloud.project.to", "failed")
         .value(4);
-    s.metric(&PROJECTS).with("state", "failed").gauge(4.0);
-    s.metric(&PROJECTS).with("state", "active").none();
+    s.metric(&PROJECTS)
+        .with("dataface.cloud.project.state", "failed")
+        .gauge(4.0);
+    s.metric(&PROJECTS)
+        .with("dataface.cloud.project.state", "active")
+        .none();
 }
 
 #[test]
@@ -362,11 +376,18 @@ fn a_provisioning_dropped_without_an_outcome_records_abandoned_and_leaves_the_pr
         .status_error()
         .one();
     s.metric(&PROVISIONING_DURATION)
-        .with("outcome", "abandoned")
+        .with("dataface.outcome", "abandoned")
         .histogram_count(1);
     s.metric(&PROVISIONING_ERRORS).none();
-    s.metric(&PROJECTS).with("state", "provisioning").gauge(1.0);
-    let since = gauge_value(&s, &TRANSITIONAL_SINCE, "state", "provisioning");
+    s.metric(&PROJECTS)
+        .with("dataface.cloud.project.state", "provisioning")
+        .gauge(1.0);
+    let since = gauge_value(
+        &s,
+        &TRANSITIONAL_SINCE,
+        "dataface.cloud.project.state",
+        "provisioning",
+    );
     assert!(
         (before - 1.0..=after + 1.0).contains(&since),
         "{before} <= {since} <= {after}"
@@ -391,12 +412,12 @@ fn every_allowed_transition_counts_once_with_the_time_spent_in_the_state_left() 
     ];
     for (from, to) in expected {
         s.metric(&PROJECT_TRANSITIONS)
-            .with("from", from)
-            .with("to", to)
+            .with("dataface.cloud.project.from", from)
+            .with("dataface.cloud.project.to", to)
             .value(1);
         s.metric(&STATE_DURATION)
-            .with("from", from)
-            .with("to", to)
+            .with("dataface.cloud.project.from", from)
+            .with("dataface.cloud.project.to", to)
             .histogram_count(1);
     }
     s.metric(&PROJECT_TRANSITIONS).exactly(expected.len());
@@ -408,11 +429,24 @@ fn every_allowed_transition_counts_once_with_the_time_spent_in_the_state_left() 
         .one();
     s.span("dataface.cloud.project.transition")
         .exactly(expected.len());
-    s.metric(&PROJECTS).with("state", "deleted").gauge(1.0);
-    s.metric(&PROJECTS).with("state", "deleting").gauge(1.0);
-    s.metric(&PROJECTS).with("state", "active").gauge(0.0);
-    s.metric(&PROJECTS).with("state", "suspended").gauge(0.0);
-    let deleting = gauge_value(&s, &TRANSITIONAL_SINCE, "state", "deleting");
+    s.metric(&PROJECTS)
+        .with("dataface.cloud.project.state", "deleted")
+        .gauge(1.0);
+    s.metric(&PROJECTS)
+        .with("dataface.cloud.project.state", "deleting")
+        .gauge(1.0);
+    s.metric(&PROJECTS)
+        .with("dataface.cloud.project.state", "active")
+        .gauge(0.0);
+    s.metric(&PROJECTS)
+        .with("dataface.cloud.project.state", "suspended")
+        .gauge(0.0);
+    let deleting = gauge_value(
+        &s,
+        &TRANSITIONAL_SINCE,
+        "dataface.cloud.project.state",
+        "deleting",
+    );
     assert!(
         deleting > 1_700_000_000.0,
         "proj-4 is still deleting: {deleting}"
@@ -424,8 +458,8 @@ fn every_allowed_transition_counts_once_with_the_time_spent_in_the_state_left() 
 fn a_forbidden_transition_is_rejected_counted_and_never_applied() {
     let s = run(invalid_transitions);
     s.metric(&INVALID_TRANSITIONS)
-        .with("from", "active")
-        .with("to", "requested")
+        .with("dataface.cloud.project.from", "active")
+        .with("dataface.cloud.project.to", "requested")
         .value(1);
     s.metric(&INVALID_TRANSITIONS).exactly(1);
     let span = s
@@ -445,10 +479,18 @@ fn a_forbidden_transition_is_rejected_counted_and_never_applied() {
         .message_contains("invalid project lifecycle transition")
         .one();
     // Not applied: no transition out of active, the gauge still says active.
-    s.metric(&PROJECT_TRANSITIONS).with("from", "active").none();
-    s.metric(&STATE_DURATION).with("from", "active").none();
-    s.metric(&PROJECTS).with("state", "active").gauge(1.0);
-    s.metric(&PROJECTS).with("state", "requested").gauge(0.0);
+    s.metric(&PROJECT_TRANSITIONS)
+        .with("dataface.cloud.project.from", "active")
+        .none();
+    s.metric(&STATE_DURATION)
+        .with("dataface.cloud.project.from", "active")
+        .none();
+    s.metric(&PROJECTS)
+        .with("dataface.cloud.project.state", "active")
+        .gauge(1.0);
+    s.metric(&PROJECTS)
+        .with("dataface.cloud.project.state", "requested")
+        .gauge(0.0);
 }
 
 #[test]
@@ -473,8 +515,8 @@ fn the_project_keeps_its_state_after_a_rejected_transition() {
     let s = capture.signals();
     s.assert_conforms(&catalog::CATALOG);
     s.metric(&INVALID_TRANSITIONS)
-        .with("from", "deleted")
-        .with("to", "active")
+        .with("dataface.cloud.project.from", "deleted")
+        .with("dataface.cloud.project.to", "active")
         .value(1);
 }
 
@@ -501,8 +543,8 @@ fn provisioning_a_project_that_cannot_provision_is_an_invalid_transition_and_pro
         vec![project]
     });
     s.metric(&INVALID_TRANSITIONS)
-        .with("from", "active")
-        .with("to", "provisioning")
+        .with("dataface.cloud.project.from", "active")
+        .with("dataface.cloud.project.to", "provisioning")
         .value(1);
     s.span("dataface.cloud.project.provision").exactly(1);
     s.metric(&PROVISIONING_DURATION).histogram_count(1);
@@ -515,18 +557,24 @@ fn provisioning_a_project_that_cannot_provision_is_an_invalid_transition_and_pro
 fn the_oldest_project_in_each_transitional_state_is_a_timestamp() {
     let s = run(stuck_projects);
     s.metric(&TRANSITIONAL_SINCE)
-        .with("state", "provisioning")
+        .with("dataface.cloud.project.state", "provisioning")
         .gauge(1_700_000_000.0);
     s.metric(&TRANSITIONAL_SINCE)
-        .with("state", "deleting")
+        .with("dataface.cloud.project.state", "deleting")
         .gauge(1_700_000_300.0);
     s.metric(&TRANSITIONAL_SINCE)
-        .with("state", "requested")
+        .with("dataface.cloud.project.state", "requested")
         .none();
     s.metric(&FAILED_SINCE).gauge(1_700_000_900.0);
-    s.metric(&PROJECTS).with("state", "failed").gauge(2.0);
-    s.metric(&PROJECTS).with("state", "provisioning").gauge(2.0);
-    s.metric(&PROJECTS).with("state", "active").gauge(1.0);
+    s.metric(&PROJECTS)
+        .with("dataface.cloud.project.state", "failed")
+        .gauge(2.0);
+    s.metric(&PROJECTS)
+        .with("dataface.cloud.project.state", "provisioning")
+        .gauge(2.0);
+    s.metric(&PROJECTS)
+        .with("dataface.cloud.project.state", "active")
+        .gauge(1.0);
     // Resuming records no transition.
     s.metric(&PROJECT_TRANSITIONS).none();
     s.span("dataface.cloud.project.transition").none();
@@ -537,7 +585,12 @@ fn when_the_oldest_moves_on_the_next_oldest_takes_over_and_none_reads_zero() {
     let capture = Capture::new();
     let read = |capture: &Capture| {
         let s = capture.signals();
-        gauge_value(&s, &TRANSITIONAL_SINCE, "state", "provisioning")
+        gauge_value(
+            &s,
+            &TRANSITIONAL_SINCE,
+            "dataface.cloud.project.state",
+            "provisioning",
+        )
     };
     let p = capture.in_scope(CloudProbes::new);
     let mut projects = capture.in_scope(|| stuck_projects(&p));
@@ -565,13 +618,13 @@ fn when_the_oldest_moves_on_the_next_oldest_takes_over_and_none_reads_zero() {
     let s = capture.signals();
     s.assert_conforms(&catalog::CATALOG);
     s.metric(&PROJECT_TRANSITIONS)
-        .with("from", "provisioning")
+        .with("dataface.cloud.project.from", "provisioning")
         .value(2);
     // The time in `provisioning` of a resumed project counts from `since`.
     let dwell = s
         .metric(&STATE_DURATION)
-        .with("from", "provisioning")
-        .with("to", "failed")
+        .with("dataface.cloud.project.from", "provisioning")
+        .with("dataface.cloud.project.to", "failed")
         .one();
     match &dwell.value {
         MetricValue::Histogram(samples) => assert!(samples[0] > 86_400.0, "{samples:?}"),
@@ -580,10 +633,12 @@ fn when_the_oldest_moves_on_the_next_oldest_takes_over_and_none_reads_zero() {
     projects.clear();
     let s = capture.signals();
     s.metric(&TRANSITIONAL_SINCE)
-        .with("state", "deleting")
+        .with("dataface.cloud.project.state", "deleting")
         .gauge(0.0);
     for state in ["provisioning", "deleting", "active", "failed"] {
-        s.metric(&PROJECTS).with("state", state).gauge(0.0);
+        s.metric(&PROJECTS)
+            .with("dataface.cloud.project.state", state)
+            .gauge(0.0);
     }
     s.metric(&FAILED_SINCE).gauge(0.0);
 }
@@ -594,9 +649,11 @@ fn dropping_a_lifecycle_takes_the_project_out_of_the_gauges() {
         drop(p.project("proj-8"));
         Vec::new()
     });
-    s.metric(&PROJECTS).with("state", "requested").gauge(0.0);
+    s.metric(&PROJECTS)
+        .with("dataface.cloud.project.state", "requested")
+        .gauge(0.0);
     s.metric(&TRANSITIONAL_SINCE)
-        .with("state", "requested")
+        .with("dataface.cloud.project.state", "requested")
         .gauge(0.0);
     s.metric(&PROJECT_TRANSITIONS).none();
     s.any_span().none();
@@ -606,10 +663,10 @@ fn dropping_a_lifecycle_takes_the_project_out_of_the_gauges() {
 fn quota_rejections_outside_provisioning_count_by_kind() {
     let s = run(quota_rejections);
     s.metric(&QUOTA_REJECTIONS)
-        .with("quota", "members")
+        .with("dataface.cloud.quota", "members")
         .value(2);
     s.metric(&QUOTA_REJECTIONS)
-        .with("quota", "dashboards")
+        .with("dataface.cloud.quota", "dashboards")
         .value(1);
     s.any_metric().exactly(2);
     s.any_span().none();
@@ -736,7 +793,9 @@ fn lifecycles_and_probes_move_across_threads() {
     .unwrap();
     assert_eq!(project.state(), ProjectState::Active);
     let s = capture.signals();
-    s.metric(&PROJECTS).with("state", "active").gauge(1.0);
+    s.metric(&PROJECTS)
+        .with("dataface.cloud.project.state", "active")
+        .gauge(1.0);
 }
 
 #[test]

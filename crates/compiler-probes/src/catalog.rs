@@ -21,10 +21,10 @@ pub const CORE_COMPILER: Owner = Owner {
 /// Most compiler releases a process reports at once (old and new during a rollout).
 pub const MAX_COMPILER_VERSIONS: usize = 16;
 
-/// The `compiler_version` label: a fixed label of the probes, the release they report (one
+/// The `dataface.compiler.version` label: a fixed label of the probes, the release they report (one
 /// value in a process, up to [`MAX_COMPILER_VERSIONS`] across a fleet in a rollout).
 pub const COMPILER_VERSION: LabelSpec = LabelSpec::bounded(
-    "compiler_version",
+    "dataface.compiler.version",
     "Release of the compiler that did the work.",
     MAX_COMPILER_VERSIONS,
 )

@@ -32,7 +32,7 @@ use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 telemetry_core::label_enum! {
     /// A YAML contract version: the declared supported versions, else `Other`.
-    pub enum ContractVersion: "contract_version",
+    pub enum ContractVersion: "dataface.contract.version",
         "YAML contract version of the dashboard (declared supported versions, else `other`)." {
         /// Contract 1.0.
         V1_0 = "1.0",
@@ -59,17 +59,17 @@ impl ContractVersion {
 
 telemetry_core::relabel! {
     /// The contract version a migration starts from.
-    pub(crate) struct FromVersion(ContractVersion): "from_version", "Contract version migrated from.";
+    pub(crate) struct FromVersion(ContractVersion): "dataface.contract.from_version", "Contract version migrated from.";
 }
 
 telemetry_core::relabel! {
     /// The contract version a migration goes to.
-    pub(crate) struct ToVersion(ContractVersion): "to_version", "Contract version migrated to.";
+    pub(crate) struct ToVersion(ContractVersion): "dataface.contract.to_version", "Contract version migrated to.";
 }
 
 telemetry_core::label_enum! {
-    /// How a compile, query or render ended (the `outcome` label).
-    pub enum Outcome: "outcome", "How the operation ended." {
+    /// How a compile, query or render ended (the `dataface.outcome` label).
+    pub enum Outcome: "dataface.outcome", "How the operation ended." {
         /// Done without problems.
         Success = "success",
         /// Done, with warnings (or a truncated result).
@@ -82,9 +82,9 @@ telemetry_core::label_enum! {
 }
 
 telemetry_core::label_enum! {
-    /// A compile stage. The error counter's `stage` label is an `Option<Stage>`: `None`
+    /// A compile stage. The error counter's `dataface.compile.stage` label is an `Option<Stage>`: `None`
     /// ([`NO_STAGE`]) for an error raised outside any stage.
-    pub enum Stage: "stage", "Compile stage where the error arose (`none`: outside any stage)." {
+    pub enum Stage: "dataface.compile.stage", "Compile stage where the error arose (`none`: outside any stage)." {
         /// YAML parsing.
         Parse = "parse",
         /// Normalization.
@@ -97,15 +97,15 @@ telemetry_core::label_enum! {
     none = NO_STAGE;
 }
 
-/// The `stage` label value of an error raised outside any stage.
+/// The `dataface.compile.stage` label value of an error raised outside any stage.
 pub const NO_STAGE: &str = "none";
 
-/// The `stage` label values of the error counter: the stages, then [`NO_STAGE`].
+/// The `dataface.compile.stage` label values of the error counter: the stages, then [`NO_STAGE`].
 pub const ERROR_STAGES: &[&str] = <Option<Stage>>::VALUES;
 
 telemetry_core::label_enum! {
     /// How a contract migration ended.
-    pub enum MigrationOutcome: "outcome", "How the migration ended." {
+    pub enum MigrationOutcome: "dataface.outcome", "How the migration ended." {
         /// Migrated.
         Success = "success",
         /// Failed.
@@ -117,7 +117,7 @@ telemetry_core::label_enum! {
 
 telemetry_core::label_enum! {
     /// An execution adapter.
-    pub enum Adapter: "adapter", "Execution adapter (warehouse kind)." {
+    pub enum Adapter: "dataface.query.adapter", "Execution adapter (warehouse kind)." {
         /// Snowflake.
         Snowflake = "snowflake",
         /// BigQuery.
@@ -149,7 +149,7 @@ impl Adapter {
 
 telemetry_core::label_enum! {
     /// A render output format.
-    pub enum RenderFormat: "format", "Rendered output format." {
+    pub enum RenderFormat: "dataface.render.format", "Rendered output format." {
         /// HTML page.
         Html = "html",
         /// PNG image.

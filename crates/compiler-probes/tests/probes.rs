@@ -103,9 +103,9 @@ fn a_successful_compile_records_its_stages_and_duration_by_version_and_release()
         .one();
     assert!(!compile.attributes.contains_key("error.type"));
     s.metric(&COMPILE_DURATION)
-        .with("contract_version", "1.1")
-        .with("compiler_version", "2.5.0")
-        .with("outcome", "success")
+        .with("dataface.contract.version", "1.1")
+        .with("dataface.compiler.version", "2.5.0")
+        .with("dataface.outcome", "success")
         .histogram_count(1);
     s.metric(&COMPILE_DURATION).exactly(1);
     s.metric(&COMPILE_ERRORS).none();
@@ -119,7 +119,7 @@ fn a_compile_with_warnings_says_how_many() {
         .with_attr("dataface.compile.warnings", 3)
         .one();
     s.metric(&COMPILE_DURATION)
-        .with("outcome", "warnings")
+        .with("dataface.outcome", "warnings")
         .histogram_count(1);
 }
 
@@ -139,15 +139,15 @@ fn a_failed_compile_sets_error_type_and_counts_the_error_by_version_and_release_
         .one();
     s.metric(&COMPILE_ERRORS)
         .with("error.type", "migration_failed")
-        .with("contract_version", "1.0")
-        .with("compiler_version", "2.5.0")
+        .with("dataface.contract.version", "1.0")
+        .with("dataface.compiler.version", "2.5.0")
         .value(1);
     s.metric(&COMPILE_FAILED_STAGES)
         .with("error.type", "migration_failed")
-        .with("stage", "migrate")
+        .with("dataface.compile.stage", "migrate")
         .value(1);
     s.metric(&COMPILE_DURATION)
-        .with("outcome", "failed")
+        .with("dataface.outcome", "failed")
         .histogram_count(1);
 }
 
@@ -158,12 +158,12 @@ fn an_error_outside_any_stage_is_counted_under_stage_none() {
             .finish(CompileOutcome::Failed(CompileError::InvalidYaml))
     });
     s.metric(&COMPILE_FAILED_STAGES)
-        .with("stage", NO_STAGE)
+        .with("dataface.compile.stage", NO_STAGE)
         .with("error.type", "invalid_yaml")
         .value(1);
     s.metric(&COMPILE_ERRORS)
         .with("error.type", "invalid_yaml")
-        .with("contract_version", "2.0")
+        .with("dataface.contract.version", "2.0")
         .value(1);
 }
 
@@ -178,7 +178,7 @@ fn a_compile_dropped_without_an_outcome_records_abandoned() {
         .with_attr("dataface.abandoned", true)
         .one();
     s.metric(&COMPILE_DURATION)
-        .with("outcome", "abandoned")
+        .with("dataface.outcome", "abandoned")
         .histogram_count(1);
     s.metric(&COMPILE_ERRORS).none();
     s.metric(&COMPILE_FAILED_STAGES).none();
@@ -188,15 +188,17 @@ fn a_compile_dropped_without_an_outcome_records_abandoned() {
 fn migrations_count_by_versions_and_outcome() {
     let s = run(migrations);
     s.metric(&MIGRATIONS)
-        .with("from_version", "1.0")
-        .with("to_version", "2.0")
-        .with("outcome", "success")
+        .with("dataface.contract.from_version", "1.0")
+        .with("dataface.contract.to_version", "2.0")
+        .with("dataface.outcome", "success")
         .value(1);
     s.metric(&MIGRATIONS)
-        .with("from_version", "1.1")
-        .with("outcome", "failed")
+        .with("dataface.contract.from_version", "1.1")
+        .with("dataface.outcome", "failed")
         .value(1);
-    s.metric(&MIGRATIONS).with("outcome", "abandoned").value(1);
+    s.metric(&MIGRATIONS)
+        .with("dataface.outcome", "abandoned")
+        .value(1);
     s.span("dataface.contract.migrate")
         .error_type("migration_failed")
         .one();
@@ -207,10 +209,10 @@ fn migrations_count_by_versions_and_outcome() {
 fn dashboards_per_contract_version_are_a_gauge() {
     let s = run(dashboards);
     s.metric(&DASHBOARDS)
-        .with("contract_version", "1.1")
+        .with("dataface.contract.version", "1.1")
         .gauge(1250.0);
     s.metric(&DASHBOARDS)
-        .with("contract_version", "2.0")
+        .with("dataface.contract.version", "2.0")
         .gauge(40.0);
 }
 
@@ -219,12 +221,12 @@ fn the_release_reports_the_contract_versions_it_supports() {
     let s = run(|_| {});
     for v in ["1.0", "1.1", "2.0"] {
         s.metric(&CONTRACT_SUPPORT)
-            .with("compiler_version", "2.5.0")
-            .with("contract_version", v)
+            .with("dataface.compiler.version", "2.5.0")
+            .with("dataface.contract.version", v)
             .gauge(1.0);
     }
     s.metric(&CONTRACT_SUPPORT)
-        .with("contract_version", "other")
+        .with("dataface.contract.version", "other")
         .none();
 }
 
@@ -237,18 +239,18 @@ fn queries_record_adapter_rows_duration_and_errors() {
         .with_attr("dataface.query.rows", 120)
         .one();
     s.metric(&QUERY_ROWS)
-        .with("adapter", "snowflake")
+        .with("dataface.query.adapter", "snowflake")
         .histogram_sum(120.0);
     s.metric(&QUERY_DURATION)
-        .with("adapter", "snowflake")
-        .with("outcome", "success")
+        .with("dataface.query.adapter", "snowflake")
+        .with("dataface.outcome", "success")
         .histogram_count(1);
     s.metric(&QUERY_DURATION)
-        .with("adapter", "duckdb")
-        .with("outcome", "warnings")
+        .with("dataface.query.adapter", "duckdb")
+        .with("dataface.outcome", "warnings")
         .histogram_count(1);
     s.metric(&QUERY_ERRORS)
-        .with("adapter", "duckdb")
+        .with("dataface.query.adapter", "duckdb")
         .with("error.type", "result_truncated")
         .value(1);
     s.span("dataface.query.execute")
@@ -257,15 +259,15 @@ fn queries_record_adapter_rows_duration_and_errors() {
         .status_not_error()
         .one();
     s.metric(&QUERY_ERRORS)
-        .with("adapter", "bigquery")
+        .with("dataface.query.adapter", "bigquery")
         .with("error.type", "query_timeout")
         .value(1);
     s.span("dataface.query.execute")
         .error_type("query_timeout")
         .one();
     s.metric(&QUERY_DURATION)
-        .with("adapter", "postgresql")
-        .with("outcome", "abandoned")
+        .with("dataface.query.adapter", "postgresql")
+        .with("dataface.outcome", "abandoned")
         .histogram_count(1);
 }
 
@@ -273,16 +275,16 @@ fn queries_record_adapter_rows_duration_and_errors() {
 fn renders_record_format_duration_and_errors() {
     let s = run(renders);
     s.metric(&RENDER_DURATION)
-        .with("format", "png")
-        .with("outcome", "success")
+        .with("dataface.render.format", "png")
+        .with("dataface.outcome", "success")
         .histogram_count(1);
     s.metric(&RENDER_ERRORS)
-        .with("format", "pdf")
+        .with("dataface.render.format", "pdf")
         .with("error.type", "render_timeout")
         .value(1);
     s.metric(&RENDER_DURATION)
-        .with("format", "html")
-        .with("outcome", "abandoned")
+        .with("dataface.render.format", "html")
+        .with("dataface.outcome", "abandoned")
         .histogram_count(1);
     s.span("dataface.render")
         .error_type("render_timeout")
@@ -301,7 +303,7 @@ fn an_undeclared_contract_version_is_recorded_as_other() {
             ))
     });
     s.metric(&COMPILE_ERRORS)
-        .with("contract_version", "other")
+        .with("dataface.contract.version", "other")
         .with("error.type", "unsupported_contract_version")
         .value(1);
 }
@@ -319,10 +321,10 @@ fn two_releases_side_by_side_are_separate_series() {
     });
     let s = capture.signals();
     s.metric(&COMPILE_ERRORS)
-        .with("compiler_version", "2.5.0")
+        .with("dataface.compiler.version", "2.5.0")
         .value(1);
     s.metric(&COMPILE_ERRORS)
-        .with("compiler_version", "2.4.0")
+        .with("dataface.compiler.version", "2.4.0")
         .none();
 }
 

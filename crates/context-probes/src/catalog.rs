@@ -191,9 +191,9 @@ pub const PROFILE_AGE_ATTR: AttributeSpec = AttributeSpec {
     value_type: AttributeType::Int,
     description: "Age in seconds of the profile data served, when past its freshness budget.",
 };
-/// `dataface.catalog.source`: the kind of source refreshed.
+/// `dataface.catalog.source.type`: the kind of source refreshed.
 pub const SOURCE_ATTR: AttributeSpec = AttributeSpec {
-    key: "dataface.catalog.source",
+    key: "dataface.catalog.source.type",
     requirement: Requirement::Required,
     value_type: AttributeType::Enum(Source::VALUES),
     description: "Kind of source: warehouse_schema, profiles, dbt_manifest or contracts.",

@@ -35,8 +35,8 @@ use telemetry_core::probe::{saturating_i64 as int, Family, LatestTimestamp};
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 telemetry_core::label_enum! {
-    /// A surface the catalog serves (the `consumer` label).
-    pub enum Consumer: "consumer",
+    /// A surface the catalog serves (the `dataface.catalog.consumer` label).
+    pub enum Consumer: "dataface.catalog.consumer",
         "The surface the catalog served (dashboards, the MCP server, the IDE extension)." {
         /// Dashboards: the compiler and the dashboard editor.
         Dashboards = "dashboards",
@@ -48,9 +48,9 @@ telemetry_core::label_enum! {
 }
 
 telemetry_core::label_enum! {
-    /// A kind of metadata source the catalog refreshes from (the `source` label). The
+    /// A kind of metadata source the catalog refreshes from (the `dataface.catalog.source.type` label). The
     /// concrete source (connection, project, manifest path) goes on the span only.
-    pub enum Source: "source",
+    pub enum Source: "dataface.catalog.source.type",
         "Kind of metadata source refreshed (the concrete source is on the span)." {
         /// Tables and columns from the warehouse's information schema.
         WarehouseSchema = "warehouse_schema",
@@ -65,7 +65,7 @@ telemetry_core::label_enum! {
 
 telemetry_core::label_enum! {
     /// How a schema resolution ended.
-    pub enum ResolutionOutcome: "outcome",
+    pub enum ResolutionOutcome: "dataface.outcome",
         "How the resolution ended (`stale`: resolved with profile data past its freshness budget)." {
         /// Resolved from fresh metadata.
         Resolved = "resolved",
@@ -80,7 +80,7 @@ telemetry_core::label_enum! {
 
 telemetry_core::label_enum! {
     /// How a source refresh ended.
-    pub enum RefreshOutcome: "outcome", "How the refresh ended." {
+    pub enum RefreshOutcome: "dataface.outcome", "How the refresh ended." {
         /// Refreshed: the source's last-success time moved to now.
         Success = "success",
         /// Failed with an error code: the last-success time stays where it was.
@@ -92,7 +92,7 @@ telemetry_core::label_enum! {
 
 telemetry_core::label_enum! {
     /// How an AI context build ended.
-    pub enum ContextOutcome: "outcome",
+    pub enum ContextOutcome: "dataface.outcome",
         "How the build ended (`truncated`, `rejected`: over the consumer's limit)." {
         /// Delivered whole, within the consumer's limit.
         Delivered = "delivered",
@@ -109,8 +109,8 @@ telemetry_core::label_enum! {
 
 telemetry_core::label_enum! {
     /// What the catalog does with an AI context payload over the consumer's limit (the
-    /// `action` label of a breach).
-    pub enum BreachAction: "action",
+    /// `dataface.catalog.context.action` label of a breach).
+    pub enum BreachAction: "dataface.catalog.context.action",
         "What was done with the payload: truncated to the limit, or rejected." {
         /// Cut to the limit and delivered.
         Truncated = "truncated",
@@ -120,8 +120,8 @@ telemetry_core::label_enum! {
 }
 
 telemetry_core::label_enum! {
-    /// A contract change the catalog saw (the `kind` label).
-    pub enum ContractChange: "kind",
+    /// A contract change the catalog saw (the `dataface.catalog.contract.change_kind` label).
+    pub enum ContractChange: "dataface.catalog.contract.change_kind",
         "Breaking (removes or renames what consumers use) or additive." {
         /// Removes or renames something a consumer may use.
         Breaking = "breaking",
@@ -132,7 +132,7 @@ telemetry_core::label_enum! {
 
 telemetry_core::label_enum! {
     /// How an enrichment run ended.
-    pub enum EnrichmentOutcome: "outcome", "How the run ended (`partial`: some entries failed)." {
+    pub enum EnrichmentOutcome: "dataface.outcome", "How the run ended (`partial`: some entries failed)." {
         /// Every entry enriched.
         Success = "success",
         /// Some entries enriched, some failed.
@@ -159,7 +159,7 @@ telemetry_core::error_codes! {
         /// Profile data was served past its freshness budget.
         StaleProfileData = "stale_profile_data", Dependency, retryable: true, Warning, CONTEXT_CATALOG,
             "A resolution served profile data older than its freshness budget.",
-            "Check time() - dataface_catalog_refresh_last_success_seconds{source=\"profiles\"} and the error.type of the failing dataface.catalog.refresh spans; fix the profiler source, then refresh.";
+            "Check time() - dataface_catalog_refresh_last_success_seconds{dataface_catalog_source_type=\"profiles\"} and the error.type of the failing dataface.catalog.refresh spans; fix the profiler source, then refresh.";
         /// An AI context payload exceeded the consumer's limit.
         ContextPayloadOverLimit = "context_payload_over_limit", Configuration, retryable: false, Error, CONTEXT_CATALOG,
             "An AI context payload exceeded the consumer's size limit and was truncated or rejected.",

@@ -26,7 +26,12 @@ fn now_secs() -> f64 {
 
 /// The value of the one last-success series of `source`.
 fn last_success(s: &Captured, source: &str) -> f64 {
-    match s.metric(&LAST_SUCCESS).with("source", source).one().value {
+    match s
+        .metric(&LAST_SUCCESS)
+        .with("dataface.catalog.source.type", source)
+        .one()
+        .value
+    {
         MetricValue::Gauge(v) => v,
         ref other => panic!("not a gauge: {other:?}"),
     }
@@ -180,8 +185,8 @@ fn a_resolution_records_its_duration_by_consumer_and_outcome() {
     assert!(!span.attributes.contains_key("dataface.catalog.profile.age"));
     s.any_span().exactly(1);
     s.metric(&RESOLUTION_DURATION)
-        .with("consumer", "dashboards")
-        .with("outcome", "resolved")
+        .with("dataface.catalog.consumer", "dashboards")
+        .with("dataface.outcome", "resolved")
         .histogram_count(1);
     s.any_metric().exactly(1);
 }
@@ -196,12 +201,12 @@ fn a_resolution_serving_stale_profiles_is_a_counted_warning_with_the_age() {
         .status_not_error()
         .one();
     s.metric(&RESOLUTION_ERRORS)
-        .with("consumer", "mcp")
+        .with("dataface.catalog.consumer", "mcp")
         .with("error.type", "stale_profile_data")
         .value(1);
     s.metric(&RESOLUTION_DURATION)
-        .with("consumer", "mcp")
-        .with("outcome", "stale")
+        .with("dataface.catalog.consumer", "mcp")
+        .with("dataface.outcome", "stale")
         .histogram_count(1);
     s.any_metric().exactly(2);
 }
@@ -215,12 +220,12 @@ fn a_failed_resolution_sets_error_type_and_counts_the_error_by_consumer() {
         .error_type("schema_not_found")
         .one();
     s.metric(&RESOLUTION_ERRORS)
-        .with("consumer", "ide")
+        .with("dataface.catalog.consumer", "ide")
         .with("error.type", "schema_not_found")
         .value(1);
     s.metric(&RESOLUTION_DURATION)
-        .with("consumer", "ide")
-        .with("outcome", "failed")
+        .with("dataface.catalog.consumer", "ide")
+        .with("dataface.outcome", "failed")
         .histogram_count(1);
     s.any_metric().exactly(2);
 }
@@ -234,8 +239,8 @@ fn a_resolution_dropped_without_an_outcome_records_abandoned() {
         .without_attr("error.type")
         .one();
     s.metric(&RESOLUTION_DURATION)
-        .with("consumer", "dashboards")
-        .with("outcome", "abandoned")
+        .with("dataface.catalog.consumer", "dashboards")
+        .with("dataface.outcome", "abandoned")
         .histogram_count(1);
     s.metric(&RESOLUTION_ERRORS).none();
     s.any_metric().exactly(1);
@@ -263,14 +268,14 @@ fn a_successful_refresh_moves_the_last_success_time_of_its_source_to_now() {
     let s = run(refresh_succeeded);
     let after = now_secs();
     s.span("dataface.catalog.refresh")
-        .with_attr("dataface.catalog.source", "warehouse_schema")
+        .with_attr("dataface.catalog.source.type", "warehouse_schema")
         .with_attr("dataface.catalog.source.name", "snowflake-prod")
         .with_attr("dataface.catalog.refresh.entries", 1_840)
         .status_not_error()
         .one();
     s.metric(&REFRESH_DURATION)
-        .with("source", "warehouse_schema")
-        .with("outcome", "success")
+        .with("dataface.catalog.source.type", "warehouse_schema")
+        .with("dataface.outcome", "success")
         .histogram_count(1);
     let t = last_success(&s, "warehouse_schema");
     assert!(
@@ -285,16 +290,16 @@ fn a_successful_refresh_moves_the_last_success_time_of_its_source_to_now() {
 fn a_failed_refresh_counts_the_error_and_leaves_the_last_success_time() {
     let s = run(refresh_failed);
     s.span("dataface.catalog.refresh")
-        .with_attr("dataface.catalog.source", "profiles")
+        .with_attr("dataface.catalog.source.type", "profiles")
         .error_type("catalog_refresh_timeout")
         .one();
     s.metric(&REFRESH_ERRORS)
-        .with("source", "profiles")
+        .with("dataface.catalog.source.type", "profiles")
         .with("error.type", "catalog_refresh_timeout")
         .value(1);
     s.metric(&REFRESH_DURATION)
-        .with("source", "profiles")
-        .with("outcome", "failed")
+        .with("dataface.catalog.source.type", "profiles")
+        .with("dataface.outcome", "failed")
         .histogram_count(1);
     s.metric(&LAST_SUCCESS).none();
     s.any_metric().exactly(2);
@@ -304,13 +309,13 @@ fn a_failed_refresh_counts_the_error_and_leaves_the_last_success_time() {
 fn a_refresh_dropped_without_an_outcome_records_abandoned_and_is_no_success() {
     let s = run(refresh_abandoned);
     s.span("dataface.catalog.refresh")
-        .with_attr("dataface.catalog.source", "dbt_manifest")
+        .with_attr("dataface.catalog.source.type", "dbt_manifest")
         .with_attr("dataface.abandoned", true)
         .status_error()
         .one();
     s.metric(&REFRESH_DURATION)
-        .with("source", "dbt_manifest")
-        .with("outcome", "abandoned")
+        .with("dataface.catalog.source.type", "dbt_manifest")
+        .with("dataface.outcome", "abandoned")
         .histogram_count(1);
     s.metric(&LAST_SUCCESS).none();
     s.any_metric().exactly(1);
@@ -381,7 +386,7 @@ fn the_last_success_time_never_moves_backwards_nor_into_the_future() {
     });
     let s = capture.signals();
     s.metric(&LAST_SUCCESS)
-        .with("source", "dbt_manifest")
+        .with("dataface.catalog.source.type", "dbt_manifest")
         .none();
     s.assert_conforms(&catalog::CATALOG);
 }
@@ -401,14 +406,14 @@ fn a_context_within_its_limit_records_size_limit_and_delivered() {
         .status_not_error()
         .one();
     s.metric(&CONTEXT_SIZE)
-        .with("consumer", "ide")
+        .with("dataface.catalog.consumer", "ide")
         .histogram_sum(10_000.0);
     s.metric(&CONTEXT_LIMIT)
-        .with("consumer", "ide")
+        .with("dataface.catalog.consumer", "ide")
         .gauge(65_536.0);
     s.metric(&CONTEXT_DURATION)
-        .with("consumer", "ide")
-        .with("outcome", "delivered")
+        .with("dataface.catalog.consumer", "ide")
+        .with("dataface.outcome", "delivered")
         .histogram_count(1);
     s.metric(&CONTEXT_BREACHES).none();
     s.any_metric().exactly(3);
@@ -426,18 +431,18 @@ fn a_truncated_context_is_a_breach_and_a_warning() {
         .status_not_error()
         .one();
     s.metric(&CONTEXT_BREACHES)
-        .with("consumer", "mcp")
-        .with("action", "truncated")
+        .with("dataface.catalog.consumer", "mcp")
+        .with("dataface.catalog.context.action", "truncated")
         .value(1);
     s.metric(&CONTEXT_SIZE)
-        .with("consumer", "mcp")
+        .with("dataface.catalog.consumer", "mcp")
         .histogram_sum(300_000.0);
     s.metric(&CONTEXT_LIMIT)
-        .with("consumer", "mcp")
+        .with("dataface.catalog.consumer", "mcp")
         .gauge(262_144.0);
     s.metric(&CONTEXT_DURATION)
-        .with("consumer", "mcp")
-        .with("outcome", "truncated")
+        .with("dataface.catalog.consumer", "mcp")
+        .with("dataface.outcome", "truncated")
         .histogram_count(1);
     s.any_metric().exactly(4);
 }
@@ -450,12 +455,12 @@ fn a_rejected_context_is_a_breach_and_fails_the_span() {
         .error_type("context_payload_over_limit")
         .one();
     s.metric(&CONTEXT_BREACHES)
-        .with("consumer", "mcp")
-        .with("action", "rejected")
+        .with("dataface.catalog.consumer", "mcp")
+        .with("dataface.catalog.context.action", "rejected")
         .value(1);
     s.metric(&CONTEXT_DURATION)
-        .with("consumer", "mcp")
-        .with("outcome", "rejected")
+        .with("dataface.catalog.consumer", "mcp")
+        .with("dataface.outcome", "rejected")
         .histogram_count(1);
     s.any_metric().exactly(4);
 }
@@ -469,8 +474,8 @@ fn a_context_build_that_fails_before_a_payload_sizes_nothing() {
         .without_attr("dataface.catalog.context.size")
         .one();
     s.metric(&CONTEXT_DURATION)
-        .with("consumer", "dashboards")
-        .with("outcome", "failed")
+        .with("dataface.catalog.consumer", "dashboards")
+        .with("dataface.outcome", "failed")
         .histogram_count(1);
     s.any_metric().exactly(1);
 }
@@ -483,8 +488,8 @@ fn a_context_build_dropped_without_an_outcome_records_abandoned() {
         .status_error()
         .one();
     s.metric(&CONTEXT_DURATION)
-        .with("consumer", "ide")
-        .with("outcome", "abandoned")
+        .with("dataface.catalog.consumer", "ide")
+        .with("dataface.outcome", "abandoned")
         .histogram_count(1);
     s.any_metric().exactly(1);
 }
@@ -494,17 +499,17 @@ fn the_payload_helper_records_size_and_limit_and_breaches_without_a_span() {
     let s = run(payload_helper);
     s.any_span().none();
     s.metric(&CONTEXT_SIZE)
-        .with("consumer", "dashboards")
+        .with("dataface.catalog.consumer", "dashboards")
         .histogram_sum(220_000.0);
     s.metric(&CONTEXT_SIZE)
-        .with("consumer", "dashboards")
+        .with("dataface.catalog.consumer", "dashboards")
         .histogram_count(2);
     s.metric(&CONTEXT_LIMIT)
-        .with("consumer", "dashboards")
+        .with("dataface.catalog.consumer", "dashboards")
         .gauge(131_072.0);
     s.metric(&CONTEXT_BREACHES)
-        .with("consumer", "dashboards")
-        .with("action", "rejected")
+        .with("dataface.catalog.consumer", "dashboards")
+        .with("dataface.catalog.context.action", "rejected")
         .value(1);
     s.any_metric().exactly(3);
 }
@@ -524,12 +529,14 @@ fn a_payload_exactly_at_the_limit_is_within_and_a_zero_limit_breaches_anything()
         );
     });
     s.metric(&CONTEXT_BREACHES)
-        .with("action", "truncated")
+        .with("dataface.catalog.context.action", "truncated")
         .value(1);
     s.metric(&CONTEXT_BREACHES)
-        .with("action", "rejected")
+        .with("dataface.catalog.context.action", "rejected")
         .none();
-    s.metric(&CONTEXT_LIMIT).with("consumer", "ide").gauge(0.0);
+    s.metric(&CONTEXT_LIMIT)
+        .with("dataface.catalog.consumer", "ide")
+        .gauge(0.0);
 }
 
 #[test]
@@ -542,7 +549,7 @@ fn sizes_beyond_i64_saturate_on_the_span() {
         .with_attr("dataface.catalog.context.size", i64::MAX)
         .one();
     s.metric(&CONTEXT_SIZE)
-        .with("consumer", "mcp")
+        .with("dataface.catalog.consumer", "mcp")
         .histogram_sum(u64::MAX as f64);
 }
 
@@ -552,10 +559,10 @@ fn sizes_beyond_i64_saturate_on_the_span() {
 fn contract_changes_are_counted_by_kind_and_breaking_ones_carry_the_code() {
     let s = run(contract_changes);
     s.metric(&CONTRACT_CHANGES)
-        .with("kind", "breaking")
+        .with("dataface.catalog.contract.change_kind", "breaking")
         .value(1);
     s.metric(&CONTRACT_CHANGES)
-        .with("kind", "additive")
+        .with("dataface.catalog.contract.change_kind", "additive")
         .value(1);
     s.span("dataface.catalog.contract.change")
         .with_attr("dataface.catalog.contract.name", "orders")
@@ -610,7 +617,7 @@ fn enrichment_runs_record_their_outcome() {
         .one();
     for outcome in ["success", "partial", "failed", "abandoned"] {
         s.metric(&ENRICHMENT_DURATION)
-            .with("outcome", outcome)
+            .with("dataface.outcome", outcome)
             .histogram_count(1);
     }
     s.any_metric().exactly(4);
@@ -675,13 +682,13 @@ fn probes_are_shared_across_threads_and_guards_can_finish_elsewhere() {
     });
     let s = capture.signals();
     s.metric(&CONTEXT_DURATION)
-        .with("consumer", "ide")
-        .with("outcome", "delivered")
+        .with("dataface.catalog.consumer", "ide")
+        .with("dataface.outcome", "delivered")
         .histogram_count(1);
     for consumer in Consumer::VALUES {
         s.metric(&RESOLUTION_DURATION)
-            .with("consumer", consumer)
-            .with("outcome", "resolved")
+            .with("dataface.catalog.consumer", consumer)
+            .with("dataface.outcome", "resolved")
             .histogram_count(10);
     }
     s.span("dataface.catalog.resolve").exactly(30);

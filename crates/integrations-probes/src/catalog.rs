@@ -77,9 +77,9 @@ pub const WEBHOOK_DURATION: MetricSpec = MetricSpec {
     buckets: PROCESSING_SECONDS,
     owner: INTEGRATIONS_PLATFORM,
 };
-/// `dataface.billing.events`: billing events by type and outcome.
+/// `dataface.billing.events.handled`: billing events by type and outcome.
 pub const BILLING_EVENTS: MetricSpec = MetricSpec {
-    name: "dataface.billing.events",
+    name: "dataface.billing.events.handled",
     kind: InstrumentKind::Counter,
     unit: "{event}",
     description: "Billing events handled, by type and outcome; `failed` and `abandoned` are charges not accounted for.",
@@ -155,7 +155,7 @@ pub const CERTIFICATE_SOONEST_VALID_EXPIRY: MetricSpec = MetricSpec {
     name: "dataface.domain.certificate.soonest_valid_expiry",
     kind: InstrumentKind::Gauge,
     unit: "s",
-    description: "When the first of the observed custom-domain certificates that has not expired yet expires, as a Unix time (`+Inf` with none); time left is this minus `time()`. Expired certificates count in `dataface.domain.certificates` (`state=\"expired\"`) only, so a lapsed one hides no other.",
+    description: "When the first of the observed custom-domain certificates that has not expired yet expires, as a Unix time (`+Inf` with none); time left is this minus `time()`. Expired certificates count in `dataface.domain.certificates` (`dataface_domain_certificate_state=\"expired\"`) only, so a lapsed one hides no other.",
     labels: &[],
     buckets: &[],
     owner: INTEGRATIONS_PLATFORM,

@@ -47,9 +47,9 @@ use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 // ---------------------------------------------------------------------------------------------
 
 telemetry_core::label_enum! {
-    /// A deployment environment (the `environment` label; `deployment.environment.name` on
+    /// A deployment environment (the `deployment.environment.name` label; `deployment.environment.name` on
     /// spans).
-    pub enum Environment: "environment",
+    pub enum Environment: "deployment.environment.name",
         "Deployment environment (declared environments, else `other`)." {
         /// Production.
         Production = "production",
@@ -79,8 +79,8 @@ impl Environment {
 }
 
 telemetry_core::label_enum! {
-    /// How a deployment ended (the `outcome` label of `dataface.deploy.duration`).
-    pub enum DeployOutcome: "outcome", "How the deployment ended." {
+    /// How a deployment ended (the `dataface.outcome` label of `dataface.deploy.duration`).
+    pub enum DeployOutcome: "dataface.outcome", "How the deployment ended." {
         /// The release is live.
         Succeeded = "succeeded",
         /// The rollout failed; the previous release kept serving.
@@ -93,8 +93,8 @@ telemetry_core::label_enum! {
 }
 
 telemetry_core::label_enum! {
-    /// A Fivetran webhook event type (the `event_type` label of webhook metrics).
-    pub enum WebhookEvent: "event_type",
+    /// A Fivetran webhook event type (the `dataface.webhook.event_type` label of webhook metrics).
+    pub enum WebhookEvent: "dataface.webhook.event_type",
         "Fivetran webhook event type (`other`: undeclared type; `unread`: payload never read)." {
         /// A connector sync started.
         SyncStart = "sync_start",
@@ -143,8 +143,8 @@ impl WebhookEvent {
 }
 
 telemetry_core::label_enum! {
-    /// How a webhook delivery ended (the `outcome` label of webhook metrics).
-    pub enum WebhookOutcome: "outcome", "How the delivery ended." {
+    /// How a webhook delivery ended (the `dataface.outcome` label of webhook metrics).
+    pub enum WebhookOutcome: "dataface.outcome", "How the delivery ended." {
         /// Verified and processed.
         Accepted = "accepted",
         /// The signature did not match: the delivery was refused unread.
@@ -161,8 +161,8 @@ telemetry_core::label_enum! {
 }
 
 telemetry_core::label_enum! {
-    /// A billing event type (the `event_type` label of billing metrics).
-    pub enum BillingEventType: "event_type", "Billing event type." {
+    /// A billing event type (the `dataface.billing.event_type` label of billing metrics).
+    pub enum BillingEventType: "dataface.billing.event_type", "Billing event type." {
         /// A charge to a customer.
         Charge = "charge",
         /// A refund.
@@ -177,8 +177,8 @@ telemetry_core::label_enum! {
 }
 
 telemetry_core::label_enum! {
-    /// How a billing event ended (the `outcome` label of `dataface.billing.events`).
-    pub enum BillingOutcome: "outcome",
+    /// How a billing event ended (the `dataface.outcome` label of `dataface.billing.events.handled`).
+    pub enum BillingOutcome: "dataface.outcome",
         "How the billing event ended (`retried`: recorded after failed attempts)." {
         /// Durably recorded on the first attempt.
         Recorded = "recorded",
@@ -192,8 +192,8 @@ telemetry_core::label_enum! {
 }
 
 telemetry_core::label_enum! {
-    /// How a custom-domain check ended (the `outcome` label of `dataface.domain.checks`).
-    pub enum DomainCheckOutcome: "outcome", "How the domain check ended." {
+    /// How a custom-domain check ended (the `dataface.outcome` label of `dataface.domain.checks`).
+    pub enum DomainCheckOutcome: "dataface.outcome", "How the domain check ended." {
         /// The domain resolves to us and serves a valid certificate.
         Resolved = "resolved",
         /// The domain resolves, but not to the expected target.
@@ -208,9 +208,9 @@ telemetry_core::label_enum! {
 }
 
 telemetry_core::label_enum! {
-    /// Where a certificate stands against its expiry (the `state` label of
+    /// Where a certificate stands against its expiry (the `dataface.domain.certificate.state` label of
     /// `dataface.domain.certificates`).
-    pub enum CertificateState: "state",
+    pub enum CertificateState: "dataface.domain.certificate.state",
         "Where the certificate stands: `expiring` within 14 days, `expired`, else `valid`." {
         /// Expires in more than [`EXPIRY_WARNING`].
         Valid = "valid",

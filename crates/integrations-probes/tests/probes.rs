@@ -158,8 +158,8 @@ fn a_successful_deployment_records_its_duration_by_environment_and_outcome() {
         .one();
     s.any_span().exactly(1);
     s.metric(&DEPLOY_DURATION)
-        .with("environment", "staging")
-        .with("outcome", "succeeded")
+        .with("deployment.environment.name", "staging")
+        .with("dataface.outcome", "succeeded")
         .histogram_count(1);
     s.metric(&DEPLOY_DURATION).exactly(1);
     assert_eq!(moved(&s), BTreeSet::from([DEPLOY_DURATION.name]));
@@ -174,8 +174,8 @@ fn a_failed_deployment_sets_error_type_and_outcome_failed() {
         .without_attr("dataface.deploy.rollback_to")
         .one();
     s.metric(&DEPLOY_DURATION)
-        .with("environment", "production")
-        .with("outcome", "failed")
+        .with("deployment.environment.name", "production")
+        .with("dataface.outcome", "failed")
         .histogram_count(1);
     assert_eq!(moved(&s), BTreeSet::from([DEPLOY_DURATION.name]));
 }
@@ -189,8 +189,8 @@ fn a_rolled_back_deployment_names_the_release_it_went_back_to() {
         .error_type("deploy_health_check_failed")
         .one();
     s.metric(&DEPLOY_DURATION)
-        .with("environment", "production")
-        .with("outcome", "rolled_back")
+        .with("deployment.environment.name", "production")
+        .with("dataface.outcome", "rolled_back")
         .histogram_count(1);
     assert_eq!(moved(&s), BTreeSet::from([DEPLOY_DURATION.name]));
 }
@@ -204,8 +204,8 @@ fn a_deployment_dropped_without_an_outcome_records_abandoned() {
         .status_error()
         .one();
     s.metric(&DEPLOY_DURATION)
-        .with("environment", "preview")
-        .with("outcome", "abandoned")
+        .with("deployment.environment.name", "preview")
+        .with("dataface.outcome", "abandoned")
         .histogram_count(1);
 }
 
@@ -219,7 +219,7 @@ fn an_undeclared_environment_is_recorded_as_other() {
             .succeeded()
     });
     s.metric(&DEPLOY_DURATION)
-        .with("environment", "other")
+        .with("deployment.environment.name", "other")
         .histogram_count(1);
 }
 
@@ -255,14 +255,14 @@ fn an_accepted_webhook_records_its_lag_and_processing_duration() {
         ref other => panic!("lag is {other:?}"),
     }
     s.metric(&WEBHOOK_DELIVERIES)
-        .with("event_type", "sync_end")
-        .with("outcome", "accepted")
+        .with("dataface.webhook.event_type", "sync_end")
+        .with("dataface.outcome", "accepted")
         .value(1);
-    let lag = samples(&s, &WEBHOOK_LAG, "event_type", "sync_end");
+    let lag = samples(&s, &WEBHOOK_LAG, "dataface.webhook.event_type", "sync_end");
     assert_eq!(lag.len(), 1);
     assert!((30.0..31.0).contains(&lag[0]), "lag {lag:?}");
     s.metric(&WEBHOOK_DURATION)
-        .with("outcome", "accepted")
+        .with("dataface.outcome", "accepted")
         .histogram_count(1);
     assert_eq!(
         moved(&s),
@@ -278,24 +278,24 @@ fn an_accepted_webhook_records_its_lag_and_processing_duration() {
 fn each_webhook_outcome_is_counted_and_failures_carry_their_code() {
     let s = run(webhook_outcomes);
     s.metric(&WEBHOOK_DELIVERIES)
-        .with("event_type", "sync_end")
-        .with("outcome", "duplicate")
+        .with("dataface.webhook.event_type", "sync_end")
+        .with("dataface.outcome", "duplicate")
         .value(1);
     s.span("dataface.webhook.receive")
         .with_attr("dataface.webhook.outcome", "duplicate")
         .status_not_error()
         .one();
     s.metric(&WEBHOOK_DELIVERIES)
-        .with("event_type", "sync_start")
-        .with("outcome", "rejected")
+        .with("dataface.webhook.event_type", "sync_start")
+        .with("dataface.outcome", "rejected")
         .value(1);
     s.span("dataface.webhook.receive")
         .with_attr("dataface.webhook.outcome", "rejected")
         .error_type("webhook_connector_unknown")
         .one();
     s.metric(&WEBHOOK_DELIVERIES)
-        .with("event_type", "resync_table")
-        .with("outcome", "failed")
+        .with("dataface.webhook.event_type", "resync_table")
+        .with("dataface.outcome", "failed")
         .value(1);
     s.span("dataface.webhook.receive")
         .error_type("webhook_processing_failed")
@@ -314,11 +314,11 @@ fn a_webhook_failing_its_signature_is_counted_unread_and_without_lag() {
         p.webhook_delivery().invalid_signature();
     });
     s.metric(&WEBHOOK_DELIVERIES)
-        .with("outcome", "invalid_signature")
+        .with("dataface.outcome", "invalid_signature")
         .value(2);
     s.metric(&WEBHOOK_DELIVERIES)
-        .with("event_type", "unread")
-        .with("outcome", "invalid_signature")
+        .with("dataface.webhook.event_type", "unread")
+        .with("dataface.outcome", "invalid_signature")
         .value(1);
     s.span("dataface.webhook.receive")
         .with_attr("dataface.webhook.outcome", "invalid_signature")
@@ -326,7 +326,7 @@ fn a_webhook_failing_its_signature_is_counted_unread_and_without_lag() {
         .exactly(2);
     s.metric(&WEBHOOK_LAG).none();
     s.metric(&WEBHOOK_DURATION)
-        .with("outcome", "invalid_signature")
+        .with("dataface.outcome", "invalid_signature")
         .histogram_count(2);
 }
 
@@ -342,11 +342,11 @@ fn a_webhook_dropped_without_an_outcome_records_abandoned() {
         .status_error()
         .one();
     s.metric(&WEBHOOK_DELIVERIES)
-        .with("event_type", "sync_end")
-        .with("outcome", "abandoned")
+        .with("dataface.webhook.event_type", "sync_end")
+        .with("dataface.outcome", "abandoned")
         .value(1);
     s.metric(&WEBHOOK_DURATION)
-        .with("outcome", "abandoned")
+        .with("dataface.outcome", "abandoned")
         .histogram_count(1);
 }
 
@@ -357,7 +357,10 @@ fn a_webhook_from_the_future_counts_as_no_lag_and_keeps_the_skew_on_the_span() {
         d.event(WebhookEvent::SyncEnd, in_(120), "connector_a");
         d.accepted();
     });
-    assert_eq!(samples(&s, &WEBHOOK_LAG, "event_type", "sync_end"), [0.0]);
+    assert_eq!(
+        samples(&s, &WEBHOOK_LAG, "dataface.webhook.event_type", "sync_end"),
+        [0.0]
+    );
     let span = s.span("dataface.webhook.receive").one();
     match span.attributes["dataface.webhook.lag"] {
         AttrValue::F64(lag) => assert!(lag < -119.0, "lag {lag}"),
@@ -377,7 +380,7 @@ fn an_undeclared_webhook_event_type_is_recorded_as_other() {
         d.accepted();
     });
     s.metric(&WEBHOOK_DELIVERIES)
-        .with("event_type", "other")
+        .with("dataface.webhook.event_type", "other")
         .value(1);
 }
 
@@ -395,17 +398,17 @@ fn a_billing_event_recorded_first_time_records_latency_and_leaves_nothing_pendin
         .status_not_error()
         .one();
     s.metric(&BILLING_EVENTS)
-        .with("event_type", "usage")
-        .with("outcome", "recorded")
+        .with("dataface.billing.event_type", "usage")
+        .with("dataface.outcome", "recorded")
         .value(1);
     s.metric(&BILLING_LATENCY)
-        .with("event_type", "usage")
+        .with("dataface.billing.event_type", "usage")
         .histogram_count(1);
     s.metric(&BILLING_PENDING)
-        .with("event_type", "usage")
+        .with("dataface.billing.event_type", "usage")
         .gauge(0.0);
     s.metric(&BILLING_OLDEST_PENDING)
-        .with("event_type", "usage")
+        .with("dataface.billing.event_type", "usage")
         .gauge(0.0);
     s.metric(&BILLING_ERRORS).none();
     assert_eq!(
@@ -441,7 +444,7 @@ fn the_oldest_pending_billing_event_is_its_receipt_time_until_it_leaves_then_the
             capture
                 .signals()
                 .metric(&BILLING_OLDEST_PENDING)
-                .with("event_type", event_type)
+                .with("dataface.billing.event_type", event_type)
                 .exactly(1)[0]
                 .value
                 .as_f64()
@@ -468,7 +471,7 @@ fn the_oldest_pending_billing_event_is_its_receipt_time_until_it_leaves_then_the
     s.assert_conforms(&catalog::CATALOG);
     for event_type in ["usage", "charge"] {
         s.metric(&BILLING_OLDEST_PENDING)
-            .with("event_type", event_type)
+            .with("dataface.billing.event_type", event_type)
             .gauge(0.0);
     }
 }
@@ -484,27 +487,27 @@ fn a_billing_event_counts_as_pending_until_it_is_recorded() {
         let pending = capture.signals();
         pending
             .metric(&BILLING_PENDING)
-            .with("event_type", "charge")
+            .with("dataface.billing.event_type", "charge")
             .gauge(2.0);
         pending.metric(&BILLING_EVENTS).none();
         a.recorded();
         capture
             .signals()
             .metric(&BILLING_PENDING)
-            .with("event_type", "charge")
+            .with("dataface.billing.event_type", "charge")
             .gauge(1.0);
         b.recorded();
     });
     let s = capture.signals();
     s.assert_conforms(&catalog::CATALOG);
     s.metric(&BILLING_PENDING)
-        .with("event_type", "charge")
+        .with("dataface.billing.event_type", "charge")
         .gauge(0.0);
     s.metric(&BILLING_EVENTS)
-        .with("outcome", "recorded")
+        .with("dataface.outcome", "recorded")
         .value(1);
     s.metric(&BILLING_EVENTS)
-        .with("outcome", "retried")
+        .with("dataface.outcome", "retried")
         .value(1);
 }
 
@@ -521,18 +524,18 @@ fn a_billing_event_recorded_after_failed_attempts_is_retried_and_counts_each_fai
         .with_field("error.type", "billing_provider_unavailable")
         .exactly(2);
     s.metric(&BILLING_ERRORS)
-        .with("event_type", "charge")
+        .with("dataface.billing.event_type", "charge")
         .with("error.type", "billing_provider_unavailable")
         .value(2);
     s.metric(&BILLING_EVENTS)
-        .with("event_type", "charge")
-        .with("outcome", "retried")
+        .with("dataface.billing.event_type", "charge")
+        .with("dataface.outcome", "retried")
         .value(1);
     s.metric(&BILLING_LATENCY)
-        .with("event_type", "charge")
+        .with("dataface.billing.event_type", "charge")
         .histogram_count(1);
     s.metric(&BILLING_PENDING)
-        .with("event_type", "charge")
+        .with("dataface.billing.event_type", "charge")
         .gauge(0.0);
 }
 
@@ -545,8 +548,8 @@ fn a_billing_event_that_fails_is_counted_by_code_and_logged_as_an_error() {
         .error_type("charge_record_failed")
         .one();
     s.metric(&BILLING_EVENTS)
-        .with("event_type", "charge")
-        .with("outcome", "failed")
+        .with("dataface.billing.event_type", "charge")
+        .with("dataface.outcome", "failed")
         .value(1);
     s.metric(&BILLING_ERRORS)
         .with("error.type", "charge_record_failed")
@@ -560,7 +563,7 @@ fn a_billing_event_that_fails_is_counted_by_code_and_logged_as_an_error() {
         .one();
     s.metric(&BILLING_LATENCY).none();
     s.metric(&BILLING_PENDING)
-        .with("event_type", "charge")
+        .with("dataface.billing.event_type", "charge")
         .gauge(0.0);
 }
 
@@ -577,11 +580,11 @@ fn a_billing_event_dropped_without_an_outcome_is_a_failure_of_its_own_kind() {
         .one();
     assert!(matches!(&span.status, SpanStatus::Error(m) if m.contains("abandoned")));
     s.metric(&BILLING_EVENTS)
-        .with("event_type", "refund")
-        .with("outcome", "abandoned")
+        .with("dataface.billing.event_type", "refund")
+        .with("dataface.outcome", "abandoned")
         .value(1);
     s.metric(&BILLING_ERRORS)
-        .with("event_type", "refund")
+        .with("dataface.billing.event_type", "refund")
         .with("error.type", "billing_event_abandoned")
         .value(1);
     s.log(Level::ERROR)
@@ -590,7 +593,7 @@ fn a_billing_event_dropped_without_an_outcome_is_a_failure_of_its_own_kind() {
         .message_contains("may be lost")
         .one();
     s.metric(&BILLING_PENDING)
-        .with("event_type", "refund")
+        .with("dataface.billing.event_type", "refund")
         .gauge(0.0);
     s.metric(&BILLING_LATENCY).none();
 }
@@ -621,9 +624,15 @@ fn certificates_fold_into_the_soonest_expiry_and_counts_by_state() {
         (soonest_valid - in_6).abs() < 5.0,
         "{soonest_valid} vs {in_6}"
     );
-    s.metric(&CERTIFICATES).with("state", "valid").gauge(1.0);
-    s.metric(&CERTIFICATES).with("state", "expiring").gauge(1.0);
-    s.metric(&CERTIFICATES).with("state", "expired").gauge(1.0);
+    s.metric(&CERTIFICATES)
+        .with("dataface.domain.certificate.state", "valid")
+        .gauge(1.0);
+    s.metric(&CERTIFICATES)
+        .with("dataface.domain.certificate.state", "expiring")
+        .gauge(1.0);
+    s.metric(&CERTIFICATES)
+        .with("dataface.domain.certificate.state", "expired")
+        .gauge(1.0);
     s.span("dataface.domain.certificate")
         .with_attr("dataface.domain.name", "ok.example.com")
         .with_attr("dataface.domain.certificate.days_left", 90)
@@ -669,8 +678,12 @@ fn a_renewed_certificate_replaces_the_old_expiry() {
         p.observe_certificate("soon.example.com", in_(6 * DAY));
         p.observe_certificate("soon.example.com", in_(90 * DAY));
     });
-    s.metric(&CERTIFICATES).with("state", "expiring").gauge(0.0);
-    s.metric(&CERTIFICATES).with("state", "valid").gauge(1.0);
+    s.metric(&CERTIFICATES)
+        .with("dataface.domain.certificate.state", "expiring")
+        .gauge(0.0);
+    s.metric(&CERTIFICATES)
+        .with("dataface.domain.certificate.state", "valid")
+        .gauge(1.0);
     let soonest = s.metric(&CERTIFICATE_SOONEST_EXPIRY).exactly(1)[0]
         .value
         .as_f64();
@@ -693,7 +706,9 @@ fn forgetting_the_last_certificate_leaves_no_expiry_and_no_counts() {
     s.metric(&CERTIFICATE_SOONEST_VALID_EXPIRY)
         .gauge(f64::INFINITY);
     for state in CertificateState::VALUES {
-        s.metric(&CERTIFICATES).with("state", state).gauge(0.0);
+        s.metric(&CERTIFICATES)
+            .with("dataface.domain.certificate.state", state)
+            .gauge(0.0);
     }
 }
 
@@ -701,7 +716,9 @@ fn forgetting_the_last_certificate_leaves_no_expiry_and_no_counts() {
 fn domain_checks_count_by_outcome_with_the_domain_on_the_span_only() {
     let s = run(domain_checks);
     for outcome in ["resolved", "mismatch", "nxdomain", "tls_error", "abandoned"] {
-        s.metric(&DOMAIN_CHECKS).with("outcome", outcome).value(1);
+        s.metric(&DOMAIN_CHECKS)
+            .with("dataface.outcome", outcome)
+            .value(1);
     }
     s.span("dataface.domain.check")
         .with_attr("dataface.domain.name", "ok.example.com")

@@ -53,7 +53,7 @@ pub const RUNS_ACTIVE: MetricSpec = MetricSpec {
 };
 /// `dataface.profiler.columns`: columns profiled.
 pub const COLUMNS: MetricSpec = MetricSpec {
-    name: "dataface.profiler.columns",
+    name: "dataface.profiler.columns.profiled",
     kind: InstrumentKind::Counter,
     unit: "{column}",
     description: "Columns profiled, by warehouse type.",
@@ -142,7 +142,7 @@ pub const WAREHOUSE_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.warehouse.type",
     requirement: Requirement::Required,
     value_type: AttributeType::Enum(WarehouseType::VALUES),
-    description: "Kind of warehouse (the `warehouse_type` label value).",
+    description: "Kind of warehouse (the `dataface.warehouse.type` label value).",
 };
 /// `db.collection.name`: the table profiled.
 pub const TABLE_ATTR: AttributeSpec = AttributeSpec {
@@ -172,7 +172,7 @@ pub const RUN_OUTCOME_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.profiler.outcome",
     requirement: Requirement::Required,
     value_type: AttributeType::Enum(Outcome::VALUES),
-    description: "How the run ended (the `outcome` label value).",
+    description: "How the run ended (the `dataface.outcome` label value).",
 };
 /// `dataface.profiler.late_outcome`: what was reported after a run's deadline.
 pub const LATE_OUTCOME_ATTR: AttributeSpec = AttributeSpec {
@@ -217,7 +217,7 @@ pub const SEMANTIC_TYPE_ATTR: AttributeSpec = AttributeSpec {
     key: "dataface.semantic_type",
     requirement: Requirement::Required,
     value_type: AttributeType::Enum(SemanticType::VALUES),
-    description: "The semantic type detected (the `semantic_type` label value).",
+    description: "The semantic type detected (the `dataface.semantic_type` label value).",
 };
 /// `dataface.semantic.confidence`: the confidence of a detection, on its event.
 pub const CONFIDENCE_ATTR: AttributeSpec = AttributeSpec {

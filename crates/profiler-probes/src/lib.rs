@@ -40,8 +40,8 @@ use telemetry_core::probe::{saturating_i64, Family, LatestTimestamp};
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
 
 telemetry_core::label_enum! {
-    /// The kind of warehouse a profile runs against (the `warehouse_type` label).
-    pub enum WarehouseType: "warehouse_type",
+    /// The kind of warehouse a profile runs against (the `dataface.warehouse.type` label).
+    pub enum WarehouseType: "dataface.warehouse.type",
         "Kind of warehouse profiled (declared kinds, else `other`)." {
         /// Snowflake.
         Snowflake = "snowflake",
@@ -90,8 +90,8 @@ impl WarehouseType {
 }
 
 telemetry_core::label_enum! {
-    /// How a profiling run ended (the run's `outcome` label).
-    pub enum Outcome: "outcome",
+    /// How a profiling run ended (the run's `dataface.outcome` label).
+    pub enum Outcome: "dataface.outcome",
         "How the profiling run ended; a run past its deadline is `timeout` even if it finished later." {
         /// The table was profiled within its deadline.
         Success = "success",
@@ -107,8 +107,8 @@ telemetry_core::label_enum! {
 }
 
 telemetry_core::label_enum! {
-    /// How an inspector report generation ended (the report's `outcome` label).
-    pub enum ReportOutcome: "outcome", "How the report generation ended." {
+    /// How an inspector report generation ended (the report's `dataface.outcome` label).
+    pub enum ReportOutcome: "dataface.outcome", "How the report generation ended." {
         /// The report was generated.
         Success = "success",
         /// Generation failed with an error code.
@@ -119,8 +119,8 @@ telemetry_core::label_enum! {
 }
 
 telemetry_core::label_enum! {
-    /// A semantic type the profiler detects on a column (the `semantic_type` label).
-    pub enum SemanticType: "semantic_type",
+    /// A semantic type the profiler detects on a column (the `dataface.semantic_type` label).
+    pub enum SemanticType: "dataface.semantic_type",
         "Semantic type detected on a column (declared types, else `other`)." {
         /// A primary or surrogate key.
         Identifier = "identifier",
@@ -188,8 +188,8 @@ impl SemanticType {
 }
 
 telemetry_core::label_enum! {
-    /// What an analyst said about a detected semantic type (the `verdict` label).
-    pub enum Verdict: "verdict", "Whether the analyst confirmed or corrected the detected type." {
+    /// What an analyst said about a detected semantic type (the `dataface.semantic.verdict` label).
+    pub enum Verdict: "dataface.semantic.verdict", "Whether the analyst confirmed or corrected the detected type." {
         /// The detected type is right.
         Confirmed = "confirmed",
         /// The analyst changed it to another type.

@@ -164,29 +164,29 @@ fn a_successful_run_records_duration_columns_rows_detections_and_freshness() {
         ],
     );
     s.metric(&RUN_DURATION)
-        .with("warehouse_type", "snowflake")
-        .with("outcome", "success")
+        .with("dataface.warehouse.type", "snowflake")
+        .with("dataface.outcome", "success")
         .histogram_count(1);
     s.metric(&RUN_DURATION).exactly(1);
     s.metric(&COLUMNS)
-        .with("warehouse_type", "snowflake")
+        .with("dataface.warehouse.type", "snowflake")
         .value(2);
     s.metric(&ROWS)
-        .with("warehouse_type", "snowflake")
+        .with("dataface.warehouse.type", "snowflake")
         .value(120_000);
     s.metric(&SEMANTIC_CONFIDENCE)
-        .with("semantic_type", "identifier")
+        .with("dataface.semantic_type", "identifier")
         .histogram_sum(0.99);
     s.metric(&SEMANTIC_CONFIDENCE)
-        .with("semantic_type", "email")
+        .with("dataface.semantic_type", "email")
         .histogram_count(1);
     // In flight during the run, back to zero after.
     s.metric(&RUNS_ACTIVE)
-        .with("warehouse_type", "snowflake")
+        .with("dataface.warehouse.type", "snowflake")
         .gauge(0.0);
     let fresh = s
         .metric(&LAST_SUCCESS)
-        .with("warehouse_type", "snowflake")
+        .with("dataface.warehouse.type", "snowflake")
         .one();
     let MetricValue::Gauge(at) = fresh.value else {
         panic!("{fresh}")
@@ -217,20 +217,20 @@ fn a_run_in_flight_shows_in_the_active_gauge() {
         capture
             .signals()
             .metric(&RUNS_ACTIVE)
-            .with("warehouse_type", "snowflake")
+            .with("dataface.warehouse.type", "snowflake")
             .gauge(2.0);
         a.finish(RunOutcome::Success);
         capture
             .signals()
             .metric(&RUNS_ACTIVE)
-            .with("warehouse_type", "snowflake")
+            .with("dataface.warehouse.type", "snowflake")
             .gauge(1.0);
         b.finish(RunOutcome::Success);
     });
     capture
         .signals()
         .metric(&RUNS_ACTIVE)
-        .with("warehouse_type", "snowflake")
+        .with("dataface.warehouse.type", "snowflake")
         .gauge(0.0);
 }
 
@@ -244,12 +244,12 @@ fn a_failed_run_sets_error_type_and_counts_the_error_by_warehouse_type() {
         .one();
     assert_updated(&s, &[&RUN_DURATION, &RUN_ERRORS, &RUNS_ACTIVE]);
     s.metric(&RUN_ERRORS)
-        .with("warehouse_type", "postgresql")
+        .with("dataface.warehouse.type", "postgresql")
         .with("error.type", "profile_permission_denied")
         .value(1);
     s.metric(&RUN_DURATION)
-        .with("warehouse_type", "postgresql")
-        .with("outcome", "failure")
+        .with("dataface.warehouse.type", "postgresql")
+        .with("dataface.outcome", "failure")
         .histogram_count(1);
     s.metric(&LAST_SUCCESS).none();
 }
@@ -270,12 +270,12 @@ fn a_run_past_its_deadline_is_a_timeout_even_if_it_finishes_later() {
         &[&RUN_DURATION, &RUN_ERRORS, &RUNS_ACTIVE, &COLUMNS, &ROWS],
     );
     s.metric(&RUN_DURATION)
-        .with("warehouse_type", "snowflake")
-        .with("outcome", "timeout")
+        .with("dataface.warehouse.type", "snowflake")
+        .with("dataface.outcome", "timeout")
         .histogram_count(1);
     s.metric(&RUN_DURATION).exactly(1);
     s.metric(&RUN_ERRORS)
-        .with("warehouse_type", "snowflake")
+        .with("dataface.warehouse.type", "snowflake")
         .with("error.type", "profile_warehouse_timeout")
         .value(1);
     // The late success did not refresh the warehouse's profiles.
@@ -299,7 +299,7 @@ fn a_deadline_passed_without_progress_calls_is_a_timeout_at_finish() {
             .with_attr("dataface.profiler.late_outcome", late.label().as_str())
             .one();
         s.metric(&RUN_DURATION)
-            .with("outcome", "timeout")
+            .with("dataface.outcome", "timeout")
             .histogram_count(1);
         s.metric(&RUN_ERRORS)
             .with("error.type", "profile_warehouse_timeout")
@@ -324,7 +324,7 @@ fn a_timeout_reported_by_the_caller_is_a_timeout() {
             .without_attr("dataface.profiler.late_outcome")
             .one();
         s.metric(&RUN_DURATION)
-            .with("outcome", "timeout")
+            .with("dataface.outcome", "timeout")
             .histogram_count(1);
         s.metric(&RUN_ERRORS)
             .with("error.type", "profile_warehouse_timeout")
@@ -341,10 +341,12 @@ fn a_run_dropped_after_its_deadline_is_a_timeout_not_an_abandon() {
         .without_attr("dataface.abandoned")
         .one();
     s.metric(&RUN_DURATION)
-        .with("warehouse_type", "bigquery")
-        .with("outcome", "timeout")
+        .with("dataface.warehouse.type", "bigquery")
+        .with("dataface.outcome", "timeout")
         .histogram_count(1);
-    s.metric(&RUN_DURATION).with("outcome", "abandoned").none();
+    s.metric(&RUN_DURATION)
+        .with("dataface.outcome", "abandoned")
+        .none();
 }
 
 #[test]
@@ -359,8 +361,8 @@ fn a_run_dropped_without_an_outcome_records_abandoned() {
         .one();
     assert_updated(&s, &[&RUN_DURATION, &RUNS_ACTIVE, &COLUMNS]);
     s.metric(&RUN_DURATION)
-        .with("warehouse_type", "redshift")
-        .with("outcome", "abandoned")
+        .with("dataface.warehouse.type", "redshift")
+        .with("dataface.outcome", "abandoned")
         .histogram_count(1);
     s.metric(&RUN_ERRORS).none();
 }
@@ -375,8 +377,8 @@ fn a_cancelled_run_is_neither_an_error_nor_a_success() {
         .one();
     assert_updated(&s, &[&RUN_DURATION, &RUNS_ACTIVE]);
     s.metric(&RUN_DURATION)
-        .with("warehouse_type", "duckdb")
-        .with("outcome", "cancelled")
+        .with("dataface.warehouse.type", "duckdb")
+        .with("dataface.outcome", "cancelled")
         .histogram_count(1);
 }
 
@@ -392,7 +394,7 @@ fn skipped_columns_are_counted_by_code_and_logged_in_the_run() {
         .with_event("column skipped: A column's physical type cannot be profiled; the column was skipped and the rest of the table profiled.")
         .one();
     s.metric(&COLUMNS_SKIPPED)
-        .with("warehouse_type", "bigquery")
+        .with("dataface.warehouse.type", "bigquery")
         .with("error.type", "profile_unsupported_column_type")
         .value(1);
     s.metric(&COLUMNS_SKIPPED)
@@ -417,7 +419,7 @@ fn confidence_outside_zero_to_one_is_clamped() {
     });
     let series = s
         .metric(&SEMANTIC_CONFIDENCE)
-        .with("semantic_type", "percentage")
+        .with("dataface.semantic_type", "percentage")
         .one();
     assert_eq!(series.value, MetricValue::Histogram(vec![1.0, 0.0, 0.0]));
 }
@@ -427,15 +429,15 @@ fn feedback_counts_verdicts_per_detected_type_and_logs_corrections() {
     let s = run(feedback);
     assert_updated(&s, &[&SEMANTIC_FEEDBACK]);
     s.metric(&SEMANTIC_FEEDBACK)
-        .with("semantic_type", "postal_code")
-        .with("verdict", "confirmed")
+        .with("dataface.semantic_type", "postal_code")
+        .with("dataface.semantic.verdict", "confirmed")
         .value(1);
     s.metric(&SEMANTIC_FEEDBACK)
-        .with("semantic_type", "postal_code")
-        .with("verdict", "corrected")
+        .with("dataface.semantic_type", "postal_code")
+        .with("dataface.semantic.verdict", "corrected")
         .value(1);
     s.metric(&SEMANTIC_FEEDBACK)
-        .with("semantic_type", "email")
+        .with("dataface.semantic_type", "email")
         .value(1);
     s.log(Level::INFO)
         .with_field("dataface.semantic_type", "postal_code")
@@ -457,10 +459,10 @@ fn a_correction_to_the_detected_type_itself_is_a_confirmation() {
         )
     });
     s.metric(&SEMANTIC_FEEDBACK)
-        .with("verdict", "confirmed")
+        .with("dataface.semantic.verdict", "confirmed")
         .value(1);
     s.metric(&SEMANTIC_FEEDBACK)
-        .with("verdict", "corrected")
+        .with("dataface.semantic.verdict", "corrected")
         .none();
 }
 
@@ -469,13 +471,13 @@ fn reports_record_outcome_duration_and_errors() {
     let s = run(reports);
     assert_updated(&s, &[&REPORT_DURATION, &REPORT_ERRORS]);
     s.metric(&REPORT_DURATION)
-        .with("outcome", "success")
+        .with("dataface.outcome", "success")
         .histogram_count(1);
     s.metric(&REPORT_DURATION)
-        .with("outcome", "failure")
+        .with("dataface.outcome", "failure")
         .histogram_count(1);
     s.metric(&REPORT_DURATION)
-        .with("outcome", "abandoned")
+        .with("dataface.outcome", "abandoned")
         .histogram_count(1);
     s.metric(&REPORT_ERRORS)
         .with("error.type", "inspector_report_render_failed")
@@ -503,7 +505,7 @@ fn restored_freshness_never_moves_backwards() {
     });
     assert_updated(&s, &[&LAST_SUCCESS]);
     s.metric(&LAST_SUCCESS)
-        .with("warehouse_type", "redshift")
+        .with("dataface.warehouse.type", "redshift")
         .gauge(1_700_000_000.0);
     let s = run(|p| {
         p.restore_last_success(WarehouseType::Redshift, old);
@@ -513,7 +515,7 @@ fn restored_freshness_never_moves_backwards() {
     });
     let series = s
         .metric(&LAST_SUCCESS)
-        .with("warehouse_type", "redshift")
+        .with("dataface.warehouse.type", "redshift")
         .one();
     assert!(series.value.as_f64() > 1_700_000_000.0);
 }
@@ -533,11 +535,11 @@ fn undeclared_warehouse_and_semantic_types_are_recorded_as_other() {
         run.finish(RunOutcome::Failed(ProfileError::WarehouseUnavailable));
     });
     s.metric(&RUN_ERRORS)
-        .with("warehouse_type", "other")
+        .with("dataface.warehouse.type", "other")
         .with("error.type", "profile_warehouse_unavailable")
         .value(1);
     s.metric(&SEMANTIC_CONFIDENCE)
-        .with("semantic_type", "other")
+        .with("dataface.semantic_type", "other")
         .histogram_count(1);
     s.span("dataface.profiler.run")
         .with_attr("db.system.name", "other_sql")

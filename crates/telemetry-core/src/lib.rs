@@ -10,7 +10,7 @@
 //! let guard = telemetry_core::init("dataface-compiler")?;
 //! let _span = tracing::info_span!("compile", dataface.contract.version = "v3").entered();
 //! tracing::info!(rows = 12_i64, "compiled");
-//! metrics::counter!("dataface.compile.outcomes", "outcome" => "success").increment(1);
+//! metrics::counter!("dataface.compile.outcomes", "dataface.outcome" => "success").increment(1);
 //! guard.shutdown(Duration::from_secs(5))?;
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```

@@ -2,7 +2,7 @@
 //!
 //! One gauge series with value 1, labelled with the service, its release and the commit it
 //! was built from, so an error spike can be joined to the release that caused it:
-//! `sum by (version) (rate(dataface_compile_errors_total[5m]) * on(service) group_left(version) dataface_build_info)`.
+//! `sum by (service_version) (rate(dataface_compile_errors_total[5m]) * on(service_name) group_left(service_version) dataface_build_info)`.
 //!
 //! The release comes from code ([`TelemetryConfigBuilder::release`](crate::config::TelemetryConfigBuilder::release),
 //! typically `env!("CARGO_PKG_VERSION")` via [`build_info!`](crate::build_info)), else
@@ -22,15 +22,19 @@ pub const BUILD_INFO_SPEC: MetricSpec = MetricSpec {
     unit: "{info}",
     description: "Release identity of the running service; always 1.",
     labels: &[
-        LabelSpec::bounded("service", "The service name.", 16)
+        LabelSpec::bounded("service.name", "The service name.", 16)
             .with_example("dataface-compiler")
             .per_process(1),
-        LabelSpec::bounded("version", "The release (`service.version`).", 16)
+        LabelSpec::bounded("service.version", "The release (`service.version`).", 16)
             .with_example("2.5.0")
             .per_process(1),
-        LabelSpec::bounded("commit", "The commit the release was built from.", 16)
-            .with_example("47617e2")
-            .per_process(1),
+        LabelSpec::bounded(
+            "vcs.ref.head.revision",
+            "The commit the release was built from.",
+            16,
+        )
+        .with_example("47617e2")
+        .per_process(1),
     ],
     buckets: &[],
     owner: owners::OBSERVABILITY_PLATFORM,
@@ -61,9 +65,9 @@ macro_rules! build_info {
 pub(crate) fn record_build_info(service: &str, config: &TelemetryConfig) {
     metrics::gauge!(
         BUILD_INFO,
-        "service" => service.to_owned(),
-        "version" => config.release.clone().unwrap_or_else(|| UNKNOWN.to_owned()),
-        "commit" => config.commit.clone().unwrap_or_else(|| UNKNOWN.to_owned()),
+        "service.name" => service.to_owned(),
+        "service.version" => config.release.clone().unwrap_or_else(|| UNKNOWN.to_owned()),
+        "vcs.ref.head.revision" => config.commit.clone().unwrap_or_else(|| UNKNOWN.to_owned()),
     )
     .set(1.0);
 }

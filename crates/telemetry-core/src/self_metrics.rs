@@ -14,19 +14,19 @@
 //! | `dataface.telemetry.stderr.dropped` | | stderr lines dropped because the stderr writer could not keep up |
 //! | `dataface.telemetry.config.warnings` | `variable` | configuration values that broke a rule |
 //!
-//! For `signal="metrics"`, an item is one export of the whole metric set.
+//! For `dataface_telemetry_signal="metrics"`, an item is one export of the whole metric set.
 
 use crate::catalog::{owners, InstrumentKind, LabelSpec, MetricSpec};
 use crate::config::Signal;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 const SIGNAL: LabelSpec = LabelSpec::enumerated(
-    "signal",
+    "dataface.telemetry.signal",
     "The OpenTelemetry signal.",
     &["traces", "metrics", "logs"],
 );
 const REASON: LabelSpec = LabelSpec::enumerated(
-    "reason",
+    "dataface.telemetry.drop.reason",
     "Why the items were lost.",
     &[
         "queue_full",
@@ -38,7 +38,7 @@ const REASON: LabelSpec = LabelSpec::enumerated(
     ],
 );
 const LIMIT: LabelSpec = LabelSpec::enumerated(
-    "limit",
+    "dataface.telemetry.limit",
     "The limit that took part of an item.",
     &[
         "attribute_value_length",
@@ -106,7 +106,7 @@ pub const CONFIG_WARNINGS_SPEC: MetricSpec = MetricSpec {
     unit: "{warning}",
     description: "Telemetry configuration values that broke a rule and were replaced by a default.",
     labels: &[LabelSpec::enumerated(
-        "variable",
+        "dataface.telemetry.config.variable",
         "The environment variable.",
         crate::config::vars::ALL,
     )],
@@ -123,7 +123,7 @@ pub const CARDINALITY_OVERFLOW_SPEC: MetricSpec = MetricSpec {
     unit: "{series}",
     description: "Metric registrations whose label values fell outside their declared set and were recorded as `other`.",
     labels: &[LabelSpec::bounded(
-        "metric",
+        "dataface.telemetry.metric",
         "The metric whose labels overflowed (its OpenTelemetry name).",
         256,
     )
@@ -174,7 +174,7 @@ impl DropReason {
         DropReason::ExporterPanic,
     ];
 
-    /// The `reason` label value.
+    /// The `dataface.telemetry.drop.reason` label value.
     pub(crate) const fn as_str(self) -> &'static str {
         match self {
             DropReason::QueueFull => "queue_full",
@@ -283,7 +283,7 @@ pub(crate) struct SelfMetrics {
     stderr_handle: once_cell::sync::OnceCell<metrics::Counter>,
 }
 
-/// The `limit` label values, in the order of [`SignalCounts::limited`].
+/// The `dataface.telemetry.limit` label values, in the order of [`SignalCounts::limited`].
 const LIMITS: [&str; 4] = [
     "attribute_value_length",
     "attribute_count",
@@ -298,13 +298,13 @@ impl SelfMetrics {
             let name = signal.as_str();
             let counts = &self.signals[signal as usize];
             let handles = SignalHandles {
-                attempted: metrics::counter!(ATTEMPTED, "signal" => name),
-                exported: metrics::counter!(EXPORTED, "signal" => name),
+                attempted: metrics::counter!(ATTEMPTED, "dataface.telemetry.signal" => name),
+                exported: metrics::counter!(EXPORTED, "dataface.telemetry.signal" => name),
                 dropped: DropReason::ALL.map(|reason| {
-                    metrics::counter!(DROPPED, "signal" => name, "reason" => reason.as_str())
+                    metrics::counter!(DROPPED, "dataface.telemetry.signal" => name, "dataface.telemetry.drop.reason" => reason.as_str())
                 }),
                 limited: LIMITS.map(|limit| {
-                    metrics::counter!(LIMITED, "signal" => name, "limit" => limit)
+                    metrics::counter!(LIMITED, "dataface.telemetry.signal" => name, "dataface.telemetry.limit" => limit)
                 }),
             };
             // Catch up on what was counted before the recorder existed.
@@ -386,7 +386,8 @@ impl SelfMetrics {
         self.config_warnings
             .fetch_add(variables.len() as u64, Ordering::Relaxed);
         for var in variables {
-            metrics::counter!(CONFIG_WARNINGS, "variable" => *var).increment(1);
+            metrics::counter!(CONFIG_WARNINGS, "dataface.telemetry.config.variable" => *var)
+                .increment(1);
         }
     }
 

@@ -345,9 +345,18 @@ mod tests {
     fn rule_reads_follow_the_matchers_of_every_selector() {
         use compiler_probes::catalog::{COMPILE_FAILED_STAGES, MIGRATIONS};
         let reads = rule_reads(&crate::OPERATIONS, &MIGRATIONS).expect("alerts read migrations");
-        let outcome: Vec<&str> = reads["outcome"].clone().unwrap().into_iter().collect();
+        let outcome: Vec<&str> = reads["dataface.outcome"]
+            .clone()
+            .unwrap()
+            .into_iter()
+            .collect();
         assert_eq!(outcome, ["abandoned", "failed"]);
-        assert_eq!(reads["from_version"].as_ref().map(BTreeSet::len), Some(4));
+        assert_eq!(
+            reads["dataface.contract.from_version"]
+                .as_ref()
+                .map(BTreeSet::len),
+            Some(4)
+        );
         assert_eq!(rule_reads(&crate::OPERATIONS, &COMPILE_FAILED_STAGES), None);
     }
 
@@ -360,7 +369,7 @@ mod tests {
             .labels
             .iter()
             .map(|l| {
-                if l.key == "outcome" {
+                if l.key == "dataface.outcome" {
                     l.zero_init(&["failed"])
                 } else {
                     *l
@@ -386,7 +395,7 @@ mod tests {
         let gaps = zero_init_gaps(&product);
         assert_eq!(
             gaps,
-            ["dataface.contract.migrations: rules read outcome = abandoned but only failed are registered at 0: add them to the label's zero_init"]
+            ["dataface.contract.migrations: rules read dataface.outcome = abandoned but only failed are registered at 0: add them to the label's zero_init"]
         );
     }
 }

@@ -282,7 +282,7 @@ pub fn launch_overview(product: &crate::Product) -> Value {
         "Spans, logs and metrics the services drop, by reason (export_error: the collector is failing).".into(),
         vec![(
             format!(
-                "sum by (reason) (rate({}{SCOPE}[5m]))",
+                "sum by (dataface_telemetry_drop_reason) (rate({}{SCOPE}[5m]))",
                 telemetry_core::self_metrics::DROPPED_SPEC.prometheus_name()
             ),
             "{{reason}}".into(),

@@ -217,12 +217,24 @@ fn an_error_ratio_burning_20_percent_pages_and_tickets_and_a_clean_one_is_silent
     // 1h/5m pair (page) and over 3 x on 1d/2h (ticket: a 1d rate over 70 minutes of data is
     // still 20%).
     let burning = vec![
-        series(r#"dataface_fx_runs_total{outcome="failed"}"#, "0+2x80"),
-        series(r#"dataface_fx_runs_total{outcome="success"}"#, "0+8x80"),
+        series(
+            r#"dataface_fx_runs_total{dataface_outcome="failed"}"#,
+            "0+2x80",
+        ),
+        series(
+            r#"dataface_fx_runs_total{dataface_outcome="success"}"#,
+            "0+8x80",
+        ),
     ];
     let clean = vec![
-        series(r#"dataface_fx_runs_total{outcome="failed"}"#, "0x80"),
-        series(r#"dataface_fx_runs_total{outcome="success"}"#, "0+10x80"),
+        series(
+            r#"dataface_fx_runs_total{dataface_outcome="failed"}"#,
+            "0x80",
+        ),
+        series(
+            r#"dataface_fx_runs_total{dataface_outcome="success"}"#,
+            "0+10x80",
+        ),
     ];
     promtool_test(
         "ratio",
@@ -301,18 +313,18 @@ fn latency_over_the_bucket_boundary_fires_and_within_it_does_not() {
 fn a_source_silent_for_over_an_hour_is_stale_and_one_that_never_succeeded_for_an_hour_is_too() {
     // Last success at Unix second 1; at 70m, time() is 4200: 4199 s old, over 3600.
     let stale = vec![series(
-        r#"dataface_fx_last_success_seconds{source="profiles"}"#,
+        r#"dataface_fx_last_success_seconds{dataface_catalog_source_type="profiles"}"#,
         "1x80",
     )];
     // Succeeding every minute: its timestamp is the current time.
     let fresh = vec![series(
-        r#"dataface_fx_last_success_seconds{source="profiles"}"#,
+        r#"dataface_fx_last_success_seconds{dataface_catalog_source_type="profiles"}"#,
         "0+60x80",
     )];
     // Never succeeded since start: 0, not "56 years stale"; silent for the first hour,
     // then stale (nothing succeeded in an hour), with a value of 0 s.
     let never = vec![series(
-        r#"dataface_fx_last_success_seconds{source="profiles"}"#,
+        r#"dataface_fx_last_success_seconds{dataface_catalog_source_type="profiles"}"#,
         "0x80",
     )];
     let mut stale_alert = expect(
@@ -323,7 +335,7 @@ fn a_source_silent_for_over_an_hour_is_stale_and_one_that_never_succeeded_for_an
         None,
         "1h 9m 59s",
     );
-    stale_alert["exp_labels"]["source"] = json!("profiles");
+    stale_alert["exp_labels"]["dataface_catalog_source_type"] = json!("profiles");
     let mut never_alert = expect(
         "FxStale",
         "page",
@@ -332,7 +344,7 @@ fn a_source_silent_for_over_an_hour_is_stale_and_one_that_never_succeeded_for_an
         None,
         "0s",
     );
-    never_alert["exp_labels"]["source"] = json!("profiles");
+    never_alert["exp_labels"]["dataface_catalog_source_type"] = json!("profiles");
     promtool_test(
         "freshness",
         vec![

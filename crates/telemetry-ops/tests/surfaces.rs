@@ -163,7 +163,10 @@ fn the_profiler_alerts_have_its_owners_and_watch_its_failure_modes() {
             bad, total, target, ..
         }) => {
             assert_eq!(*bad.metric, profiler_probes::catalog::SEMANTIC_FEEDBACK);
-            assert_eq!(bad.matchers, &[Matcher::eq("verdict", "corrected")]);
+            assert_eq!(
+                bad.matchers,
+                &[Matcher::eq("dataface.semantic.verdict", "corrected")]
+            );
             assert_eq!(
                 (*total.metric, total.matchers.len()),
                 (profiler_probes::catalog::SEMANTIC_FEEDBACK, 0)
@@ -213,7 +216,7 @@ fn the_cloud_alerts_have_its_owners_and_watch_its_failure_modes() {
     assert_eq!(stuck.severity, AlertSeverity::Page);
     const STUCK: Objective = Objective::Stuck(Stuck {
         timestamp: &cloud_probes::catalog::TRANSITIONAL_SINCE,
-        matchers: &[Matcher::eq("state", "provisioning")],
+        matchers: &[Matcher::eq("dataface.cloud.project.state", "provisioning")],
         max_age: 1800,
     });
     assert_eq!(stuck.objective, STUCK);
@@ -309,7 +312,9 @@ fn the_integrations_alerts_have_its_owners_and_watch_its_failure_modes() {
         Objective::ErrorRatio(r) => {
             for user in ["mismatch", "nxdomain"] {
                 assert!(
-                    r.bad.matchers.contains(&Matcher::ne("outcome", user)),
+                    r.bad
+                        .matchers
+                        .contains(&Matcher::ne("dataface.outcome", user)),
                     "{user} counts against the budget"
                 );
             }

@@ -124,8 +124,8 @@ const UNDECLARED: MetricSpec = MetricSpec {
     ..fixture::RUNS
 };
 
-const UNDECLARED_LABEL: &[Matcher] = &[Matcher::eq("stage", "x")];
-const UNDECLARED_VALUE: &[Matcher] = &[Matcher::ne("outcome", "cancelled")];
+const UNDECLARED_LABEL: &[Matcher] = &[Matcher::eq("dataface.compile.stage", "x")];
+const UNDECLARED_VALUE: &[Matcher] = &[Matcher::ne("dataface.outcome", "cancelled")];
 
 #[test]
 fn an_objective_on_an_undeclared_metric_label_or_value_is_rejected() {
@@ -142,7 +142,7 @@ fn an_objective_on_an_undeclared_metric_label_or_value_is_rejected() {
                 metric: &fixture::RUNS,
                 matchers: UNDECLARED_LABEL,
             },
-            "matches label \"stage\"",
+            "matches label \"dataface.compile.stage\"",
         ),
         (
             Events {

@@ -156,11 +156,11 @@ impl<S: Subscriber> Layer<S> for LogSink {
 /// let capture = Capture::new();
 /// capture.in_scope(|| {
 ///     let _span = tracing::info_span!("dataface.compile", dataface.contract.version = "v3").entered();
-///     metrics::counter!("dataface.compile.outcomes", "outcome" => "success").increment(1);
+///     metrics::counter!("dataface.compile.outcomes", "dataface.outcome" => "success").increment(1);
 /// });
 /// let signals = capture.signals();
 /// signals.span("dataface.compile").with_attr("dataface.contract.version", "v3").exactly(1);
-/// signals.metric_named("dataface.compile.outcomes").with("outcome", "success").value(1);
+/// signals.metric_named("dataface.compile.outcomes").with("dataface.outcome", "success").value(1);
 /// ```
 ///
 /// What is captured: spans, events (as log records) and metrics recorded on a thread

@@ -16,21 +16,21 @@
 //!
 //! let scrape = Scrape::parse(
 //!     "# TYPE dataface_compile_errors_total counter\n\
-//!      dataface_compile_errors_total{error_type=\"unknown_query\",stage=\"parse\"} 3\n\
+//!      dataface_compile_errors_total{error_type=\"unknown_query\",dataface_compile_stage=\"parse\"} 3\n\
 //!      ## TYPE dataface_query_duration_seconds histogram\n\
-//!      dataface_query_duration_seconds_bucket{adapter=\"duckdb\",le=\"0.5\"} 1\n\
-//!      dataface_query_duration_seconds_bucket{adapter=\"duckdb\",le=\"+Inf\"} 2\n\
-//!      dataface_query_duration_seconds_sum{adapter=\"duckdb\"} 2.3\n\
-//!      dataface_query_duration_seconds_count{adapter=\"duckdb\"} 2\n",
+//!      dataface_query_duration_seconds_bucket{dataface_query_adapter=\"duckdb\",le=\"0.5\"} 1\n\
+//!      dataface_query_duration_seconds_bucket{dataface_query_adapter=\"duckdb\",le=\"+Inf\"} 2\n\
+//!      dataface_query_duration_seconds_sum{dataface_query_adapter=\"duckdb\"} 2.3\n\
+//!      dataface_query_duration_seconds_count{dataface_query_adapter=\"duckdb\"} 2\n",
 //! )?;
-//! let errors = [("error_type", "unknown_query"), ("stage", "parse")];
+//! let errors = [("error_type", "unknown_query"), ("dataface_compile_stage", "parse")];
 //! assert_eq!(scrape.value("dataface_compile_errors_total", &errors), Some(3.0));
 //! assert_eq!(
 //!     scrape.metric_type("dataface_query_duration_seconds"),
 //!     Some(MetricType::Histogram)
 //! );
 //! let duration = scrape
-//!     .histogram("dataface_query_duration_seconds", &[("adapter", "duckdb")])
+//!     .histogram("dataface_query_duration_seconds", &[("dataface_query_adapter", "duckdb")])
 //!     .expect("the histogram is on the scrape");
 //! assert_eq!(duration.buckets, [(0.5, 1.0), (f64::INFINITY, 2.0)]);
 //! assert_eq!(duration.count, 2.0);
@@ -39,8 +39,8 @@
 //! assert_eq!(
 //!     headline,
 //!     [
-//!         "dataface_compile_errors_total{error_type=\"unknown_query\",stage=\"parse\"}",
-//!         "dataface_query_duration_seconds_count{adapter=\"duckdb\"}",
+//!         "dataface_compile_errors_total{error_type=\"unknown_query\",dataface_compile_stage=\"parse\"}",
+//!         "dataface_query_duration_seconds_count{dataface_query_adapter=\"duckdb\"}",
 //!     ]
 //! );
 //! # Ok::<(), telemetry_testing::scrape::ScrapeError>(())
@@ -741,14 +741,14 @@ mod tests {
         let scrape = parse_ok(
             "# HELP dataface_payload_bytes AI context payload size.\n\
              # TYPE dataface_payload_bytes histogram\n\
-             dataface_payload_bytes_bucket{consumer=\"mcp\",le=\"65536\"} 2\n\
-             dataface_payload_bytes_bucket{consumer=\"mcp\",le=\"1024\"} 1\n\
-             dataface_payload_bytes_bucket{consumer=\"mcp\",le=\"+Inf\"} 3\n\
-             dataface_payload_bytes_sum{consumer=\"mcp\"} 70000\n\
-             dataface_payload_bytes_count{consumer=\"mcp\"} 3\n\
-             dataface_payload_bytes_bucket{consumer=\"ide\",le=\"+Inf\"} 0\n\
-             dataface_payload_bytes_sum{consumer=\"ide\"} 0\n\
-             dataface_payload_bytes_count{consumer=\"ide\"} 0\n",
+             dataface_payload_bytes_bucket{dataface_catalog_consumer=\"mcp\",le=\"65536\"} 2\n\
+             dataface_payload_bytes_bucket{dataface_catalog_consumer=\"mcp\",le=\"1024\"} 1\n\
+             dataface_payload_bytes_bucket{dataface_catalog_consumer=\"mcp\",le=\"+Inf\"} 3\n\
+             dataface_payload_bytes_sum{dataface_catalog_consumer=\"mcp\"} 70000\n\
+             dataface_payload_bytes_count{dataface_catalog_consumer=\"mcp\"} 3\n\
+             dataface_payload_bytes_bucket{dataface_catalog_consumer=\"ide\",le=\"+Inf\"} 0\n\
+             dataface_payload_bytes_sum{dataface_catalog_consumer=\"ide\"} 0\n\
+             dataface_payload_bytes_count{dataface_catalog_consumer=\"ide\"} 0\n",
         );
         assert_eq!(
             scrape.metric_type("dataface_payload_bytes"),
@@ -759,7 +759,10 @@ mod tests {
             Some("AI context payload size.")
         );
         let mcp = scrape
-            .histogram("dataface_payload_bytes", &[("consumer", "mcp")])
+            .histogram(
+                "dataface_payload_bytes",
+                &[("dataface_catalog_consumer", "mcp")],
+            )
             .expect("mcp series");
         assert_eq!(
             mcp.buckets,
@@ -767,7 +770,10 @@ mod tests {
         );
         assert_eq!((mcp.sum, mcp.count), (70000.0, 3.0));
         assert!(scrape
-            .histogram("dataface_payload_bytes", &[("consumer", "bi")])
+            .histogram(
+                "dataface_payload_bytes",
+                &[("dataface_catalog_consumer", "bi")]
+            )
             .is_none());
         let bucket = &scrape.samples()[0];
         assert_eq!(
@@ -778,8 +784,8 @@ mod tests {
         assert_eq!(
             headline,
             [
-                "dataface_payload_bytes_count{consumer=\"mcp\"}",
-                "dataface_payload_bytes_count{consumer=\"ide\"}"
+                "dataface_payload_bytes_count{dataface_catalog_consumer=\"mcp\"}",
+                "dataface_payload_bytes_count{dataface_catalog_consumer=\"ide\"}"
             ]
         );
     }

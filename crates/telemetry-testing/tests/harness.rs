@@ -20,7 +20,7 @@ use tracing::Level;
 // ---------------------------------------------------------------------------------------------
 
 const OUTCOME: LabelSpec = LabelSpec::enumerated(
-    "outcome",
+    "dataface.outcome",
     "How the fixture run ended.",
     &["success", "failed"],
 );
@@ -186,7 +186,7 @@ fn emit_tagged(tag: u32) {
         dataface.fixture.tag = i64::from(tag)
     );
     span.in_scope(|| tracing::info!(tag = i64::from(tag), "isolated run"));
-    metrics::counter!(RUNS.name, "outcome" => "success").increment(u64::from(tag));
+    metrics::counter!(RUNS.name, "dataface.outcome" => "success").increment(u64::from(tag));
 }
 
 /// Asserts `captured` holds the signals of `emit_tagged(tag)` and nothing else.
@@ -205,7 +205,7 @@ fn assert_sees_only(captured: &Captured, tag: u32) {
         .only();
     captured
         .metric(&RUNS)
-        .with("outcome", "success")
+        .with("dataface.outcome", "success")
         .value(u64::from(tag));
     captured.any_metric().only();
     assert!(captured.untouched.is_empty(), "{:#?}", captured.untouched);
@@ -284,7 +284,7 @@ fn eight_threads_with_a_capture_each_see_only_their_own_signals() {
                 assert_sees_only(&signals, tag);
                 signals
                     .metric(&RUNS)
-                    .with("outcome", "success")
+                    .with("dataface.outcome", "success")
                     .value(u64::from(tag));
                 signals
                     .span(RUN)
@@ -474,11 +474,11 @@ fn scenario() -> Captured {
         record_on_span(&stream, FixtureError::Broken);
         drop(stream);
         tracing::error!(stage = "cleanup", "fixture cleanup failed");
-        metrics::counter!(RUNS.name, "outcome" => "success").increment(2);
-        metrics::counter!(RUNS.name, "outcome" => "failed").increment(1);
+        metrics::counter!(RUNS.name, "dataface.outcome" => "success").increment(2);
+        metrics::counter!(RUNS.name, "dataface.outcome" => "failed").increment(1);
         metrics::gauge!(PENDING.name, "dataface.fixture.lane" => "fast").set(4.0);
-        metrics::histogram!(DURATION.name, "outcome" => "success").record(0.25);
-        metrics::histogram!(DURATION.name, "outcome" => "success").record(0.5);
+        metrics::histogram!(DURATION.name, "dataface.outcome" => "success").record(0.25);
+        metrics::histogram!(DURATION.name, "dataface.outcome" => "success").record(0.5);
     })
 }
 
@@ -745,8 +745,8 @@ fn log_in_span_of_the_parent_fails() {
 #[test]
 fn metric_with_and_value_match() {
     let s = scenario();
-    s.metric(&RUNS).with("outcome", "success").value(2);
-    s.metric(&RUNS).with("outcome", "failed").value(1);
+    s.metric(&RUNS).with("dataface.outcome", "success").value(2);
+    s.metric(&RUNS).with("dataface.outcome", "failed").value(1);
     // Series add up.
     s.metric(&RUNS).value(3);
     s.metric_named(RUNS.name).value(3);
@@ -754,10 +754,13 @@ fn metric_with_and_value_match() {
 
 #[test]
 #[should_panic(
-    expected = "expected a counter total of 3 (found 2 over 1 series): metric series where name = \"dataface.fixture.runs\" and kind = Counter and outcome = \"success\""
+    expected = "expected a counter total of 3 (found 2 over 1 series): metric series where name = \"dataface.fixture.runs\" and kind = Counter and dataface.outcome = \"success\""
 )]
 fn metric_value_near_miss_fails() {
-    scenario().metric(&RUNS).with("outcome", "success").value(3);
+    scenario()
+        .metric(&RUNS)
+        .with("dataface.outcome", "success")
+        .value(3);
 }
 
 #[test]
@@ -765,7 +768,7 @@ fn metric_value_near_miss_fails() {
 fn metric_with_near_miss_fails() {
     scenario()
         .metric(&RUNS)
-        .with("outcome", "succeeded")
+        .with("dataface.outcome", "succeeded")
         .value(2);
 }
 
@@ -798,7 +801,7 @@ fn metric_gauge_near_miss_fails() {
 fn metric_histogram_count_matches() {
     let s = scenario();
     s.metric(&DURATION)
-        .with("outcome", "success")
+        .with("dataface.outcome", "success")
         .histogram_count(2);
 }
 
@@ -807,7 +810,7 @@ fn metric_histogram_count_matches() {
 fn metric_histogram_count_near_miss_fails() {
     scenario()
         .metric(&DURATION)
-        .with("outcome", "success")
+        .with("dataface.outcome", "success")
         .histogram_count(3);
 }
 
@@ -815,7 +818,7 @@ fn metric_histogram_count_near_miss_fails() {
 fn metric_histogram_sum_matches() {
     let s = scenario();
     s.metric(&DURATION)
-        .with("outcome", "success")
+        .with("dataface.outcome", "success")
         .histogram_sum(0.75);
     let series = s.metric(&DURATION).one();
     assert_eq!(series.value, MetricValue::Histogram(vec![0.25, 0.5]));
@@ -827,7 +830,7 @@ fn metric_histogram_sum_matches() {
 fn metric_histogram_sum_near_miss_fails() {
     scenario()
         .metric(&DURATION)
-        .with("outcome", "success")
+        .with("dataface.outcome", "success")
         .histogram_sum(1.0);
 }
 
@@ -850,7 +853,7 @@ fn histogram_sum_on_counter_series_fails() {
 )]
 fn metric_recorded_as_another_kind_does_not_match_its_spec() {
     let s = capture(|| {
-        metrics::gauge!(RUNS.name, "outcome" => "success").set(1.0);
+        metrics::gauge!(RUNS.name, "dataface.outcome" => "success").set(1.0);
     });
     s.metric_named(RUNS.name).one();
     s.metric(&RUNS).exists();
@@ -890,7 +893,8 @@ fn only_matches() {
     let s = scenario();
     assert_eq!(s.any_metric().only().len(), 4);
     assert_eq!(s.any_span().only().len(), 3);
-    let single = capture(|| metrics::counter!(RUNS.name, "outcome" => "success").increment(1));
+    let single =
+        capture(|| metrics::counter!(RUNS.name, "dataface.outcome" => "success").increment(1));
     single.metric(&RUNS).only();
 }
 
@@ -991,13 +995,13 @@ fn a_failure_lists_the_closest_match_first() {
 #[test]
 fn a_failure_lists_metric_series_and_logs_closest_first() {
     let s = scenario();
-    let message = panic_message(|| s.metric(&RUNS).with("outcome", "failed").value(5));
+    let message = panic_message(|| s.metric(&RUNS).with("dataface.outcome", "failed").value(5));
     let first = message
         .split_once("(closest first):\n")
         .map(|(_, rest)| rest.lines().next().unwrap_or_default().to_owned());
     assert_eq!(
         first.as_deref(),
-        Some("  Counter dataface.fixture.runs {outcome=\"failed\"} = 1"),
+        Some("  Counter dataface.fixture.runs {dataface.outcome=\"failed\"} = 1"),
         "{message}"
     );
     let message = panic_message(|| {
@@ -1069,13 +1073,13 @@ fn emit_everything() {
         drop(failed);
         metrics::counter!(ERRORS.name, "error.type" => code.code()).increment(1);
     }
-    metrics::counter!(RUNS.name, "outcome" => "success").increment(1);
-    metrics::counter!(RUNS.name, "outcome" => "failed").increment(2);
-    metrics::counter!(RUNS.name, "outcome" => OTHER).increment(1);
+    metrics::counter!(RUNS.name, "dataface.outcome" => "success").increment(1);
+    metrics::counter!(RUNS.name, "dataface.outcome" => "failed").increment(2);
+    metrics::counter!(RUNS.name, "dataface.outcome" => OTHER).increment(1);
     metrics::gauge!(PENDING.name, "dataface.fixture.lane" => "fast").set(1.0);
     metrics::gauge!(PENDING.name, "dataface.fixture.lane" => "slow").set(2.0);
     metrics::gauge!(PENDING.name, "dataface.fixture.lane" => OTHER).set(3.0);
-    metrics::histogram!(DURATION.name, "outcome" => "success").record(0.3);
+    metrics::histogram!(DURATION.name, "dataface.outcome" => "success").record(0.3);
 }
 
 #[test]
@@ -1102,7 +1106,7 @@ fn an_undeclared_metric_is_reported() {
 #[test]
 fn a_metric_recorded_as_another_kind_is_reported() {
     let found = violations(|| {
-        metrics::gauge!(RUNS.name, "outcome" => "success").set(1.0);
+        metrics::gauge!(RUNS.name, "dataface.outcome" => "success").set(1.0);
     });
     assert_eq!(
         found.iter().map(|e| e.rule).collect::<Vec<_>>(),
@@ -1122,7 +1126,7 @@ fn a_metric_described_in_another_unit_is_reported() {
             metrics::Unit::Milliseconds,
             DURATION.description
         );
-        metrics::histogram!(DURATION.name, "outcome" => "success").record(250.0);
+        metrics::histogram!(DURATION.name, "dataface.outcome" => "success").record(250.0);
     });
     assert_eq!(
         found.iter().map(|e| e.rule).collect::<Vec<_>>(),
@@ -1135,14 +1139,15 @@ fn a_metric_described_in_another_unit_is_reported() {
     // Described in the declared unit: fine.
     assert_clean(|| {
         metrics::describe_histogram!(DURATION.name, metrics::Unit::Seconds, "Time.");
-        metrics::histogram!(DURATION.name, "outcome" => "success").record(0.25);
+        metrics::histogram!(DURATION.name, "dataface.outcome" => "success").record(0.25);
     });
 }
 
 #[test]
 fn an_undeclared_label_is_reported() {
     let found = violations(|| {
-        metrics::counter!(RUNS.name, "outcome" => "success", "region" => "eu").increment(1);
+        metrics::counter!(RUNS.name, "dataface.outcome" => "success", "region" => "eu")
+            .increment(1);
     });
     assert_eq!(
         found.iter().map(|e| e.rule).collect::<Vec<_>>(),
@@ -1160,14 +1165,14 @@ fn a_missing_label_is_reported() {
     );
     assert_eq!(
         found[0].detail,
-        "metric dataface.fixture.runs series lacks label outcome"
+        "metric dataface.fixture.runs series lacks label dataface.outcome"
     );
 }
 
 #[test]
 fn a_value_outside_an_enumerated_set_is_reported() {
     let found = violations(|| {
-        metrics::counter!(RUNS.name, "outcome" => "crashed").increment(1);
+        metrics::counter!(RUNS.name, "dataface.outcome" => "crashed").increment(1);
     });
     assert_eq!(
         found.iter().map(|e| e.rule).collect::<Vec<_>>(),
@@ -1175,10 +1180,10 @@ fn a_value_outside_an_enumerated_set_is_reported() {
     );
     assert_eq!(
         found[0].detail,
-        "metric dataface.fixture.runs label outcome = \"crashed\""
+        "metric dataface.fixture.runs label dataface.outcome = \"crashed\""
     );
     // `other` is always allowed.
-    assert_clean(|| metrics::counter!(RUNS.name, "outcome" => OTHER).increment(1));
+    assert_clean(|| metrics::counter!(RUNS.name, "dataface.outcome" => OTHER).increment(1));
 }
 
 #[test]
@@ -1314,7 +1319,7 @@ fn an_undeclared_error_code_on_a_metric_label_is_reported() {
 #[test]
 fn untouched_series_are_checked_too() {
     let found = rules(|| {
-        let _registered = metrics::counter!(RUNS.name, "outcome" => "crashed");
+        let _registered = metrics::counter!(RUNS.name, "dataface.outcome" => "crashed");
     });
     assert_eq!(found, [Violation::ValueOutsideSet]);
 }
@@ -1374,7 +1379,7 @@ fn coverage_of_nothing_misses_everything() {
 fn coverage_reports_exactly_what_a_subset_missed() {
     let mut coverage = Coverage::new(&CATALOG);
     coverage.add(&capture(|| {
-        metrics::counter!(RUNS.name, "outcome" => "success").increment(1);
+        metrics::counter!(RUNS.name, "dataface.outcome" => "success").increment(1);
         // Registered but never updated: not emitted.
         let _registered = metrics::gauge!(PENDING.name, "dataface.fixture.lane" => "fast");
         drop(tracing::info_span!(
@@ -1404,7 +1409,7 @@ fn coverage_reports_exactly_what_a_subset_missed() {
 fn assert_complete_lists_what_is_missing() {
     let mut coverage = Coverage::new(&CATALOG);
     coverage.add(&capture(|| {
-        metrics::counter!(RUNS.name, "outcome" => "success").increment(1);
+        metrics::counter!(RUNS.name, "dataface.outcome" => "success").increment(1);
         drop(tracing::info_span!(
             "dataface.fixture.run",
             dataface.fixture.kind = "batch"
@@ -1437,9 +1442,9 @@ fn assert_complete_panics_on_a_missing_span() {
 }
 
 fn emit_everything_but_spans() {
-    metrics::counter!(RUNS.name, "outcome" => "success").increment(1);
+    metrics::counter!(RUNS.name, "dataface.outcome" => "success").increment(1);
     metrics::gauge!(PENDING.name, "dataface.fixture.lane" => "fast").set(1.0);
-    metrics::histogram!(DURATION.name, "outcome" => "success").record(0.3);
+    metrics::histogram!(DURATION.name, "dataface.outcome" => "success").record(0.3);
     metrics::counter!(ERRORS.name, "error.type" => "fixture_broken").increment(1);
     metrics::counter!(ERRORS.name, "error.type" => "fixture_slow").increment(1);
 }
@@ -1516,9 +1521,9 @@ fn emitting_everything_completes_coverage_in_one_capture() {
 #[test]
 fn a_registered_but_never_updated_handle_is_untouched() {
     let s = capture(|| {
-        let _failed = metrics::counter!(RUNS.name, "outcome" => "failed");
-        let _duration = metrics::histogram!(DURATION.name, "outcome" => "success");
-        metrics::counter!(RUNS.name, "outcome" => "success").increment(1);
+        let _failed = metrics::counter!(RUNS.name, "dataface.outcome" => "failed");
+        let _duration = metrics::histogram!(DURATION.name, "dataface.outcome" => "success");
+        metrics::counter!(RUNS.name, "dataface.outcome" => "success").increment(1);
     });
     assert_eq!(s.metrics.len(), 1);
     assert_eq!(s.metrics[0].name, RUNS.name);
@@ -1530,7 +1535,7 @@ fn a_registered_but_never_updated_handle_is_untouched() {
             (
                 m.name.as_str(),
                 m.kind,
-                m.labels.get("outcome").cloned(),
+                m.labels.get("dataface.outcome").cloned(),
                 m.touched,
             )
         })
@@ -1556,7 +1561,7 @@ fn a_registered_but_never_updated_handle_is_untouched() {
     // Queries see only updated series.
     s.metric(&RUNS).only();
     s.any_metric().only();
-    s.metric(&RUNS).with("outcome", "failed").none();
+    s.metric(&RUNS).with("dataface.outcome", "failed").none();
     s.metric(&DURATION).none();
     s.metric(&RUNS).value(1);
 }
@@ -1564,7 +1569,8 @@ fn a_registered_but_never_updated_handle_is_untouched() {
 #[test]
 fn a_handle_keeps_the_capture_it_was_registered_in() {
     let capture = Capture::new();
-    let counter = capture.in_scope(|| metrics::counter!(RUNS.name, "outcome" => "success"));
+    let counter =
+        capture.in_scope(|| metrics::counter!(RUNS.name, "dataface.outcome" => "success"));
     assert_eq!(capture.signals().untouched.len(), 1);
     capture.signals().any_metric().none();
     // Updated outside the scope, even on another thread: still this capture's.
@@ -1572,13 +1578,13 @@ fn a_handle_keeps_the_capture_it_was_registered_in() {
         .join()
         .expect("the thread runs");
     let s = capture.signals();
-    s.metric(&RUNS).with("outcome", "success").value(3);
+    s.metric(&RUNS).with("dataface.outcome", "success").value(3);
     assert!(s.untouched.is_empty());
 }
 
 #[test]
 fn a_handle_registered_outside_the_capture_is_not_captured() {
-    let counter = metrics::counter!(RUNS.name, "outcome" => "success");
+    let counter = metrics::counter!(RUNS.name, "dataface.outcome" => "success");
     let s = capture(|| counter.increment(1));
     assert_nothing(&s);
 }

@@ -71,6 +71,7 @@ static SECTION: Section = Section {
     events: &[RETRIED],
     error_codes: &[],
     owners: &[owners::OBSERVABILITY_PLATFORM],
+    series_budget: telemetry_core::catalog::DEFAULT_SERIES_BUDGET,
 };
 static CATALOG: Catalog = Catalog {
     version: "1.0.0",

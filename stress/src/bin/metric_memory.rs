@@ -57,7 +57,7 @@ fn child() {
         .count();
     let name_overflow = stress::scraped(
         &text,
-        r#"dataface_telemetry_cardinality_overflow_total{metric="otel.metric.overflow"}"#,
+        r#"dataface_telemetry_cardinality_overflow_total{dataface_telemetry_metric="otel.metric.overflow"}"#,
     )
     .unwrap_or(0.0);
     println!(

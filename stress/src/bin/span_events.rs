@@ -3,7 +3,7 @@
 //! closes). With logs off, 1e6 events go to an entered span, then 1e6 to a span that is
 //! never entered, through a real rotel collector. Figures: RSS after the first tenth of
 //! each phase (the anchor) and at its end, the events kept (the event limit, 128) and
-//! those counted in `dataface.telemetry.limited{limit="event_count"}`.
+//! those counted in `dataface.telemetry.limited{dataface.telemetry.limit="event_count"}`.
 
 use std::time::{Duration, Instant};
 

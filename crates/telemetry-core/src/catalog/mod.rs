@@ -14,7 +14,7 @@
 //!     id: "example-team",
 //!     description: "YAML contract, compiler, execution adapters, rendering",
 //! };
-//! const OUTCOME: LabelSpec = LabelSpec::enumerated("outcome", "How the compile ended.",
+//! const OUTCOME: LabelSpec = LabelSpec::enumerated("dataface.outcome", "How the compile ended.",
 //!     &["success", "warnings", "failed", "abandoned"]);
 //! const COMPILE_DURATION: MetricSpec = MetricSpec {
 //!     name: "dataface.compile.duration",

@@ -13,7 +13,7 @@ const CORE_COMPILER: Owner = Owner {
 };
 
 const OUTCOME: LabelSpec = LabelSpec::enumerated(
-    "outcome",
+    "dataface.outcome",
     "How the compile ended.",
     &["success", "warnings", "failed"],
 );
@@ -303,8 +303,8 @@ fn fixture_covers_every_kind_of_entry() {
 fn catalog_accessors_find_entries() {
     assert_eq!(FIXTURE.metric("dataface.compile.duration"), Some(&DURATION));
     assert_eq!(FIXTURE.metric("dataface.compile.nothing"), None);
-    assert_eq!(DURATION.label("outcome"), Some(&OUTCOME));
-    assert_eq!(DURATION.label("consumer"), None);
+    assert_eq!(DURATION.label("dataface.outcome"), Some(&OUTCOME));
+    assert_eq!(DURATION.label("dataface.catalog.consumer"), None);
     let names: Vec<_> = FIXTURE.metrics().map(|m| m.name).collect();
     assert_eq!(
         names,
@@ -414,7 +414,7 @@ fn duplicate_label_key_is_rejected() {
 #[test]
 fn label_listing_a_value_twice_is_rejected() {
     let c = catalog_with(labelled(vec![LabelSpec::enumerated(
-        "outcome",
+        "dataface.outcome",
         "How it ended.",
         &["success", "failed", "success"],
     )]));
@@ -603,7 +603,7 @@ fn conventional_label_keys_are_accepted() {
     for key in [
         "error.type",
         "dataface.consumer",
-        "outcome",
+        "dataface.outcome",
         "http.request.method",
     ] {
         let c = catalog_with(labelled(vec![label(key)]));
@@ -913,7 +913,7 @@ fn identifier_label_is_rejected() {
 fn bounded_label_outside_its_range_is_rejected() {
     for max in [0, MAX_LABEL_VALUES + 1, usize::MAX] {
         let c = catalog_with(labelled(vec![LabelSpec::bounded(
-            "consumer",
+            "dataface.catalog.consumer",
             "Who asked.",
             max,
         )
@@ -926,7 +926,7 @@ fn bounded_label_outside_its_range_is_rejected() {
 fn bounded_label_at_its_limits_is_accepted() {
     for max in [1, MAX_LABEL_VALUES] {
         let c = catalog_with(labelled(vec![LabelSpec::bounded(
-            "consumer",
+            "dataface.catalog.consumer",
             "Who asked.",
             max,
         )
@@ -938,7 +938,7 @@ fn bounded_label_at_its_limits_is_accepted() {
 #[test]
 fn enumerated_label_without_values_is_rejected() {
     let c = catalog_with(labelled(vec![LabelSpec::enumerated(
-        "outcome",
+        "dataface.outcome",
         "How it ended.",
         &[],
     )]));
@@ -953,13 +953,13 @@ fn values(n: usize) -> &'static [&'static str] {
 #[test]
 fn enumerated_label_with_too_many_values_is_rejected() {
     let c = catalog_with(labelled(vec![LabelSpec::enumerated(
-        "outcome",
+        "dataface.outcome",
         "How it ended.",
         values(MAX_LABEL_VALUES + 1),
     )]));
     expect_only_violation(&c, &metric_entry(ERRORS.name), Rule::BoundedLabels);
     let c = catalog_with(labelled(vec![LabelSpec::enumerated(
-        "outcome",
+        "dataface.outcome",
         "How it ended.",
         values(MAX_LABEL_VALUES),
     )]));
@@ -984,7 +984,7 @@ fn metric_without_description_is_rejected() {
 #[test]
 fn label_without_description_is_rejected() {
     let c = catalog_with(labelled(vec![LabelSpec::enumerated(
-        "outcome",
+        "dataface.outcome",
         "",
         &["success", "failed"],
     )]));
@@ -1348,17 +1348,17 @@ fn label_max_values_counts_other() {
     // Enumerated without `other`: the overflow value adds one.
     assert_eq!(OUTCOME.max_values(), 4);
     // Enumerated with `other` listed: it is already counted.
-    let with_other = LabelSpec::enumerated("outcome", "d", &["success", OTHER]);
+    let with_other = LabelSpec::enumerated("dataface.outcome", "d", &["success", OTHER]);
     assert_eq!(with_other.max_values(), 2);
     // Bounded n: n values plus `other`.
     assert_eq!(
-        LabelSpec::bounded("consumer", "d", 8)
+        LabelSpec::bounded("dataface.catalog.consumer", "d", 8)
             .with_example("x")
             .max_values(),
         9
     );
     assert_eq!(
-        LabelSpec::bounded("consumer", "d", 1)
+        LabelSpec::bounded("dataface.catalog.consumer", "d", 1)
             .with_example("x")
             .max_values(),
         2
@@ -1368,9 +1368,9 @@ fn label_max_values_counts_other() {
 #[test]
 fn metric_max_series_is_the_product_of_its_labels() {
     let m = labelled(vec![
-        OUTCOME,                                                  // 3 + other = 4
-        LabelSpec::bounded("consumer", "d", 8).with_example("x"), // 9
-        LabelSpec::enumerated("kind", "d", &["a", OTHER]),        // 2
+        OUTCOME,                                                                   // 3 + other = 4
+        LabelSpec::bounded("dataface.catalog.consumer", "d", 8).with_example("x"), // 9
+        LabelSpec::enumerated("dataface.catalog.contract.change_kind", "d", &["a", OTHER]), // 2
     ]);
     assert_eq!(m.max_series(), 4 * 9 * 2);
     assert_eq!(labelled(vec![]).max_series(), 1, "no labels: one series");

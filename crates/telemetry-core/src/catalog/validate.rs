@@ -481,47 +481,6 @@ impl Catalog {
     }
 }
 
-/// The product's keys and names from before OpenTelemetry's naming rules, tolerated by
-/// [`Rule::Namespaced`], [`Rule::OtelCollision`] and [`Rule::SignalNamespace`] until the
-/// contract's next major version renames them (each to `dataface.…` or an OpenTelemetry
-/// attribute). Nothing may be added here.
-const PENDING_RENAMES: &[&str] = &[
-    "signal",
-    "reason",
-    "limit",
-    "variable",
-    "metric",
-    "service",
-    "version",
-    "commit",
-    "contract_version",
-    "compiler_version",
-    "outcome",
-    "stage",
-    "from_version",
-    "to_version",
-    "adapter",
-    "format",
-    "consumer",
-    "source",
-    "action",
-    "kind",
-    "warehouse_type",
-    "semantic_type",
-    "verdict",
-    "method",
-    "attempt",
-    "from",
-    "to",
-    "state",
-    "quota",
-    "environment",
-    "event_type",
-    "dataface.catalog.source",
-    "dataface.billing.events",
-    "dataface.profiler.columns",
-];
-
 /// Where a key is declared: the entry, the key, its type.
 type KeyUse = (String, &'static str, AttributeType);
 
@@ -585,14 +544,14 @@ impl Catalog {
         let uses = self.key_uses();
         let mut types: Vec<(&'static str, AttributeType, &str)> = Vec::new();
         for (entry, key, ty) in &uses {
-            if !namespaced(key) && !PENDING_RENAMES.contains(key) {
+            if !namespaced(key) {
                 err(
                     entry.clone(),
                     Rule::Namespaced,
                     format!("key {key:?} has no namespace"),
                 );
             }
-            if let Some(detail) = otel_collision(key).filter(|_| !PENDING_RENAMES.contains(key)) {
+            if let Some(detail) = otel_collision(key) {
                 err(entry.clone(), Rule::OtelCollision, detail);
             }
             if let AttributeType::Enum(values) = ty {
@@ -646,7 +605,7 @@ impl Catalog {
             for name in names {
                 let prefix = format!("{name}.");
                 let inner = names.iter().find(|n| n.starts_with(&prefix));
-                if let Some(inner) = inner.filter(|_| !PENDING_RENAMES.contains(name)) {
+                if let Some(inner) = inner {
                     err(
                         format!("{what} {name}"),
                         Rule::SignalNamespace,

@@ -579,7 +579,7 @@ fn sdk_grpc_gzip_variable(signal_var: &'static str) -> Option<&'static str> {
 /// refused request loses its whole batch. A full default batch is 512 items: with one value
 /// at this cap on every item, the values take 512 × 4,096 = 2 MiB (ASCII), which leaves the
 /// other half for names, the other attributes and the framing. One 10 MB value therefore
-/// costs its own tail, counted in `dataface.telemetry.limited{limit="attribute_value_length"}`,
+/// costs its own tail, counted in `dataface.telemetry.limited{dataface.telemetry.limit="attribute_value_length"}`,
 /// never the batch it travels in.
 pub(crate) const DEFAULT_ATTRIBUTE_VALUE_LENGTH: usize = 4096;
 

@@ -163,9 +163,9 @@ variables! {
     /// Port the Prometheus scrape endpoint listens on (`0` picks a free one).
     OTEL_EXPORTER_PROMETHEUS_PORT;
 
-    /// The release of the service (`service.version` and the `version` label of build info).
+    /// The release of the service (`service.version` and the `service.version` label of build info).
     DATAFACE_RELEASE;
-    /// The commit the service was built from (the `commit` label of build info).
+    /// The commit the service was built from (the `vcs.ref.head.revision` label of build info).
     DATAFACE_COMMIT;
     /// The `deployment.environment.name` resource attribute, e.g. `production`.
     DATAFACE_ENVIRONMENT;

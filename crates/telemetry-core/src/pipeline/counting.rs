@@ -140,7 +140,7 @@ impl Flow {
                     });
                     crate::internal_event!(
                         warn,
-                        "{} export to {} failed: {}; telemetry is being dropped and counted in dataface.telemetry.dropped{{signal=\"{}\",reason=\"export_error\"}} until an export succeeds",
+                        "{} export to {} failed: {}; telemetry is being dropped and counted in dataface.telemetry.dropped{{dataface.telemetry.signal=\"{}\",dataface.telemetry.drop.reason=\"export_error\"}} until an export succeeds",
                         self.signal,
                         self.destination,
                         why,
@@ -153,7 +153,7 @@ impl Flow {
                     .dropped(self.signal, DropReason::ExporterPanic, n);
                 crate::internal_event!(
                     error,
-                    "the {} exporter panicked ({}); the batch is dropped and counted in dataface.telemetry.dropped{{signal=\"{}\",reason=\"exporter_panic\"}}, exporting goes on",
+                    "the {} exporter panicked ({}); the batch is dropped and counted in dataface.telemetry.dropped{{dataface.telemetry.signal=\"{}\",dataface.telemetry.drop.reason=\"exporter_panic\"}}, exporting goes on",
                     self.signal,
                     message,
                     self.signal

@@ -51,7 +51,7 @@ impl Parts {
             if left > 0 {
                 crate::internal_event!(
                     warn,
-                    "telemetry shutdown ran out of time with {left} {} items not exported; they are counted in dataface.telemetry.dropped{{signal=\"{}\",reason=\"shutdown_timeout\"}}",
+                    "telemetry shutdown ran out of time with {left} {} items not exported; they are counted in dataface.telemetry.dropped{{dataface.telemetry.signal=\"{}\",dataface.telemetry.drop.reason=\"shutdown_timeout\"}}",
                     flow.signal(),
                     flow.signal()
                 );

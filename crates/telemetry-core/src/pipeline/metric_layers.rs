@@ -21,11 +21,11 @@ pub(crate) const OVERFLOW_LABEL: (&str, &str) = ("otel.metric.overflow", "true")
 
 /// Distinct metric names outside the catalog the process may register. A handle for a
 /// further undeclared name records nothing; each such registration is counted in
-/// `dataface.telemetry.cardinality.overflow{metric="otel.metric.overflow"}`. Bounds the
+/// `dataface.telemetry.cardinality.overflow{dataface.telemetry.metric="otel.metric.overflow"}`. Bounds the
 /// memory an unbounded stream of names (a name built from an id) can take.
 pub(crate) const UNDECLARED_METRIC_LIMIT: usize = 256;
 
-/// The `metric` label under which registrations past [`UNDECLARED_METRIC_LIMIT`] are
+/// The `dataface.telemetry.metric` label under which registrations past [`UNDECLARED_METRIC_LIMIT`] are
 /// counted: one series for all of them, so the overflow counter stays bounded too.
 pub(crate) const UNDECLARED_METRIC_OVERFLOW: &str = OVERFLOW_LABEL.0;
 
@@ -163,7 +163,7 @@ impl<R: Recorder> CardinalityGuard<R> {
                 .or_insert_with(|| {
                     let key = Key::from_parts(
                         CARDINALITY_OVERFLOW,
-                        vec![Label::new("metric", metric.to_owned())],
+                        vec![Label::new("dataface.telemetry.metric", metric.to_owned())],
                     );
                     let metadata = metrics::Metadata::new(
                         module_path!(),
@@ -476,7 +476,7 @@ mod tests {
             description: "Queries run.",
             labels: &[
                 LabelSpec::bounded("warehouse", "Warehouse instance kind.", 100).with_example("x"),
-                LabelSpec::enumerated("outcome", "How it ended.", &["success", "failed"]),
+                LabelSpec::enumerated("dataface.outcome", "How it ended.", &["success", "failed"]),
             ],
             buckets: &[],
             owner: owners::OBSERVABILITY_PLATFORM,
@@ -535,7 +535,7 @@ mod tests {
                 "dataface.test.queries",
                 vec![
                     Label::new("warehouse", format!("wh-{i}")),
-                    Label::new("outcome", "success"),
+                    Label::new("dataface.outcome", "success"),
                 ],
             );
             guard.register_counter(&key, &metadata()).increment(1);
@@ -557,7 +557,7 @@ mod tests {
             "dataface.test.queries",
             vec![
                 Label::new("warehouse", "wh"),
-                Label::new("outcome", "exploded"),
+                Label::new("dataface.outcome", "exploded"),
             ],
         );
         guard.register_counter(&key, &metadata()).increment(3);
@@ -567,7 +567,10 @@ mod tests {
             .find(|(k, ..)| k.key().name() == "dataface.test.queries")
             .unwrap();
         let labels: Vec<_> = key.key().labels().map(|l| (l.key(), l.value())).collect();
-        assert_eq!(labels, vec![("warehouse", "wh"), ("outcome", "other")]);
+        assert_eq!(
+            labels,
+            vec![("warehouse", "wh"), ("dataface.outcome", "other")]
+        );
         assert_eq!(*value, DebugValue::Counter(3));
     }
 
@@ -577,7 +580,7 @@ mod tests {
         let key = Key::from_parts(
             "dataface.test.queries",
             vec![
-                Label::new("outcome", "success"),
+                Label::new("dataface.outcome", "success"),
                 Label::new("dashboard.id", "d-42"),
             ],
         );
@@ -704,7 +707,7 @@ mod tests {
             "dataface.test.queries",
             vec![
                 Label::new("warehouse", "w".repeat(10 * LABEL_VALUE_MAX_BYTES)),
-                Label::new("outcome", "success"),
+                Label::new("dataface.outcome", "success"),
             ],
         );
         guard.register_counter(&declared, &metadata()).increment(1);
@@ -756,14 +759,14 @@ mod tests {
             "dataface.test.queries",
             vec![
                 Label::new("warehouse", "wh"),
-                Label::new("outcome", "success"),
+                Label::new("dataface.outcome", "success"),
             ],
         );
         let bad = Key::from_parts(
             "dataface.test.queries",
             vec![
                 Label::new("warehouse", "wh"),
-                Label::new("outcome", "exploded"),
+                Label::new("dataface.outcome", "exploded"),
             ],
         );
         for _ in 0..3 {

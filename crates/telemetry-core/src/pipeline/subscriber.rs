@@ -123,7 +123,7 @@ impl<S> tracing_subscriber::layer::Filter<S> for PathFilter {
 /// The span layer's filter: the [`PathFilter`], and at most `limit` events kept per span.
 /// tracing-opentelemetry buffers a span's events until the span closes, entered or not; the
 /// SDK's event limit applies only then. Past the limit, events are dropped here, as they
-/// come, and counted (`dataface.telemetry.limited{limit="event_count"}`).
+/// come, and counted (`dataface.telemetry.limited{dataface.telemetry.limit="event_count"}`).
 struct SpanFilter {
     path: PathFilter,
     limit: u32,

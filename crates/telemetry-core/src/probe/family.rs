@@ -127,7 +127,7 @@ impl<A: LabelValue, B: LabelValue, C: LabelValue> LabelKey for (A, B, C) {
 /// const CATALOG_TEAM: Owner = Owner { id: "example-team", description: "The catalog." };
 /// telemetry_core::label_enum! {
 ///     /// A source.
-///     pub enum Source: "source", "Kind of source." { Profiles = "profiles" }
+///     pub enum Source: "dataface.catalog.source.type", "Kind of source." { Profiles = "profiles" }
 /// }
 /// const LAST_SUCCESS: MetricSpec = MetricSpec {
 ///     name: "dataface.catalog.refresh.last_success",
@@ -221,11 +221,11 @@ impl Handle for LatestTimestamp {
 ///
 /// telemetry_core::label_enum! {
 ///     /// An adapter.
-///     pub enum Adapter: "adapter", "Execution adapter." { Snowflake = "snowflake", DuckDb = "duckdb" }
+///     pub enum Adapter: "dataface.query.adapter", "Execution adapter." { Snowflake = "snowflake", DuckDb = "duckdb" }
 /// }
 /// telemetry_core::label_enum! {
 ///     /// How it ended.
-///     pub enum Outcome: "outcome", "How the query ended." { Success = "success", Failed = "failed" }
+///     pub enum Outcome: "dataface.outcome", "How the query ended." { Success = "success", Failed = "failed" }
 /// }
 /// const RELEASE: LabelSpec = LabelSpec::bounded("release", "The release.", 8).with_example("x");
 /// const QUERIES: MetricSpec = MetricSpec {

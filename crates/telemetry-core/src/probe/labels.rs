@@ -14,7 +14,7 @@ use crate::catalog::LabelSpec;
 ///
 /// telemetry_core::label_enum! {
 ///     /// A compile stage.
-///     pub enum Stage: "stage", "Compile stage where the error arose (`none`: outside any stage)." {
+///     pub enum Stage: "dataface.compile.stage", "Compile stage where the error arose (`none`: outside any stage)." {
 ///         /// YAML parsing.
 ///         Parse = "parse",
 ///         /// Query resolution.
@@ -25,7 +25,7 @@ use crate::catalog::LabelSpec;
 /// assert_eq!(<Option<Stage>>::VALUES, &["parse", "resolve", "none"]);
 /// assert_eq!(LabelValue::index(None::<Stage>), 2);
 /// assert_eq!(LabelValue::as_str(Some(Stage::Resolve)), "resolve");
-/// assert_eq!(<Option<Stage>>::LABEL.key, "stage");
+/// assert_eq!(<Option<Stage>>::LABEL.key, "dataface.compile.stage");
 /// ```
 pub trait LabelValue: Copy + Eq + std::fmt::Debug + 'static {
     /// The label key (`outcome`, `error.type`).
@@ -89,14 +89,14 @@ impl<L: WithNone> LabelValue for Option<L> {
 /// ```
 /// telemetry_core::label_enum! {
 ///     /// How a compile ended.
-///     pub enum Outcome: "outcome", "How the operation ended." {
+///     pub enum Outcome: "dataface.outcome", "How the operation ended." {
 ///         /// Compiled cleanly.
 ///         Success = "success",
 ///         /// Failed with an error code.
 ///         Failed = "failed",
 ///     }
 /// }
-/// assert_eq!(Outcome::KEY, "outcome");
+/// assert_eq!(Outcome::KEY, "dataface.outcome");
 /// assert_eq!(Outcome::VALUES, &["success", "failed"]);
 /// assert_eq!(Outcome::LABEL.description, "How the operation ended.");
 /// assert_eq!(Outcome::Failed.as_str(), "failed");
@@ -180,13 +180,13 @@ macro_rules! label_enum {
 /// ```
 /// telemetry_core::label_enum! {
 ///     /// A lifecycle state.
-///     pub enum State: "state", "Lifecycle state." { Active = "active", Deleted = "deleted" }
+///     pub enum State: "dataface.cloud.project.state", "Lifecycle state." { Active = "active", Deleted = "deleted" }
 /// }
 /// telemetry_core::relabel! {
 ///     /// The state a transition left.
-///     pub struct From(State): "from", "Lifecycle state the project was in.";
+///     pub struct From(State): "dataface.cloud.project.from", "Lifecycle state the project was in.";
 /// }
-/// assert_eq!(From::LABEL.key, "from");
+/// assert_eq!(From::LABEL.key, "dataface.cloud.project.from");
 /// assert_eq!(From::LABEL.values, State::LABEL.values);
 /// use telemetry_core::probe::LabelValue;
 /// assert_eq!(From(State::Deleted).as_str(), "deleted");

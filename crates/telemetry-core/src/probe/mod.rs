@@ -20,7 +20,7 @@
 //!
 //! telemetry_core::label_enum! {
 //!     /// How a render ended.
-//!     pub enum Outcome: "outcome", "How the render ended." {
+//!     pub enum Outcome: "dataface.outcome", "How the render ended." {
 //!         /// Rendered.
 //!         Success = "success",
 //!         /// Dropped without an outcome.

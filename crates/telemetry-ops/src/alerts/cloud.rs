@@ -129,7 +129,7 @@ pub const ALERTS: &[AlertSpec] = &[
         name: "CloudProvisioningStuck",
         objective: Objective::Stuck(Stuck {
             timestamp: &TRANSITIONAL_SINCE,
-            matchers: &[Matcher::eq("state", "provisioning")],
+            matchers: &[Matcher::eq("dataface.cloud.project.state", "provisioning")],
             max_age: 1800,
         }),
         severity: AlertSeverity::Page,
@@ -154,7 +154,7 @@ pub const ALERTS: &[AlertSpec] = &[
         name: "CloudProjectRequestStuck",
         objective: Objective::Stuck(Stuck {
             timestamp: &TRANSITIONAL_SINCE,
-            matchers: &[Matcher::eq("state", "requested")],
+            matchers: &[Matcher::eq("dataface.cloud.project.state", "requested")],
             max_age: 900,
         }),
         severity: AlertSeverity::Page,
@@ -176,7 +176,7 @@ pub const ALERTS: &[AlertSpec] = &[
         name: "CloudProjectDeletionStuck",
         objective: Objective::Stuck(Stuck {
             timestamp: &TRANSITIONAL_SINCE,
-            matchers: &[Matcher::eq("state", "deleting")],
+            matchers: &[Matcher::eq("dataface.cloud.project.state", "deleting")],
             max_age: 14_400,
         }),
         severity: AlertSeverity::Ticket,
@@ -264,7 +264,7 @@ pub const ALERTS: &[AlertSpec] = &[
         name: "CloudAccountCreationLatency",
         objective: Objective::Latency(Latency {
             histogram: &ACCOUNT_CREATION_DURATION,
-            matchers: &[Matcher::eq("outcome", "success")],
+            matchers: &[Matcher::eq("dataface.outcome", "success")],
             threshold: 5.0,
             target: 0.95,
             by: &[],
@@ -289,7 +289,7 @@ pub const ALERTS: &[AlertSpec] = &[
         name: "CloudProvisioningLatency",
         objective: Objective::Latency(Latency {
             histogram: &PROVISIONING_DURATION,
-            matchers: &[Matcher::eq("outcome", "success")],
+            matchers: &[Matcher::eq("dataface.outcome", "success")],
             threshold: 300.0,
             target: 0.95,
             by: &[],
@@ -347,7 +347,7 @@ pub const ALERTS: &[AlertSpec] = &[
         name: "CloudLifecycleNotReporting",
         objective: Objective::Absence(Absence {
             metric: &TRANSITIONAL_SINCE,
-            matchers: &[Matcher::eq("state", "provisioning")],
+            matchers: &[Matcher::eq("dataface.cloud.project.state", "provisioning")],
             for_seconds: 600,
         }),
         severity: AlertSeverity::Page,

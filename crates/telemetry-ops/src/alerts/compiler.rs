@@ -60,7 +60,7 @@ pub const ALERTS: &[AlertSpec] = &[
                 matchers: &[],
             },
             target: 0.99,
-            by: &["contract_version", "compiler_version"],
+            by: &["dataface.contract.version", "dataface.compiler.version"],
             min_events: 10,
         }),
         severity: AlertSeverity::Page,
@@ -87,7 +87,7 @@ pub const ALERTS: &[AlertSpec] = &[
         name: "CompilerCompileLatency",
         objective: Objective::Latency(Latency {
             histogram: &COMPILE_DURATION,
-            matchers: &[Matcher::ne("outcome", "abandoned")],
+            matchers: &[Matcher::ne("dataface.outcome", "abandoned")],
             threshold: 2.5,
             target: 0.95,
             by: &[],
@@ -117,14 +117,14 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
                 metric: &QUERY_DURATION,
-                matchers: &[Matcher::eq("outcome", "failed")],
+                matchers: &[Matcher::eq("dataface.outcome", "failed")],
             },
             total: Events {
                 metric: &QUERY_DURATION,
                 matchers: &[],
             },
             target: 0.99,
-            by: &["adapter"],
+            by: &["dataface.query.adapter"],
             min_events: 10,
         }),
         severity: AlertSeverity::Page,
@@ -151,7 +151,7 @@ pub const ALERTS: &[AlertSpec] = &[
         name: "CompilerQueryLatency",
         objective: Objective::Latency(Latency {
             histogram: &QUERY_DURATION,
-            matchers: &[Matcher::eq("outcome", "success")],
+            matchers: &[Matcher::eq("dataface.outcome", "success")],
             threshold: 10.0,
             target: 0.95,
             by: &[],
@@ -180,7 +180,7 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
                 metric: &RENDER_DURATION,
-                matchers: &[Matcher::eq("outcome", "failed")],
+                matchers: &[Matcher::eq("dataface.outcome", "failed")],
             },
             total: Events {
                 metric: &RENDER_DURATION,
@@ -213,7 +213,7 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::BrokenState(BrokenState {
             events: Events {
                 metric: &MIGRATIONS,
-                matchers: &[Matcher::eq("outcome", "failed")],
+                matchers: &[Matcher::eq("dataface.outcome", "failed")],
             },
             window: 900,
         }),
@@ -241,7 +241,7 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::BrokenState(BrokenState {
             events: Events {
                 metric: &MIGRATIONS,
-                matchers: &[Matcher::eq("outcome", "abandoned")],
+                matchers: &[Matcher::eq("dataface.outcome", "abandoned")],
             },
             window: 3600,
         }),
@@ -270,7 +270,7 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
                 metric: &COMPILE_DURATION,
-                matchers: &[Matcher::eq("outcome", "abandoned")],
+                matchers: &[Matcher::eq("dataface.outcome", "abandoned")],
             },
             total: Events {
                 metric: &COMPILE_DURATION,
@@ -328,7 +328,7 @@ pub const ALERTS: &[AlertSpec] = &[
         name: "CompilerUnknownContractDashboards",
         objective: Objective::Threshold(Threshold {
             gauge: &DASHBOARDS,
-            matchers: &[Matcher::eq("contract_version", "other")],
+            matchers: &[Matcher::eq("dataface.contract.version", "other")],
             max: 0.0,
             for_seconds: 3600,
         }),

@@ -52,7 +52,7 @@ pub const ALERTS: &[AlertSpec] = &[
                 matchers: &[],
             },
             target: 0.99,
-            by: &["consumer"],
+            by: &["dataface.catalog.consumer"],
             min_events: 10,
         }),
         severity: AlertSeverity::Page,
@@ -82,7 +82,7 @@ pub const ALERTS: &[AlertSpec] = &[
         name: "CatalogResolutionLatency",
         objective: Objective::Latency(Latency {
             histogram: &RESOLUTION_DURATION,
-            matchers: &[Matcher::eq("outcome", "resolved")],
+            matchers: &[Matcher::eq("dataface.outcome", "resolved")],
             threshold: 0.5,
             target: 0.95,
             by: &[],
@@ -111,7 +111,7 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
                 metric: &RESOLUTION_DURATION,
-                matchers: &[Matcher::eq("outcome", "stale")],
+                matchers: &[Matcher::eq("dataface.outcome", "stale")],
             },
             total: Events {
                 metric: &RESOLUTION_DURATION,
@@ -174,7 +174,7 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
                 metric: &REFRESH_DURATION,
-                matchers: &[Matcher::eq("outcome", "failed")],
+                matchers: &[Matcher::eq("dataface.outcome", "failed")],
             },
             total: Events {
                 metric: &REFRESH_DURATION,
@@ -232,7 +232,7 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
                 metric: &CONTEXT_DURATION,
-                matchers: &[Matcher::eq("outcome", "failed")],
+                matchers: &[Matcher::eq("dataface.outcome", "failed")],
             },
             total: Events {
                 metric: &CONTEXT_DURATION,
@@ -262,7 +262,7 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::BrokenState(BrokenState {
             events: Events {
                 metric: &CONTEXT_BREACHES,
-                matchers: &[Matcher::eq("action", "rejected")],
+                matchers: &[Matcher::eq("dataface.catalog.context.action", "rejected")],
             },
             window: 900,
         }),
@@ -289,7 +289,7 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::BrokenState(BrokenState {
             events: Events {
                 metric: &CONTRACT_CHANGES,
-                matchers: &[Matcher::eq("kind", "breaking")],
+                matchers: &[Matcher::eq("dataface.catalog.contract.change_kind", "breaking")],
             },
             window: 3600,
         }),
@@ -318,7 +318,7 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
                 metric: &ENRICHMENT_DURATION,
-                matchers: &[Matcher::eq("outcome", "failed")],
+                matchers: &[Matcher::eq("dataface.outcome", "failed")],
             },
             total: Events {
                 metric: &ENRICHMENT_DURATION,
@@ -361,7 +361,7 @@ pub const ALERTS: &[AlertSpec] = &[
                 matchers: &[],
             },
             target: 0.8,
-            by: &["consumer"],
+            by: &["dataface.catalog.consumer"],
             min_events: 50,
         }),
         severity: AlertSeverity::Ticket,
@@ -389,14 +389,14 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
                 metric: &CONTEXT_BREACHES,
-                matchers: &[Matcher::eq("action", "truncated")],
+                matchers: &[Matcher::eq("dataface.catalog.context.action", "truncated")],
             },
             total: Events {
                 metric: &CONTEXT_DURATION,
                 matchers: &[],
             },
             target: 0.95,
-            by: &["consumer"],
+            by: &["dataface.catalog.consumer"],
             min_events: 10,
         }),
         severity: AlertSeverity::Ticket,

@@ -41,13 +41,13 @@ pub const ALERTS: &[AlertSpec] = &[
             bad: Events {
                 metric: &DEPLOY_DURATION,
                 matchers: &[
-                    Matcher::eq("environment", "production"),
-                    Matcher::ne("outcome", "succeeded"),
+                    Matcher::eq("deployment.environment.name", "production"),
+                    Matcher::ne("dataface.outcome", "succeeded"),
                 ],
             },
             total: Events {
                 metric: &DEPLOY_DURATION,
-                matchers: &[Matcher::eq("environment", "production")],
+                matchers: &[Matcher::eq("deployment.environment.name", "production")],
             },
             target: 0.95,
             by: &[],
@@ -80,7 +80,7 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
                 metric: &WEBHOOK_DELIVERIES,
-                matchers: &[Matcher::eq("outcome", "invalid_signature")],
+                matchers: &[Matcher::eq("dataface.outcome", "invalid_signature")],
             },
             total: Events {
                 metric: &WEBHOOK_DELIVERIES,
@@ -114,14 +114,14 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
                 metric: &WEBHOOK_DELIVERIES,
-                matchers: &[Matcher::eq("outcome", "failed")],
+                matchers: &[Matcher::eq("dataface.outcome", "failed")],
             },
             total: Events {
                 metric: &WEBHOOK_DELIVERIES,
                 matchers: &[],
             },
             target: 0.99,
-            by: &["event_type"],
+            by: &["dataface.webhook.event_type"],
             min_events: 10,
         }),
         severity: AlertSeverity::Ticket,
@@ -198,7 +198,7 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::BrokenState(BrokenState {
             events: Events {
                 metric: &BILLING_EVENTS,
-                matchers: &[Matcher::eq("outcome", "failed")],
+                matchers: &[Matcher::eq("dataface.outcome", "failed")],
             },
             window: 900,
         }),
@@ -227,7 +227,7 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::BrokenState(BrokenState {
             events: Events {
                 metric: &BILLING_EVENTS,
-                matchers: &[Matcher::eq("outcome", "abandoned")],
+                matchers: &[Matcher::eq("dataface.outcome", "abandoned")],
             },
             window: 900,
         }),
@@ -382,7 +382,7 @@ pub const ALERTS: &[AlertSpec] = &[
         name: "IntegrationsCertificateExpired",
         objective: Objective::Threshold(Threshold {
             gauge: &CERTIFICATES,
-            matchers: &[Matcher::eq("state", "expired")],
+            matchers: &[Matcher::eq("dataface.domain.certificate.state", "expired")],
             max: 0.0,
             for_seconds: 1800,
         }),
@@ -414,9 +414,9 @@ pub const ALERTS: &[AlertSpec] = &[
             bad: Events {
                 metric: &DOMAIN_CHECKS,
                 matchers: &[
-                    Matcher::ne("outcome", "resolved"),
-                    Matcher::ne("outcome", "mismatch"),
-                    Matcher::ne("outcome", "nxdomain"),
+                    Matcher::ne("dataface.outcome", "resolved"),
+                    Matcher::ne("dataface.outcome", "mismatch"),
+                    Matcher::ne("dataface.outcome", "nxdomain"),
                 ],
             },
             total: Events {
@@ -454,9 +454,9 @@ pub const ALERTS: &[AlertSpec] = &[
             bad: Events {
                 metric: &DOMAIN_CHECKS,
                 matchers: &[
-                    Matcher::ne("outcome", "resolved"),
-                    Matcher::ne("outcome", "tls_error"),
-                    Matcher::ne("outcome", "abandoned"),
+                    Matcher::ne("dataface.outcome", "resolved"),
+                    Matcher::ne("dataface.outcome", "tls_error"),
+                    Matcher::ne("dataface.outcome", "abandoned"),
                 ],
             },
             total: Events {
@@ -528,14 +528,14 @@ pub const ALERTS: &[AlertSpec] = &[
                     "deployments",
                     Events {
                         metric: &DEPLOY_DURATION,
-                        matchers: &[Matcher::ne("outcome", "succeeded")],
+                        matchers: &[Matcher::ne("dataface.outcome", "succeeded")],
                     },
                 ),
                 (
                     "webhooks",
                     Events {
                         metric: &WEBHOOK_DELIVERIES,
-                        matchers: &[Matcher::eq("outcome", "failed")],
+                        matchers: &[Matcher::eq("dataface.outcome", "failed")],
                     },
                 ),
                 (
@@ -549,7 +549,7 @@ pub const ALERTS: &[AlertSpec] = &[
                     "domains",
                     Events {
                         metric: &DOMAIN_CHECKS,
-                        matchers: &[Matcher::eq("outcome", "tls_error")],
+                        matchers: &[Matcher::eq("dataface.outcome", "tls_error")],
                     },
                 ),
             ],

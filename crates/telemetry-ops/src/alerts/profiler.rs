@@ -22,14 +22,14 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
                 metric: &RUN_DURATION,
-                matchers: &[Matcher::eq("outcome", "timeout")],
+                matchers: &[Matcher::eq("dataface.outcome", "timeout")],
             },
             total: Events {
                 metric: &RUN_DURATION,
                 matchers: &[],
             },
             target: 0.95,
-            by: &["warehouse_type"],
+            by: &["dataface.warehouse.type"],
             min_events: 10,
         }),
         severity: AlertSeverity::Ticket,
@@ -56,14 +56,14 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
                 metric: &RUN_DURATION,
-                matchers: &[Matcher::eq("outcome", "failure")],
+                matchers: &[Matcher::eq("dataface.outcome", "failure")],
             },
             total: Events {
                 metric: &RUN_DURATION,
                 matchers: &[],
             },
             target: 0.95,
-            by: &["warehouse_type"],
+            by: &["dataface.warehouse.type"],
             min_events: 10,
         }),
         severity: AlertSeverity::Ticket,
@@ -119,7 +119,7 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
                 metric: &SEMANTIC_FEEDBACK,
-                matchers: &[Matcher::eq("verdict", "corrected")],
+                matchers: &[Matcher::eq("dataface.semantic.verdict", "corrected")],
             },
             total: Events {
                 metric: &SEMANTIC_FEEDBACK,
@@ -153,7 +153,7 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
                 metric: &REPORT_DURATION,
-                matchers: &[Matcher::eq("outcome", "failure")],
+                matchers: &[Matcher::eq("dataface.outcome", "failure")],
             },
             total: Events {
                 metric: &REPORT_DURATION,
@@ -182,7 +182,7 @@ pub const ALERTS: &[AlertSpec] = &[
         name: "ProfilerReportLatency",
         objective: Objective::Latency(Latency {
             histogram: &REPORT_DURATION,
-            matchers: &[Matcher::eq("outcome", "success")],
+            matchers: &[Matcher::eq("dataface.outcome", "success")],
             threshold: 5.0,
             target: 0.95,
             by: &[],

@@ -22,7 +22,7 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::FleetShare(FleetShare {
             events: Events {
                 metric: &self_metrics::DROPPED_SPEC,
-                matchers: &[Matcher::eq("reason", "export_error")],
+                matchers: &[Matcher::eq("dataface.telemetry.drop.reason", "export_error")],
             },
             window: 600,
             min_share: 0.5,
@@ -51,7 +51,7 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::BrokenState(BrokenState {
             events: Events {
                 metric: &self_metrics::DROPPED_SPEC,
-                matchers: &[Matcher::eq("reason", "export_error")],
+                matchers: &[Matcher::eq("dataface.telemetry.drop.reason", "export_error")],
             },
             window: 900,
         }),
@@ -79,7 +79,7 @@ pub const ALERTS: &[AlertSpec] = &[
         objective: Objective::BrokenState(BrokenState {
             events: Events {
                 metric: &self_metrics::DROPPED_SPEC,
-                matchers: &[Matcher::eq("reason", "queue_full")],
+                matchers: &[Matcher::eq("dataface.telemetry.drop.reason", "queue_full")],
             },
             window: 900,
         }),

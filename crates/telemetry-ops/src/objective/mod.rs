@@ -11,10 +11,10 @@
 //!     name: "dataface.compile.duration", kind: InstrumentKind::Histogram, unit: "s",
 //!     description: "Compile time.", buckets: &[0.5, 1.0, 5.0],
 //!     owner: Owner { id: "core-compiler", description: "The compiler." },
-//!     labels: &[LabelSpec::enumerated("outcome", "How it ended.", &["success", "failed"])],
+//!     labels: &[LabelSpec::enumerated("dataface.outcome", "How it ended.", &["success", "failed"])],
 //! };
 //! const ERRORS: Objective = Objective::ErrorRatio(ErrorRatio {
-//!     bad: Events { metric: &DURATION, matchers: &[Matcher::eq("outcome", "failed")] },
+//!     bad: Events { metric: &DURATION, matchers: &[Matcher::eq("dataface.outcome", "failed")] },
 //!     total: Events { metric: &DURATION, matchers: &[] },
 //!     target: 0.99,
 //!     by: &[],
