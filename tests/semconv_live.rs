@@ -45,10 +45,24 @@ fn child() {
 
 /// Conformance of what arrived, plus what the capture-side rules leave to the host: over
 /// the wire every span and log record is the product's own, so each must carry a declared
-/// name (the check itself lets a host's unnamed records through).
+/// name (the check itself lets a host's unnamed records through), and a span carries none of
+/// the tracing bridge's own extras (`target`, `busy_ns`, `code.*`, `thread.*`: the product
+/// switches them off, which the capture-side check cannot assume).
 fn violations(got: &support::ReceivedSignals) -> Vec<ConformanceError> {
     let mut out = got.captured.conformance(&CATALOG);
     for s in &got.captured.spans {
+        let declared = CATALOG.spans().find(|d| d.name == s.name);
+        for key in s.attributes.keys() {
+            let extra = key.starts_with("code.")
+                || key.starts_with("thread.")
+                || matches!(key.as_str(), "target" | "busy_ns" | "idle_ns" | "level");
+            if extra && declared.is_some_and(|d| d.attributes.iter().all(|a| a.key != key)) {
+                out.push(ConformanceError {
+                    rule: Violation::UndeclaredAttribute,
+                    detail: format!("span {} attribute {key} (the tracing bridge's)", s.name),
+                });
+            }
+        }
         if !s.name.starts_with("dataface.") && CATALOG.spans().all(|d| d.name != s.name) {
             out.push(ConformanceError {
                 rule: Violation::UndeclaredSpan,
