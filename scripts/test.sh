@@ -28,7 +28,7 @@ done
 # one workload process per surface exporting to a rotel collector, judged by a real
 # Prometheus and Alertmanager; writes target/drill/drill.{json,html} and fails on any failed
 # expectation. A fixed subset by default (one fault of each kind: a burn rate, an event, an
-# age bound, a process gone, the collector lost); DRILL=full runs every scenario (441 s
+# age bound, a process gone, the collector lost); DRILL=full runs every scenario (439 s
 # measured on 2 cores), DRILL=none skips it.
 DRILL="${DRILL:-subset}"
 if [ "$DRILL" != none ]; then
