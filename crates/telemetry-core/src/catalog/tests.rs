@@ -1606,7 +1606,7 @@ fn a_section_over_its_budget_names_the_metric_and_the_labels_that_multiply() {
     // The largest metric is named with what multiplies it; one name is enough here.
     assert!(
         detail.contains(
-            "dataface.compile.duration = 36 series (outcome 4 × 9 series per label set (6 buckets, +Inf, _sum, _count))"
+            "dataface.compile.duration = 36 series (dataface.outcome 4 × 9 series per label set (6 buckets, +Inf, _sum, _count))"
         ),
         "{detail}"
     );
@@ -1626,7 +1626,7 @@ fn a_new_label_on_a_metric_breaks_the_budget_it_fitted() {
     );
     assert!(
         errors[0].detail.contains(
-            "dataface.compile.errors = 396 series (outcome 4 × dataface.consumer 9 × dataface.compile.stage 11)"
+            "dataface.compile.errors = 396 series (dataface.outcome 4 × dataface.consumer 9 × dataface.compile.stage 11)"
         ),
         "{}",
         errors[0].detail
