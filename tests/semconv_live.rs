@@ -31,16 +31,7 @@ fn child() {
         .expect("init");
     let report = LaunchDay::new(DAY).run(|_| {});
     drop(report);
-    let stats = guard.stats_handle();
-    guard
-        .shutdown(Duration::from_secs(15))
-        .expect("clean shutdown through the collector");
-    let s = stats.snapshot();
-    assert_eq!(
-        (s.traces.dropped(), s.logs.dropped(), s.metrics.dropped()),
-        (0, 0, 0),
-        "nothing may be dropped on the way to the collector: {s:?}"
-    );
+    support::shutdown_dropping_nothing(guard);
 }
 
 /// Conformance of what arrived, plus what the capture-side rules leave to the host: over

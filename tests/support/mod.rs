@@ -14,6 +14,34 @@ use std::time::Instant;
 
 const CHILD_VAR: &str = "DATAFACE_TELEMETRY_TEST_CHILD";
 
+/// Shuts `guard` down through the collector and asserts that no span, log or metric was
+/// dropped on the way; returns the pipeline's final counts for the test to print.
+pub(crate) fn shutdown_dropping_nothing(
+    guard: telemetry_core::TelemetryGuard,
+) -> telemetry_core::self_metrics::PipelineStats {
+    let stats = guard.stats_handle();
+    guard
+        .shutdown(Duration::from_secs(15))
+        .expect("clean shutdown through the collector");
+    let s = stats.snapshot();
+    assert_eq!(
+        (s.traces.dropped(), s.logs.dropped(), s.metrics.dropped()),
+        (0, 0, 0),
+        "nothing may be dropped on the way to the collector: {s:?}"
+    );
+    s
+}
+
+/// An OTLP number data point's value as f64 (NaN when it carries none).
+fn number(v: &Option<opentelemetry_proto::tonic::metrics::v1::number_data_point::Value>) -> f64 {
+    use opentelemetry_proto::tonic::metrics::v1::number_data_point::Value;
+    match v {
+        Some(Value::AsDouble(d)) => *d,
+        Some(Value::AsInt(i)) => *i as f64,
+        None => f64::NAN,
+    }
+}
+
 /// Whether this process is the child started by [`run_child`] for test `name`.
 ///
 /// `init` installs process-wide globals, so every test that calls it runs its body in a
@@ -284,14 +312,9 @@ impl Receiver {
                 .collect();
             let mut points = Vec::new();
             for m in c.metrics() {
-                use opentelemetry_proto::tonic::metrics::v1::{metric::Data, number_data_point};
+                use opentelemetry_proto::tonic::metrics::v1::metric::Data;
                 let metric = m.metric();
                 let resource = map(m.resource_attrs());
-                let number = |v: &Option<number_data_point::Value>| match v {
-                    Some(number_data_point::Value::AsDouble(d)) => *d,
-                    Some(number_data_point::Value::AsInt(i)) => *i as f64,
-                    None => f64::NAN,
-                };
                 let mut push = |kind, attributes: &[KeyValue], value, count, bounds: Vec<f64>| {
                     points.push(Point {
                         metric: metric.name.clone(),
@@ -480,7 +503,7 @@ impl Receiver {
     /// `label_types` are the types its attributes arrived with. (OTLP carries a histogram's
     /// count and sum, not its samples: the record holds `count` copies of the mean.)
     pub(crate) fn captured(&self) -> ReceivedSignals {
-        use opentelemetry_proto::tonic::metrics::v1::{metric::Data, number_data_point};
+        use opentelemetry_proto::tonic::metrics::v1::metric::Data;
         use telemetry_core::catalog::InstrumentKind;
         use telemetry_testing::{
             Captured, LogRecord, MetricRecord, MetricValue, SpanRecord, SpanStatus,
@@ -570,10 +593,11 @@ impl Receiver {
                         touched: true,
                     });
                 };
-                let number = |v: &Option<number_data_point::Value>| match v {
-                    Some(number_data_point::Value::AsDouble(d)) => *d,
-                    Some(number_data_point::Value::AsInt(i)) => *i as f64,
-                    None => f64::NAN,
+                // A histogram point as `count` samples at its mean (the catalog check reads
+                // the count and the kind, not the shape).
+                let histogram = |sum: Option<f64>, count: u64| {
+                    let mean = sum.unwrap_or(0.0) / (count.max(1) as f64);
+                    MetricValue::Histogram(vec![mean; count as usize])
                 };
                 match &metric.data {
                     Some(Data::Sum(s)) => {
@@ -597,23 +621,19 @@ impl Receiver {
                     }
                     Some(Data::Histogram(h)) => {
                         for p in &h.data_points {
-                            let mean = p.sum.unwrap_or(0.0) / (p.count.max(1) as f64);
-                            let samples = vec![mean; p.count as usize];
                             push(
                                 InstrumentKind::Histogram,
                                 &p.attributes,
-                                MetricValue::Histogram(samples),
+                                histogram(p.sum, p.count),
                             );
                         }
                     }
                     Some(Data::ExponentialHistogram(h)) => {
                         for p in &h.data_points {
-                            let mean = p.sum.unwrap_or(0.0) / (p.count.max(1) as f64);
-                            let samples = vec![mean; p.count as usize];
                             push(
                                 InstrumentKind::Histogram,
                                 &p.attributes,
-                                MetricValue::Histogram(samples),
+                                histogram(p.sum, p.count),
                             );
                         }
                     }
