@@ -103,32 +103,7 @@ enum Command {
     },
     /// The launch drill: every card's failure modes injected live against a real Prometheus
     /// and Alertmanager; writes drill.json and drill.html; exits 1 on a failed expectation.
-    Drill {
-        /// Where drill.json, drill.html and the run's files go.
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// The drill-workload binary (default: $DATAFACE_DRILL_WORKLOAD, else
-        /// drill-workload beside this binary).
-        #[arg(long)]
-        workload: Option<PathBuf>,
-        /// Production durations are divided by this factor.
-        #[arg(long, default_value_t = 240.0)]
-        factor: f64,
-        /// Prometheus' scrape and rule evaluation interval, milliseconds.
-        #[arg(long, default_value_t = 500)]
-        interval_ms: u64,
-        /// How long the healthy baseline runs, seconds of real time.
-        #[arg(long, default_value_t = 45)]
-        healthy_seconds: u64,
-        /// Run only these scenarios (comma-separated names); `none` runs the baseline only.
-        #[arg(long, value_delimiter = ',')]
-        only: Option<Vec<String>>,
-        /// List the scenarios and exit.
-        #[arg(long)]
-        list: bool,
-        #[command(flatten)]
-        owners: OwnersArg,
-    },
+    Drill(DrillArgs),
     /// Everything above, under one directory.
     Generate {
         /// Where to write the package.
@@ -327,25 +302,7 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         }
-        Command::Drill {
-            out,
-            workload,
-            factor,
-            interval_ms,
-            healthy_seconds,
-            only,
-            list,
-            owners: o,
-        } => drill(DrillArgs {
-            out,
-            workload,
-            factor,
-            interval_ms,
-            healthy_seconds,
-            only,
-            list,
-            owners: o.owners,
-        }),
+        Command::Drill(args) => drill(args),
         Command::Generate {
             out,
             owners: o,
@@ -369,15 +326,33 @@ fn main() -> ExitCode {
     }
 }
 
+// The drill's options (its help text is the `Drill` command's).
+#[derive(Debug, clap::Args)]
 struct DrillArgs {
+    /// Where drill.json, drill.html and the run's files go.
+    #[arg(long)]
     out: Option<PathBuf>,
+    /// The drill-workload binary (default: $DATAFACE_DRILL_WORKLOAD, else
+    /// drill-workload beside this binary).
+    #[arg(long)]
     workload: Option<PathBuf>,
+    /// Production durations are divided by this factor.
+    #[arg(long, default_value_t = 240.0)]
     factor: f64,
+    /// Prometheus' scrape and rule evaluation interval, milliseconds.
+    #[arg(long, default_value_t = 500)]
     interval_ms: u64,
+    /// How long the healthy baseline runs, seconds of real time.
+    #[arg(long, default_value_t = 45)]
     healthy_seconds: u64,
+    /// Run only these scenarios (comma-separated names); `none` runs the baseline only.
+    #[arg(long, value_delimiter = ',')]
     only: Option<Vec<String>>,
+    /// List the scenarios and exit.
+    #[arg(long)]
     list: bool,
-    owners: PathBuf,
+    #[command(flatten)]
+    owners: OwnersArg,
 }
 
 fn drill(args: DrillArgs) -> ExitCode {
@@ -403,7 +378,7 @@ fn drill(args: DrillArgs) -> ExitCode {
     let Some(out) = args.out else {
         return fail("--out DIR is required (where drill.json and drill.html go)");
     };
-    let owners = match owners(&args.owners) {
+    let owners = match owners(&args.owners.owners) {
         Ok(o) => o,
         Err(e) => return fail(e),
     };
