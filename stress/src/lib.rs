@@ -292,6 +292,28 @@ pub fn scraped(text: &str, series: &str) -> Option<f64> {
         .and_then(|v| v.parse().ok())
 }
 
+/// Shuts `guard` down within `timeout`, prints how long it took and how it ended under `mode`,
+/// then [`assert_accounted`] on the final counts, which it returns.
+pub fn shutdown_accounted(
+    mode: &str,
+    guard: telemetry_core::TelemetryGuard,
+    timeout: std::time::Duration,
+) -> telemetry_core::self_metrics::PipelineStats {
+    let stats = guard.stats_handle();
+    let start = std::time::Instant::now();
+    let result = guard.shutdown(timeout);
+    let s = stats.snapshot();
+    println!(
+        "{mode}: shutdown in {:?} ({})",
+        start.elapsed(),
+        result
+            .as_ref()
+            .map_or_else(|e| e.to_string(), |()| "ok".into())
+    );
+    assert_accounted(mode, &s);
+    s
+}
+
 /// Prints each span and log count of `stats` (attempted = exported + dropped, by reason) under
 /// `mode`, and panics when an item is unaccounted for.
 pub fn assert_accounted(mode: &str, stats: &telemetry_core::self_metrics::PipelineStats) {

@@ -68,17 +68,7 @@ fn child(mode: &str) {
         println!("figure resumed_ms {}", resumed.as_millis());
         _collector = Some(rotel);
     }
-    let start = Instant::now();
-    let result = guard.shutdown(Duration::from_secs(10));
-    let s = stats.snapshot();
-    println!(
-        "{mode}: shutdown in {:?} ({})",
-        start.elapsed(),
-        result
-            .as_ref()
-            .map_or_else(|e| e.to_string(), |()| "ok".into())
-    );
-    stress::assert_accounted(mode, &s);
+    stress::shutdown_accounted(mode, guard, Duration::from_secs(10));
 }
 
 fn main() {

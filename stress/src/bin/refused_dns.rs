@@ -9,14 +9,13 @@
 //! The name that cannot resolve has a 64-character label: the resolver refuses to build
 //! the query, so no DNS traffic leaves the machine.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const RATE: u32 = 5_000;
 
 fn child(mode: &str) {
     let duration = stress::length(Duration::from_secs(10), Duration::from_secs(120));
     let guard = telemetry_core::init("stress-refused-dns").expect("init");
-    let stats = guard.stats_handle();
     let load = stress::sustained_load(duration, RATE);
     let p99 = load.latency(0.99);
     let warm = load.rss[load.rss.len() / 4];
@@ -33,17 +32,7 @@ fn child(mode: &str) {
     println!("figure p99_ns {}", p99.as_nanos());
     println!("figure rate {:.0}", load.rate());
     println!("figure rss_growth {}", end.saturating_sub(warm));
-    let start = Instant::now();
-    let result = guard.shutdown(Duration::from_secs(5));
-    let s = stats.snapshot();
-    println!(
-        "{mode}: shutdown in {:?} ({})",
-        start.elapsed(),
-        result
-            .as_ref()
-            .map_or_else(|e| e.to_string(), |()| "ok".into())
-    );
-    stress::assert_accounted(mode, &s);
+    let s = stress::shutdown_accounted(mode, guard, Duration::from_secs(5));
     println!(
         "  metric exports failed: {}",
         s.metrics.dropped_export_error
