@@ -13,7 +13,11 @@ const CANARIES: &[&str] = &[
     "canary-key-1",
     "canary-pass-2",
     "canary-sig-3",
-    "4111",
+    // The card number in both forms the child writes it. A bare "4111" also matches random
+    // ids (a v4 UUID's third group starts with 4: the service.instance.id once read
+    // a0b309d0-10d9-4111-...), so the canary carries its separator.
+    "4111-1111",
+    "4111 1111",
     "canary.person@example.com",
     "canary-bearer-4",
     "eyJzdWIiOiJjYW5hcnkifQ",
