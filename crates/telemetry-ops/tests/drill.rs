@@ -22,6 +22,20 @@ fn temp_dir(name: &str) -> PathBuf {
     dir
 }
 
+/// `dir` relative to the working directory, as `scripts/test.sh` passes `--out target/drill`.
+fn relative_to_cwd(dir: &std::path::Path) -> PathBuf {
+    let cwd = std::env::current_dir().unwrap();
+    let common = cwd
+        .components()
+        .zip(dir.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let mut rel: PathBuf = cwd.components().skip(common).map(|_| "..").collect();
+    rel.extend(dir.components().skip(common));
+    assert!(rel.is_relative());
+    rel
+}
+
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -185,8 +199,13 @@ fn a_healthy_day_through_real_prometheus_and_alertmanager_pages_nobody() {
         &telemetry_ops::OPERATIONS,
     )
     .unwrap();
-    let out = temp_dir("healthy");
-    let mut opts = DrillOptions::new(out.clone(), workload(), owners);
+    // A relative output directory beside the working directory, as the CLI gets `--out
+    // target/drill`: the rule files Prometheus is given must still load (it resolves
+    // relative ones against prometheus.yml's folder).
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join(format!("drill-healthy-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let mut opts = DrillOptions::new(relative_to_cwd(&out), workload(), owners);
     opts.only = Some(Vec::new());
     opts.healthy = std::time::Duration::from_secs(40);
     let report = drill::run(&opts).unwrap_or_else(|e| panic!("{e}"));

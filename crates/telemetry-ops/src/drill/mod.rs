@@ -37,7 +37,7 @@ use profile::{DurationError, TimeProfile};
 use scenarios::{Action, Scenario, SCENARIOS};
 use serde::Serialize;
 use sink::{ListenError, Notification, Sink};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -150,6 +150,14 @@ pub enum DrillError {
     /// A port could not be picked.
     #[error("cannot pick a free port on 127.0.0.1: {0}")]
     Port(std::io::Error),
+    /// The output directory cannot be made absolute.
+    #[error("cannot resolve the output directory {}: {source}; pass an absolute --out", .path.display())]
+    OutDir {
+        /// The directory asked for.
+        path: PathBuf,
+        /// Why not.
+        source: std::io::Error,
+    },
 }
 
 /// An alert's state change seen on Prometheus' API.
@@ -711,6 +719,38 @@ fn wait_scraped(
     })
 }
 
+/// Fails unless Prometheus holds a rule group from every file in `rules`: a `rule_files`
+/// entry that matches no file is a glob with no match to Prometheus, which then evaluates
+/// nothing and reports no error.
+fn rules_loaded(prometheus: SocketAddr, rules: &[PathBuf]) -> Result<(), DrillError> {
+    let config = |message: String| DrillError::Config {
+        what: "prometheus.yml",
+        message,
+    };
+    let body = http::get(prometheus, "/api/v1/rules").map_err(|e| config(e.to_string()))?;
+    let v: serde_json::Value = serde_json::from_str(&body)
+        .map_err(|e| config(format!("/api/v1/rules is not JSON: {e}")))?;
+    let loaded: BTreeSet<&str> = v["data"]["groups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|g| g["file"].as_str())
+        .collect();
+    let missing: Vec<String> = rules
+        .iter()
+        .map(|p| p.display().to_string())
+        .filter(|p| !loaded.contains(p.as_str()))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(config(format!(
+            "Prometheus loaded no rule group from {} (it loaded {loaded:?}); see prometheus.log",
+            missing.join(", ")
+        )))
+    }
+}
+
 fn write_text(path: &Path, text: &str) -> Result<(), DrillError> {
     Ok(crate::write(path, text)?)
 }
@@ -728,7 +768,13 @@ pub fn run(opts: &DrillOptions) -> Result<DrillReport, DrillError> {
     let epoch = Instant::now();
     // Every range window spans at least four scrapes.
     let profile = TimeProfile::new(opts.factor).with_min_window(opts.interval.as_secs_f64() * 4.0);
-    let work = opts.out.join("drill-run");
+    // Absolute: Prometheus resolves `rule_files` against its configuration file's folder, and
+    // a path that matches no file loads no rule without a word.
+    let work =
+        std::path::absolute(opts.out.join("drill-run")).map_err(|source| DrillError::OutDir {
+            path: opts.out.clone(),
+            source,
+        })?;
     let _ = std::fs::remove_dir_all(&work);
     let package_dir = work.join("package");
     let links = RunbookLinks {
@@ -906,6 +952,7 @@ pub fn run(opts: &DrillOptions) -> Result<DrillReport, DrillError> {
             message: format!("reload answered {}: {}", reload.status, reload.body),
         });
     }
+    rules_loaded(prom_addr, &rule_paths)?;
     procs_started.push(prom);
 
     let events = Arc::new(Mutex::new(Vec::new()));
