@@ -264,8 +264,10 @@ fn every_runbook_and_dashboard_query_evaluates_on_a_real_prometheus_scraping_the
     let owners =
         telemetry_ops::routing::OwnersFile::parse(include_str!("../ops/owners.txt"), &OPERATIONS)
             .expect("ops/owners.txt");
-    let written =
-        telemetry_ops::generate(&OPERATIONS, &owners, &links, &dir).expect("generate the package");
+    let support = telemetry_ops::support::SupportModel::parse(include_str!("../ops/support.yaml"))
+        .expect("ops/support.yaml");
+    let written = telemetry_ops::generate(&OPERATIONS, &owners, &support, &links, &dir)
+        .expect("generate the package");
     let rules: Vec<PathBuf> = written
         .into_iter()
         .filter(|p| {

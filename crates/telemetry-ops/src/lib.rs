@@ -4,7 +4,8 @@
 //! a renamed metric cannot leave a dead alert behind: Prometheus rule files (recording
 //! rules for the burn-rate ratios, alerts labelled with severity, owner and surface,
 //! annotated with summary, description and runbook URL), an Alertmanager configuration
-//! routing by owner, a Grafana dashboard per surface, a runbook per alert, the catalog as
+//! routing by owner, a Grafana dashboard per surface, a runbook per alert (escalation and
+//! communication from the support model, [`support`]), the pager escalation policies, the catalog as
 //! JSON, markdown and an OpenTelemetry semantic-convention registry, and a catalog diff that
 //! tells breaking from additive changes. The `dataface-ops` binary drives it.
 //!
@@ -17,8 +18,18 @@
 //!     &std::fs::read_to_string("ops/owners.txt")?,
 //!     product,
 //! )?;
+//! let support = telemetry_ops::support::SupportModel::parse(
+//!     &std::fs::read_to_string("ops/support.yaml")?,
+//! )?;
+//! support.validate(product, &owners)?;
 //! let links = telemetry_ops::rules::RunbookLinks { base: "runbooks".into() };
-//! let written = telemetry_ops::generate(product, &owners, &links, std::path::Path::new("ops/generated"))?;
+//! let written = telemetry_ops::generate(
+//!     product,
+//!     &owners,
+//!     &support,
+//!     &links,
+//!     std::path::Path::new("ops/generated"),
+//! )?;
 //! println!("{} files", written.len());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -34,9 +45,11 @@ pub mod export;
 pub mod json;
 pub mod objective;
 pub mod promql;
+pub mod readiness;
 pub mod routing;
 pub mod rules;
 pub mod runbooks;
+pub mod support;
 mod templates;
 
 use alert::AlertSpec;
@@ -114,6 +127,7 @@ pub enum ProductError {
 pub fn package(
     product: &Product,
     owners: &routing::OwnersFile,
+    support: &support::SupportModel,
     links: &rules::RunbookLinks,
 ) -> Vec<(PathBuf, String)> {
     let catalog = product.catalog;
@@ -134,6 +148,12 @@ pub fn package(
         (
             PathBuf::from("alertmanager.yml"),
             routing::alertmanager_config(owners),
+        ),
+        (
+            PathBuf::from("support/escalation-policies.json"),
+            serde_json::to_string_pretty(&support.escalation_policies())
+                .expect("escalation policies serialise")
+                + "\n",
         ),
     ];
     let (watchdog, watchdog_test) = rules::watchdog_files();
@@ -171,7 +191,7 @@ pub fn package(
         for alert in alerts {
             files.push((
                 PathBuf::from(format!("runbooks/{}/{}.md", section.surface, alert.name)),
-                runbooks::runbook(section, alert, owners),
+                runbooks::runbook(section, alert, owners, support),
             ));
         }
     }
@@ -185,11 +205,12 @@ pub fn package(
 pub fn generate(
     product: &Product,
     owners: &routing::OwnersFile,
+    support: &support::SupportModel,
     links: &rules::RunbookLinks,
     out: &Path,
 ) -> Result<Vec<PathBuf>, WriteError> {
     let mut written = Vec::new();
-    for (rel, contents) in package(product, owners, links) {
+    for (rel, contents) in package(product, owners, support, links) {
         let path = out.join(&rel);
         write(&path, &contents)?;
         written.push(path);

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use telemetry_ops::routing::OwnersFile;
 use telemetry_ops::rules::RunbookLinks;
+use telemetry_ops::support::SupportModel;
 
 /// Generate the launch operations package (alerts, routing, dashboards, runbooks) and
 /// catalog exports from the Dataface signal catalog.
@@ -34,6 +35,9 @@ struct OwnersArg {
     /// The owners file (owner, page receiver, ticket receiver per line).
     #[arg(long, default_value = "ops/owners.txt")]
     owners: PathBuf,
+    /// The support model (teams, escalation, communication, intake, playbooks, risks).
+    #[arg(long, default_value = "ops/support.yaml")]
+    support: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -104,6 +108,22 @@ enum Command {
     /// The launch drill: every card's failure modes injected live against a real Prometheus
     /// and Alertmanager; writes drill.json and drill.html; exits 1 on a failed expectation.
     Drill(DrillArgs),
+    /// The readiness review of each task card (risk register, go/no-go, shift checklists,
+    /// post-release verification, playbooks, a computed "Review cleared"): writes
+    /// readiness.json, readiness.md and readiness.html.
+    Readiness {
+        /// Where to write the review.
+        #[arg(long)]
+        out: PathBuf,
+        /// The last drill report.
+        #[arg(long, default_value = "target/drill/drill.json")]
+        drill: PathBuf,
+        /// The reviewed contract the catalog must equal.
+        #[arg(long, default_value = "ops/catalog.json")]
+        contract: PathBuf,
+        #[command(flatten)]
+        owners: OwnersArg,
+    },
     /// Everything above, under one directory.
     Generate {
         /// Where to write the package.
@@ -129,6 +149,23 @@ fn owners(path: &Path) -> Result<OwnersFile, String> {
         )
     })?;
     OwnersFile::parse(&text, &telemetry_ops::OPERATIONS).map_err(|e| e.to_string())
+}
+
+/// The owners file and the support model, the latter checked against the former.
+fn ops(args: &OwnersArg) -> Result<(OwnersFile, SupportModel), String> {
+    let owners = owners(&args.owners)?;
+    let text = std::fs::read_to_string(&args.support).map_err(|e| {
+        format!(
+            "cannot read the support model {}: {e}; pass --support PATH (format: ops/support.yaml)",
+            args.support.display()
+        )
+    })?;
+    let support =
+        SupportModel::parse(&text).map_err(|e| format!("{}: {e}", args.support.display()))?;
+    support
+        .validate(&telemetry_ops::OPERATIONS, &owners)
+        .map_err(|e| format!("{}: {e}", args.support.display()))?;
+    Ok((owners, support))
 }
 
 /// Writes `files` under `out`, or prints them (with a header line each) to stdout.
@@ -163,17 +200,17 @@ fn emit(files: Vec<(PathBuf, String)>, out: &Option<PathBuf>, single: bool) -> E
 fn subset(
     prefix: &str,
     links: &RunbookLinks,
-    owners: Option<&OwnersFile>,
+    ops: Option<&(OwnersFile, SupportModel)>,
 ) -> Vec<(PathBuf, String)> {
     let fallback;
-    let owners = match owners {
+    let (owners, support) = match ops {
         Some(o) => o,
         None => {
-            fallback = OwnersFile::default();
+            fallback = (OwnersFile::default(), SupportModel::default());
             &fallback
         }
     };
-    telemetry_ops::package(&telemetry_ops::OPERATIONS, owners, links)
+    telemetry_ops::package(&telemetry_ops::OPERATIONS, owners, support, links)
         .into_iter()
         .filter(|(p, _)| p.starts_with(prefix))
         .map(|(p, c)| {
@@ -239,7 +276,7 @@ fn main() -> ExitCode {
         Command::Dashboards { out } => {
             emit(subset("dashboards", &default_links, None), &out.out, false)
         }
-        Command::Runbooks { owners: o, out } => match owners(&o.owners) {
+        Command::Runbooks { owners: o, out } => match ops(&o) {
             Ok(o) => emit(
                 subset("runbooks", &default_links, Some(&o)),
                 &out.out,
@@ -303,19 +340,25 @@ fn main() -> ExitCode {
             }
         }
         Command::Drill(args) => drill(args),
+        Command::Readiness {
+            out,
+            drill,
+            contract,
+            owners: o,
+        } => readiness(&out, drill, &contract, &o),
         Command::Generate {
             out,
             owners: o,
             links,
         } => {
-            let owners = match owners(&o.owners) {
+            let (owners, support) = match ops(&o) {
                 Ok(o) => o,
                 Err(e) => return fail(e),
             };
             let links = RunbookLinks {
                 base: links.runbook_base_url,
             };
-            match telemetry_ops::generate(product, &owners, &links, &out) {
+            match telemetry_ops::generate(product, &owners, &support, &links, &out) {
                 Ok(written) => {
                     println!("wrote {} files under {}", written.len(), out.display());
                     ExitCode::SUCCESS
@@ -324,6 +367,67 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+fn readiness(out: &Path, drill: PathBuf, contract: &Path, o: &OwnersArg) -> ExitCode {
+    use telemetry_ops::readiness;
+    let owners = match owners(&o.owners) {
+        Ok(x) => x,
+        Err(e) => return fail(e),
+    };
+    // An invalid support model is a go/no-go item of the review, not a reason to write none;
+    // a file that does not parse is.
+    let support = match std::fs::read_to_string(&o.support)
+        .map_err(|e| format!("cannot read the support model {}: {e}", o.support.display()))
+        .and_then(|t| SupportModel::parse(&t).map_err(|e| format!("{}: {e}", o.support.display())))
+    {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let json = |p: &Path| -> Option<serde_json::Value> {
+        serde_json::from_str(&std::fs::read_to_string(p).ok()?).ok()
+    };
+    let evidence = readiness::Evidence {
+        product: &telemetry_ops::OPERATIONS,
+        owners: &owners,
+        support: &support,
+        contract: json(contract),
+        drill: json(&drill),
+        drill_path: drill,
+    };
+    let review = readiness::review(&evidence);
+    let files = [
+        (
+            "readiness.json",
+            serde_json::to_string_pretty(&review).expect("the review serialises") + "\n",
+        ),
+        ("readiness.md", readiness::markdown(&review)),
+        ("readiness.html", readiness::html(&review)),
+    ];
+    for (name, text) in &files {
+        if let Err(e) = telemetry_ops::write(&out.join(name), text) {
+            return fail(e);
+        }
+    }
+    for i in review.go_no_go.iter().filter(|i| !i.satisfied) {
+        println!("no-go    {}: {}", i.item, i.evidence);
+    }
+    for c in &review.cards {
+        println!(
+            "card {}  review {}  {} risks, {} open, {} blocker(s)",
+            c.card,
+            if c.review_cleared {
+                "cleared"
+            } else {
+                "NOT cleared"
+            },
+            c.risks.len(),
+            c.risks.iter().filter(|r| !r.clears()).count(),
+            c.blockers.len()
+        );
+    }
+    println!("wrote {}", out.join("readiness.{json,md,html}").display());
+    ExitCode::SUCCESS
 }
 
 // The drill's options (its help text is the `Drill` command's).
@@ -378,7 +482,7 @@ fn drill(args: DrillArgs) -> ExitCode {
     let Some(out) = args.out else {
         return fail("--out DIR is required (where drill.json and drill.html go)");
     };
-    let owners = match owners(&args.owners.owners) {
+    let (owners, support) = match ops(&args.owners) {
         Ok(o) => o,
         Err(e) => return fail(e),
     };
@@ -391,7 +495,7 @@ fn drill(args: DrillArgs) -> ExitCode {
                 .and_then(|p| p.parent().map(|d| d.join("drill-workload")))
         })
         .unwrap_or_else(|| PathBuf::from("drill-workload"));
-    let mut opts = drill::DrillOptions::new(out.clone(), workload, owners);
+    let mut opts = drill::DrillOptions::new(out.clone(), workload, owners, support);
     opts.factor = args.factor;
     opts.interval = std::time::Duration::from_millis(args.interval_ms.max(1));
     opts.healthy = std::time::Duration::from_secs(args.healthy_seconds);

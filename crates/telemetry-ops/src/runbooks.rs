@@ -5,6 +5,7 @@ use crate::alert::AlertSpec;
 use crate::objective::Alerting;
 use crate::promql;
 use crate::routing::OwnersFile;
+use crate::support::{Communication, Person, SupportModel};
 use serde::Serialize;
 use telemetry_core::catalog::{prometheus_label, InstrumentKind, Section};
 
@@ -79,6 +80,13 @@ struct RouteView<'a> {
 }
 
 #[derive(Serialize)]
+struct StepView {
+    role: String,
+    after_minutes: u32,
+    people: String,
+}
+
+#[derive(Serialize)]
 struct RunbookView<'a> {
     name: &'a str,
     surface: &'a str,
@@ -95,14 +103,44 @@ struct RunbookView<'a> {
     rollback: &'a [&'a str],
     route: Option<RouteView<'a>>,
     escalation: &'a str,
+    steps: Vec<StepView>,
+    communication: Option<&'a Communication>,
+    playbooks: Vec<(&'a str, &'a str)>,
+    components: &'a [String],
+    intake: Vec<&'a str>,
     incident_commander: Option<&'a str>,
     war_room: Option<&'a str>,
     user_message: &'a str,
 }
 
-/// The runbook of `alert` in `section` (template `templates/runbook.md`).
-pub fn runbook(section: &Section, alert: &AlertSpec, owners: &OwnersFile) -> String {
+/// The runbook of `alert` in `section` (template `templates/runbook.md`): its escalation
+/// and communication sections come from the owner's team in `support`.
+pub fn runbook(
+    section: &Section,
+    alert: &AlertSpec,
+    owners: &OwnersFile,
+    support: &SupportModel,
+) -> String {
     let r = &alert.runbook;
+    let team = support.team(alert.owner.id);
+    let steps = team
+        .map(|t| {
+            t.escalation
+                .iter()
+                .map(|s| StepView {
+                    role: s.role.clone(),
+                    after_minutes: s.after_minutes,
+                    people: support
+                        .people(Some(t), &s.role)
+                        .unwrap_or_default()
+                        .iter()
+                        .map(Person::label)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     let kind = alert.objective.as_kind();
     crate::templates::render(
         crate::templates::RUNBOOK,
@@ -136,6 +174,25 @@ pub fn runbook(section: &Section, alert: &AlertSpec, owners: &OwnersFile) -> Str
                 ticket: &route.ticket,
             }),
             escalation: r.escalation,
+            steps,
+            communication: team.map(|t| &t.communication),
+            playbooks: support
+                .playbooks
+                .iter()
+                .filter(|p| p.triggers.iter().any(|t| t == alert.name))
+                .map(|p| (p.name.as_str(), p.title.as_str()))
+                .collect(),
+            components: support
+                .status_page
+                .iter()
+                .find(|c| c.surface == section.surface)
+                .map_or(&[], |c| c.components.as_slice()),
+            intake: support
+                .intake
+                .iter()
+                .filter(|i| i.check_alerts.iter().any(|a| a == alert.name))
+                .map(|i| i.report.as_str())
+                .collect(),
             incident_commander: owners.incident_commander.as_deref(),
             war_room: owners.war_room.as_deref(),
             user_message: r.user_message,

@@ -36,6 +36,10 @@ fn relative_to_cwd(dir: &std::path::Path) -> PathBuf {
     rel
 }
 
+fn support() -> telemetry_ops::support::SupportModel {
+    telemetry_ops::support::SupportModel::parse(include_str!("../../../ops/support.yaml")).unwrap()
+}
+
 fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -47,7 +51,7 @@ fn the_production_profile_leaves_every_generated_rule_byte_identical() {
         &telemetry_ops::OPERATIONS,
     )
     .unwrap();
-    let package = telemetry_ops::package(&telemetry_ops::OPERATIONS, &owners, &links());
+    let package = telemetry_ops::package(&telemetry_ops::OPERATIONS, &owners, &support(), &links());
     let mut compared = 0;
     for (surface, file) in drill::production_rules(&links()) {
         let same = TimeProfile::PRODUCTION.rule_file(&file).unwrap();
@@ -205,7 +209,7 @@ fn a_healthy_day_through_real_prometheus_and_alertmanager_pages_nobody() {
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
         .join(format!("drill-healthy-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
-    let mut opts = DrillOptions::new(relative_to_cwd(&out), workload(), owners);
+    let mut opts = DrillOptions::new(relative_to_cwd(&out), workload(), owners, support());
     opts.only = Some(Vec::new());
     opts.healthy = std::time::Duration::from_secs(40);
     let report = drill::run(&opts).unwrap_or_else(|e| panic!("{e}"));

@@ -485,7 +485,15 @@ fn generate_writes_a_promtool_test_for_every_product_alert_and_promtool_passes_t
     )
     .unwrap();
     let product = &telemetry_ops::OPERATIONS;
-    telemetry_ops::generate(product, &owners, &links(), &dir).unwrap();
+    telemetry_ops::generate(
+        product,
+        &owners,
+        &telemetry_ops::support::SupportModel::parse(include_str!("../../../ops/support.yaml"))
+            .unwrap(),
+        &links(),
+        &dir,
+    )
+    .unwrap();
     let mut missing = Vec::new();
     let mut files = Vec::new();
     let mut alerts = 0;
@@ -572,7 +580,15 @@ fn a_generated_case_that_expects_the_wrong_value_fails_promtool() {
         &telemetry_ops::OPERATIONS,
     )
     .unwrap();
-    telemetry_ops::generate(&telemetry_ops::OPERATIONS, &owners, &links(), &dir).unwrap();
+    telemetry_ops::generate(
+        &telemetry_ops::OPERATIONS,
+        &owners,
+        &telemetry_ops::support::SupportModel::parse(include_str!("../../../ops/support.yaml"))
+            .unwrap(),
+        &links(),
+        &dir,
+    )
+    .unwrap();
     let path = dir.join("alerts/tests/compiler.test.yml");
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("window: 100%"));

@@ -32,6 +32,7 @@ use crate::objective::{Alerting, Objective};
 use crate::promql::parse_duration;
 use crate::routing::OwnersFile;
 use crate::rules::{AlertingRule, Rule, RuleFile, RunbookLinks};
+use crate::support::SupportModel;
 use procs::{Collector, Proc, ProcError, Workload, WorkloadCommand};
 use profile::{DurationError, TimeProfile};
 use scenarios::{Action, Scenario, SCENARIOS};
@@ -89,6 +90,8 @@ pub struct DrillOptions {
     pub only: Option<Vec<String>>,
     /// The owners file routing is generated from.
     pub owners: OwnersFile,
+    /// The support model the runbooks' escalation and communication come from.
+    pub support: SupportModel,
     /// The Prometheus binary.
     pub prometheus: PathBuf,
     /// The Alertmanager binary.
@@ -102,7 +105,7 @@ impl DrillOptions {
     /// baseline (3 hours of production), every scenario, Debian's `prometheus` and
     /// `prometheus-alertmanager`, and rotel (PyPI) as the collector: `$ROTEL_BIN`, else
     /// `rotel` on the PATH.
-    pub fn new(out: PathBuf, workload: PathBuf, owners: OwnersFile) -> Self {
+    pub fn new(out: PathBuf, workload: PathBuf, owners: OwnersFile, support: SupportModel) -> Self {
         Self {
             out,
             workload,
@@ -111,6 +114,7 @@ impl DrillOptions {
             healthy: Duration::from_secs(45),
             only: None,
             owners,
+            support,
             prometheus: "prometheus".into(),
             alertmanager: "prometheus-alertmanager".into(),
             rotel: std::env::var_os("ROTEL_BIN").map_or_else(|| "rotel".into(), PathBuf::from),
@@ -780,7 +784,13 @@ pub fn run(opts: &DrillOptions) -> Result<DrillReport, DrillError> {
     let links = RunbookLinks {
         base: package_dir.join("runbooks").display().to_string(),
     };
-    crate::generate(&crate::OPERATIONS, &opts.owners, &links, &package_dir)?;
+    crate::generate(
+        &crate::OPERATIONS,
+        &opts.owners,
+        &opts.support,
+        &links,
+        &package_dir,
+    )?;
 
     // The rules, scaled.
     let production = production_rules(&links);

@@ -61,7 +61,7 @@ pub fn json(report: &DrillReport) -> serde_json::Value {
     })
 }
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
