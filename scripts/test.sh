@@ -40,3 +40,7 @@ if [ "$DRILL" != none ]; then
     fi
     cargo run -q -j2 -p telemetry-ops -- drill --out "${CARGO_TARGET_DIR:-target}/drill" "${only[@]}"
 fi
+# The readiness review per task card from the drill just run (a subset drill is a no-go item
+# of its own): writes target/readiness/readiness.{json,md,html}.
+cargo run -q -j2 -p telemetry-ops -- readiness --out "${CARGO_TARGET_DIR:-target}/readiness" \
+    --drill "${CARGO_TARGET_DIR:-target}/drill/drill.json"
