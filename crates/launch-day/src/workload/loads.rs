@@ -282,6 +282,10 @@ impl Load for ContextLoad {
                 name: "mcp-resolution-failing",
                 effect: "every MCP schema resolution times out; dashboards and the IDE stay healthy",
             },
+            FaultSpec {
+                name: "stale-profiles-served",
+                effect: "the IDE's and dashboards' resolutions serve profile data two days old, past its freshness budget",
+            },
         ]
     }
 
@@ -291,6 +295,8 @@ impl Load for ContextLoad {
             let r = p.resolve(consumer, "analytics.orders");
             if consumer == Consumer::Mcp && on(active, "mcp-resolution-failing") {
                 r.fail(ContextError::SchemaResolutionTimeout);
+            } else if consumer != Consumer::Mcp && on(active, "stale-profiles-served") {
+                r.served_stale_profile(2 * DAY);
             } else {
                 r.resolved();
             }
@@ -427,6 +433,7 @@ pub struct CloudLoad {
     probes: CloudProbes,
     n: u64,
     stuck: Option<ProjectLifecycle>,
+    stuck_deleting: Option<ProjectLifecycle>,
     left_failed: Option<ProjectLifecycle>,
     live: Vec<ProjectLifecycle>,
 }
@@ -437,6 +444,7 @@ impl CloudLoad {
             probes: CloudProbes::new(),
             n: 0,
             stuck: None,
+            stuck_deleting: None,
             left_failed: None,
             live: Vec::new(),
         }
@@ -453,6 +461,10 @@ impl Load for CloudLoad {
             FaultSpec {
                 name: "stuck-provisioning",
                 effect: "one project enters provisioning and never leaves it",
+            },
+            FaultSpec {
+                name: "stuck-deleting",
+                effect: "one project enters deleting and its resources are never removed",
             },
             FaultSpec {
                 name: "invalid-transition",
@@ -530,6 +542,13 @@ impl Load for CloudLoad {
                 SystemTime::now(),
             ));
         }
+        if on(active, "stuck-deleting") && self.stuck_deleting.is_none() {
+            self.stuck_deleting = Some(self.probes.resume_project(
+                "proj-stuck-deleting",
+                ProjectState::Deleting,
+                SystemTime::now(),
+            ));
+        }
     }
 
     fn injected(&mut self, fault: &str, _clock: &SimClock) {
@@ -547,6 +566,12 @@ impl Load for CloudLoad {
             "stuck-provisioning" => {
                 if let Some(mut project) = self.stuck.take() {
                     let _ = project.transition(ProjectState::Active);
+                }
+            }
+            // The blocking resource is removed: the deletion finishes.
+            "stuck-deleting" => {
+                if let Some(mut project) = self.stuck_deleting.take() {
+                    let _ = project.transition(ProjectState::Deleted);
                 }
             }
             // The cleanup runs again: the failed project is deleted.

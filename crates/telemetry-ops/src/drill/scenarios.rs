@@ -131,6 +131,8 @@ pub const SCENARIOS: &[Scenario] = &[
         &["CatalogBreakingContractChange"]),
     fault("catalog-enrichment-failing", "context", "001", "enrichment failing", "enrichment-failing",
         &["CatalogEnrichmentErrorBudgetBurn"]),
+    fault("catalog-stale-profiles-served", "context", "001", "an IDE or dashboard consumer served stale profile data", "stale-profiles-served",
+        &["CatalogServingStaleProfiles"]).share(2.0 / 3.0),
     fault("catalog-one-consumer-failing", "context", "001", "schema resolution failing for one consumer (MCP) while the others stay healthy", "mcp-resolution-failing",
         &["CatalogResolutionErrorBudgetBurn"]),
     // ---- profiler, task card 004
@@ -147,6 +149,8 @@ pub const SCENARIOS: &[Scenario] = &[
         &["CloudProvisioningErrorBudgetBurn"]).also(&["CloudProjectLeftFailed"]),
     fault("cloud-project-stuck-provisioning", "cloud", "003", "a project stuck provisioning", "stuck-provisioning",
         &["CloudProvisioningStuck"]).lane("cloud-stuck"),
+    fault("cloud-project-stuck-deleting", "cloud", "003", "a project stuck deleting", "stuck-deleting",
+        &["CloudProjectDeletionStuck"]).lane("cloud-stuck"),
     fault("cloud-invalid-transition", "cloud", "003", "an invalid lifecycle transition", "invalid-transition",
         &["CloudInvalidLifecycleTransition"]),
     fault("cloud-quota-exhaustion", "cloud", "003", "quota exhaustion", "quota-exhaustion",
@@ -225,17 +229,7 @@ pub fn failure_modes() -> Vec<FailureMode> {
 }
 
 /// Risks the cards name that no scenario injects yet.
-pub const UNREHEARSED: &[FailureMode] = &[
-    FailureMode {
-        card: "001",
-        failure: "an IDE or dashboard consumer served stale profile data",
-    },
-    FailureMode {
-        card: "004",
-        failure: "a revoked warehouse grant (permission denied on one table)",
-    },
-    FailureMode {
-        card: "003",
-        failure: "a project stuck deleting",
-    },
-];
+pub const UNREHEARSED: &[FailureMode] = &[FailureMode {
+    card: "004",
+    failure: "a revoked warehouse grant (permission denied on one table)",
+}];
