@@ -136,6 +136,35 @@ enum Command {
     },
 }
 
+/// Writes to stdout like `print!`; a reader that went away (`dataface-ops … | head`) ends
+/// the program quietly and successfully, as a Unix filter does, instead of a panic.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = write!(std::io::stdout().lock(), $($arg)*) {
+            stdout_failed(&e);
+        }
+    }};
+}
+
+/// [`out!`] with a newline.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            stdout_failed(&e);
+        }
+    }};
+}
+
+fn stdout_failed(e: &std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("dataface-ops: cannot write to stdout: {e}");
+    std::process::exit(2);
+}
+
 fn fail(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("dataface-ops: {message}");
     ExitCode::from(2)
@@ -180,7 +209,7 @@ fn emit(files: Vec<(PathBuf, String)>, out: &Option<PathBuf>, single: bool) -> E
                 if let Err(e) = telemetry_ops::write(&dir.join(rel), contents) {
                     return fail(e);
                 }
-                println!("wrote {}", dir.join(rel).display());
+                outln!("wrote {}", dir.join(rel).display());
             }
             ExitCode::SUCCESS
         }
@@ -188,9 +217,9 @@ fn emit(files: Vec<(PathBuf, String)>, out: &Option<PathBuf>, single: bool) -> E
             let many = files.len() > 1;
             for (rel, contents) in files {
                 if many {
-                    println!("# ---- {}", rel.display());
+                    outln!("# ---- {}", rel.display());
                 }
-                print!("{contents}");
+                out!("{contents}");
             }
             ExitCode::SUCCESS
         }
@@ -289,18 +318,18 @@ fn main() -> ExitCode {
             metrics,
             zero_init,
         } => {
-            print!("{}", telemetry_ops::budget::table(product.catalog, pods));
+            out!("{}", telemetry_ops::budget::table(product.catalog, pods));
             if metrics {
-                println!();
-                print!("{}", telemetry_ops::budget::metrics_table(product.catalog));
+                outln!();
+                out!("{}", telemetry_ops::budget::metrics_table(product.catalog));
             }
             if zero_init {
-                println!();
+                outln!();
                 for line in telemetry_ops::budget::zero_init_suggestions(product) {
-                    println!("- {line}");
+                    outln!("- {line}");
                 }
                 for line in telemetry_ops::budget::zero_init_gaps(product) {
-                    println!("- missing: {line}");
+                    outln!("- missing: {line}");
                 }
             }
             if let Err(e) = product.validate() {
@@ -322,12 +351,12 @@ fn main() -> ExitCode {
                 Ok(d) => d,
                 Err(e) => return fail(e),
             };
-            println!("catalog {} -> {}", diff.old_version, diff.new_version);
+            outln!("catalog {} -> {}", diff.old_version, diff.new_version);
             if diff.changes.is_empty() {
-                println!("no change");
+                outln!("no change");
             }
             for c in &diff.changes {
-                println!("  {c}");
+                outln!("  {c}");
             }
             if diff.acceptable() {
                 ExitCode::SUCCESS
@@ -360,7 +389,7 @@ fn main() -> ExitCode {
             };
             match telemetry_ops::generate(product, &owners, &support, &links, &out) {
                 Ok(written) => {
-                    println!("wrote {} files under {}", written.len(), out.display());
+                    outln!("wrote {} files under {}", written.len(), out.display());
                     ExitCode::SUCCESS
                 }
                 Err(e) => fail(e),
@@ -410,10 +439,10 @@ fn readiness(out: &Path, drill: PathBuf, contract: &Path, o: &OwnersArg) -> Exit
         }
     }
     for i in review.go_no_go.iter().filter(|i| !i.satisfied) {
-        println!("no-go    {}: {}", i.item, i.evidence);
+        outln!("no-go    {}: {}", i.item, i.evidence);
     }
     for c in &review.cards {
-        println!(
+        outln!(
             "card {}  review {}  {} risks, {} open, {} blocker(s)",
             c.card,
             if c.review_cleared {
@@ -426,7 +455,7 @@ fn readiness(out: &Path, drill: PathBuf, contract: &Path, o: &OwnersArg) -> Exit
             c.blockers.len()
         );
     }
-    println!("wrote {}", out.join("readiness.{json,md,html}").display());
+    outln!("wrote {}", out.join("readiness.{json,md,html}").display());
     ExitCode::SUCCESS
 }
 
@@ -467,10 +496,10 @@ fn drill(args: DrillArgs) -> ExitCode {
             Err(e) => return fail(e),
         };
         for s in &run {
-            println!("{:<40} {:<14} {}", s.name, s.lane, s.expected.join(", "));
+            outln!("{:<40} {:<14} {}", s.name, s.lane, s.expected.join(", "));
         }
         for s in &skipped {
-            println!(
+            outln!(
                 "{:<40} {:<14} not run: alert(s) {} missing",
                 s.scenario.name,
                 s.scenario.lane,
@@ -508,7 +537,7 @@ fn drill(args: DrillArgs) -> ExitCode {
         Ok(r) => r,
         Err(e) => return fail(e),
     };
-    println!(
+    outln!(
         "healthy baseline: {} notifications in {:.0} s ({:.1} production hours)",
         report.healthy.notifications.len(),
         report.healthy.seconds,
@@ -516,7 +545,7 @@ fn drill(args: DrillArgs) -> ExitCode {
     );
     for r in &report.scenarios {
         for e in &r.expected {
-            println!(
+            outln!(
                 "{:<8} {:<40} {:<40} ttd {:>6} s  theory {:>6.2} s  ratio {}",
                 if r.passed() { "ok" } else { "FAILED" },
                 r.scenario.name,
@@ -527,33 +556,33 @@ fn drill(args: DrillArgs) -> ExitCode {
             );
         }
         for f in &r.failures {
-            println!("         {f}");
+            outln!("         {f}");
         }
     }
     for s in &report.skipped {
-        println!(
+        outln!(
             "skipped  {:<40} alert(s) missing: {}",
             s.scenario.name,
             s.missing_alerts.join(", ")
         );
     }
     for n in &report.unexpected {
-        println!("undeclared notification: {} to {}", n.alertname, n.receiver);
+        outln!("undeclared notification: {} to {}", n.alertname, n.receiver);
     }
     if !report.healthy.watchdog_delivered {
         // No notification reached the drill's sink: show why Alertmanager did not deliver.
         let log = out.join("drill-run/alertmanager.log");
         let text = std::fs::read_to_string(&log).unwrap_or_default();
         let lines: Vec<&str> = text.lines().collect();
-        println!(
+        outln!(
             "the Watchdog never reached the dead man's switch; the last lines of {}:",
             log.display()
         );
         for line in &lines[lines.len().saturating_sub(20)..] {
-            println!("  {line}");
+            outln!("  {line}");
         }
     }
-    println!(
+    outln!(
         "drill {} in {:.0} s: {}/{} scenarios passed; wrote {} and {}",
         if report.passed() { "passed" } else { "FAILED" },
         report.wall_seconds,

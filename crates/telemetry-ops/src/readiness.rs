@@ -252,7 +252,7 @@ fn alert_risk(alert: &AlertSpec, surface: &str, e: &Evidence<'_>, package: &Pack
         drill.push(DrillResult {
             scenario: format!("none: promtool cases in alerts/tests/{surface}.test.yml"),
             result: if status == "covered" {
-                "passed"
+                "case generated (CI runs promtool on it)"
             } else {
                 "missing"
             }
@@ -348,8 +348,15 @@ fn card_review(
             runbook: String::new(),
             drill,
             status: status.into(),
-            decision: format!("{:?} by {}: {}", n.decision, n.decided_by.label(), n.reason)
-                .to_lowercase(),
+            decision: format!(
+                "{} by {}: {}",
+                match n.decision {
+                    GapDecision::Accept => "accepted",
+                    GapDecision::Close => "to be closed before launch",
+                },
+                n.decided_by.label(),
+                n.reason
+            ),
         });
     }
     let owners: BTreeSet<String> = risks.iter().map(|r| r.owner.clone()).collect();

@@ -327,3 +327,26 @@ fn diff_exits_non_zero_on_a_breaking_change_without_a_major_bump() {
     let (code, out) = cli(&["diff", &fixture("old.json"), "Cargo.toml"]);
     assert_eq!(code, 2, "{out}");
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_command_quietly() {
+    // `dataface-ops runbooks | head -1`: the reader closes the pipe before the output ends.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dataface-ops"))
+        .arg("runbooks")
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 1];
+    std::io::Read::read_exact(&mut stdout, &mut first).unwrap();
+    drop(stdout);
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success() && !stderr.contains("panicked"),
+        "{:?}: {stderr}",
+        out.status
+    );
+}
