@@ -617,8 +617,27 @@ impl SupportModel {
 
     fn check_cards(&self, product: &Product, alerts: &BTreeSet<&str>, v: &mut Vec<String>) {
         let surfaces: BTreeSet<&str> = product.surfaces.iter().map(|s| s.section.surface).collect();
+        // Every task card the drill rehearses is reviewed (the pipeline's scenarios serve
+        // every card and belong to none).
+        let drilled: BTreeSet<&str> = scenarios::SCENARIOS
+            .iter()
+            .map(|s| s.card)
+            .filter(|c| *c != "pipeline")
+            .collect();
+        for card in drilled {
+            if !self.cards.iter().any(|c| c.card == card) {
+                v.push(format!(
+                    "task card {card} has drill scenarios but no entry under cards: declare its title, surfaces, dependencies and gaps"
+                ));
+            }
+        }
         for c in &self.cards {
             let at = format!("card {}", c.card);
+            if c.surfaces.is_empty() || c.dependencies.is_empty() {
+                v.push(format!(
+                    "{at}: name its surfaces and its dependencies on adjacent teams and systems"
+                ));
+            }
             for s in &c.surfaces {
                 if !surfaces.contains(s.as_str()) {
                     v.push(format!("{at}: surface {s:?} has no alerts in the product"));

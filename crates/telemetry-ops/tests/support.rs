@@ -117,6 +117,17 @@ fn a_placeholder_must_be_explicit() {
 }
 
 #[test]
+fn every_task_card_is_reviewed() {
+    let mut model = support();
+    model.cards.retain(|c| c.card != "002");
+    let err = violations(&model);
+    assert!(
+        err.contains("task card 002 has drill scenarios but no entry under cards"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_team_that_pages_cannot_work_working_hours_only() {
     let text = SUPPORT.replacen("hours: always", "hours: working-hours", 1);
     let err = violations(&SupportModel::parse(&text).unwrap());
