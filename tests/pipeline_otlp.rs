@@ -164,3 +164,62 @@ fn http_with_gzip_compression_delivers() {
         &[("OTEL_EXPORTER_OTLP_COMPRESSION", "gzip")],
     );
 }
+
+/// Issue 22: with `OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION` set to the
+/// exponential histogram, a histogram reaches OTLP as one base-2 exponential data point
+/// whose buckets hold every sample, across five orders of magnitude.
+fn exponential_child() {
+    let guard = telemetry_core::init("pipeline-test").expect("init");
+    let duration = metrics::histogram!("dataface.compile.duration");
+    for v in [0.001, 0.02, 0.25, 0.25, 3.0, 120.0] {
+        duration.record(v);
+    }
+    guard
+        .shutdown(Duration::from_secs(10))
+        .expect("clean shutdown with the receiver up");
+}
+
+fn histograms_with(name: &str, aggregation: Option<&str>) -> support::Point {
+    let rx = Receiver::start(false);
+    let mut env = rx.env();
+    if let Some(a) = aggregation {
+        env.push((
+            "OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION",
+            a.to_owned(),
+        ));
+    }
+    run_child(name, &env);
+    let got = rx.wait(Duration::from_secs(10), |r| {
+        r.points
+            .iter()
+            .any(|p| p.metric == "dataface.compile.duration")
+    });
+    got.point("dataface.compile.duration", &[]).clone()
+}
+
+#[test]
+fn exponential_histograms_reach_otlp_when_asked_for() {
+    let name = "exponential_histograms_reach_otlp_when_asked_for";
+    if is_child(name) {
+        return exponential_child();
+    }
+    let p = histograms_with(name, Some("base2_exponential_bucket_histogram"));
+    assert_eq!(p.kind, "exponential_histogram", "{p:?}");
+    assert_eq!(p.count, 6);
+    assert!((p.value - 123.521).abs() < 1e-9, "{p:?}");
+    let (scale, held) = p.exponential.expect("an exponential point");
+    assert_eq!(held, 6, "every sample in a bucket: {p:?}");
+    // 160 buckets over 0.001..120 (about 17 powers of two) leave a fine scale.
+    assert!(scale >= 3, "scale {scale}");
+}
+
+#[test]
+fn explicit_bucket_histograms_stay_the_default() {
+    let name = "explicit_bucket_histograms_stay_the_default";
+    if is_child(name) {
+        return exponential_child();
+    }
+    let p = histograms_with(name, None);
+    assert_eq!((p.kind, p.count), ("histogram", 6), "{p:?}");
+    assert!(p.exponential.is_none() && !p.bounds.is_empty());
+}

@@ -125,6 +125,9 @@ pub(crate) struct Point {
     /// Histogram count.
     pub count: u64,
     pub bounds: Vec<f64>,
+    /// An exponential histogram's scale and the samples its zero and positive buckets
+    /// hold.
+    pub exponential: Option<(i32, u64)>,
     pub resource: BTreeMap<String, String>,
 }
 
@@ -315,7 +318,12 @@ impl Receiver {
                 use opentelemetry_proto::tonic::metrics::v1::metric::Data;
                 let metric = m.metric();
                 let resource = map(m.resource_attrs());
-                let mut push = |kind, attributes: &[KeyValue], value, count, bounds: Vec<f64>| {
+                let mut push = |kind,
+                                attributes: &[KeyValue],
+                                value,
+                                count,
+                                bounds: Vec<f64>,
+                                exponential: Option<(i32, u64)>| {
                     points.push(Point {
                         metric: metric.name.clone(),
                         unit: metric.unit.clone(),
@@ -324,18 +332,26 @@ impl Receiver {
                         value,
                         count,
                         bounds,
+                        exponential,
                         resource: resource.clone(),
                     })
                 };
                 match &metric.data {
                     Some(Data::Sum(s)) => {
                         for p in &s.data_points {
-                            push("sum", &p.attributes, number(&p.value), 0, Vec::new());
+                            push("sum", &p.attributes, number(&p.value), 0, Vec::new(), None);
                         }
                     }
                     Some(Data::Gauge(g)) => {
                         for p in &g.data_points {
-                            push("gauge", &p.attributes, number(&p.value), 0, Vec::new());
+                            push(
+                                "gauge",
+                                &p.attributes,
+                                number(&p.value),
+                                0,
+                                Vec::new(),
+                                None,
+                            );
                         }
                     }
                     Some(Data::Histogram(h)) => {
@@ -346,10 +362,33 @@ impl Receiver {
                                 p.sum.unwrap_or(f64::NAN),
                                 p.count,
                                 p.explicit_bounds.clone(),
+                                None,
                             );
                         }
                     }
-                    _ => {}
+                    Some(Data::ExponentialHistogram(h)) => {
+                        for p in &h.data_points {
+                            let held = p.zero_count
+                                + p.positive
+                                    .as_ref()
+                                    .map_or(0, |b| b.bucket_counts.iter().sum::<u64>())
+                                + p.negative
+                                    .as_ref()
+                                    .map_or(0, |b| b.bucket_counts.iter().sum::<u64>());
+                            push(
+                                "exponential_histogram",
+                                &p.attributes,
+                                p.sum.unwrap_or(f64::NAN),
+                                p.count,
+                                Vec::new(),
+                                Some((p.scale, held)),
+                            );
+                        }
+                    }
+                    other => panic!(
+                        "metric {} arrived as {other:?}, which the receiver does not read",
+                        metric.name
+                    ),
                 }
             }
             Received {

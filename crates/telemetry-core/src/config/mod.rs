@@ -36,8 +36,8 @@ pub(crate) mod vars;
 pub use builder::TelemetryConfigBuilder;
 pub use problem::{ConfigProblem, ProblemKind, StrictConfigError};
 pub use types::{
-    BatchSettings, Compression, Exporters, Headers, OtlpSettings, PerSignal, Propagator, Protocol,
-    Sampler, Signal, SpanLimits, TelemetryConfig, Temporality,
+    BatchSettings, Compression, Exporters, Headers, HistogramAggregation, OtlpSettings, PerSignal,
+    Propagator, Protocol, Sampler, Signal, SpanLimits, TelemetryConfig, Temporality,
 };
 pub use types::{ClientIdentity, TlsSettings};
 

@@ -6,8 +6,9 @@ use super::builder::{idx, Lookup, TelemetryConfigBuilder};
 use super::parse::{schemeless_endpoint, PemKind, Reader};
 use super::problem::ProblemKind;
 use super::types::{
-    BatchSettings, ClientIdentity, Compression, Exporters, Headers, OtlpSettings, PerSignal,
-    Propagator, Protocol, Sampler, Signal, SpanLimits, TelemetryConfig, Temporality, TlsSettings,
+    BatchSettings, ClientIdentity, Compression, Exporters, Headers, HistogramAggregation,
+    OtlpSettings, PerSignal, Propagator, Protocol, Sampler, Signal, SpanLimits, TelemetryConfig,
+    Temporality, TlsSettings,
 };
 use super::vars;
 use super::StrictConfigError;
@@ -228,6 +229,21 @@ impl TelemetryConfigBuilder {
                 ],
             )
             .unwrap_or(Temporality::Cumulative);
+        let histogram_aggregation = r
+            .choice(
+                OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION,
+                &[
+                    (
+                        "explicit_bucket_histogram",
+                        HistogramAggregation::ExplicitBucket,
+                    ),
+                    (
+                        "base2_exponential_bucket_histogram",
+                        HistogramAggregation::Base2Exponential,
+                    ),
+                ],
+            )
+            .unwrap_or(HistogramAggregation::ExplicitBucket);
 
         let prometheus_addr = self.prometheus_addr.unwrap_or_else(|| {
             let host = r
@@ -327,6 +343,7 @@ impl TelemetryConfigBuilder {
             span_limits,
             otlp,
             temporality,
+            histogram_aggregation,
             prometheus_addr,
             release,
             commit,

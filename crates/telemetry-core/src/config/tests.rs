@@ -293,6 +293,38 @@ fn valid_choice_is_read_case_insensitively() {
 }
 
 #[test]
+fn the_histogram_aggregation_is_explicit_unless_exponential_is_asked_for() {
+    assert_eq!(
+        cfg(&[]).histogram_aggregation,
+        HistogramAggregation::ExplicitBucket
+    );
+    let config = cfg(&[(
+        OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION,
+        "base2_exponential_bucket_histogram",
+    )]);
+    assert!(config.problems().is_empty(), "{:?}", config.problems());
+    assert_eq!(
+        config.histogram_aggregation,
+        HistogramAggregation::Base2Exponential
+    );
+    // A value outside the specification's two keeps the default and names the variable.
+    let config = cfg(&[(
+        OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION,
+        "native",
+    )]);
+    assert_eq!(
+        config.histogram_aggregation,
+        HistogramAggregation::ExplicitBucket
+    );
+    let problem = single_problem(&config);
+    assert_eq!(
+        problem.variable,
+        OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION
+    );
+    assert_eq!(problem.kind, ProblemKind::UnknownValue);
+}
+
+#[test]
 fn valid_choice_list_selects_every_listed_entry() {
     let config = cfg(&[
         (OTEL_METRICS_EXPORTER, "otlp,prometheus"),

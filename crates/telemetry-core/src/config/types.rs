@@ -145,6 +145,17 @@ pub enum Temporality {
     LowMemory,
 }
 
+/// How OTLP aggregates histograms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HistogramAggregation {
+    /// The catalog's explicit bucket boundaries (the default; the scrape uses the same).
+    ExplicitBucket,
+    /// OpenTelemetry's base-2 exponential histogram: up to 160 buckets whose scale adapts to
+    /// the samples, so a latency can be judged at any threshold, one data point per series
+    /// whatever the range (the SDK's defaults: max size 160, max scale 20).
+    Base2Exponential,
+}
+
 /// Settings of a batch processor (spans or log records).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BatchSettings {
@@ -289,6 +300,8 @@ pub struct TelemetryConfig {
     pub otlp: PerSignal<OtlpSettings>,
     /// OTLP metric temporality.
     pub temporality: Temporality,
+    /// How OTLP aggregates histograms.
+    pub histogram_aggregation: HistogramAggregation,
     /// Address of the Prometheus scrape endpoint (when selected).
     pub prometheus_addr: SocketAddr,
     /// `DATAFACE_RELEASE` or `service.version` from the resource attributes.

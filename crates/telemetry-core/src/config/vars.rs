@@ -158,6 +158,9 @@ variables! {
     OTEL_EXPORTER_OTLP_LOGS_CLIENT_KEY;
     /// Aggregation temporality of OTLP metrics: `cumulative`, `delta` or `lowmemory`.
     OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE;
+    /// Histogram aggregation of OTLP metrics: `explicit_bucket_histogram` (the catalog's
+    /// buckets) or `base2_exponential_bucket_histogram`.
+    OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION;
     /// Address the Prometheus scrape endpoint listens on.
     OTEL_EXPORTER_PROMETHEUS_HOST;
     /// Port the Prometheus scrape endpoint listens on (`0` picks a free one).

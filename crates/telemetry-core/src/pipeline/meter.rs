@@ -8,9 +8,10 @@ use super::install::Context;
 use super::otlp;
 use super::parts::Owned;
 use crate::catalog::InstrumentKind;
-use crate::config::{Signal, Temporality};
+use crate::config::{HistogramAggregation, Signal, Temporality};
 use opentelemetry_sdk::metrics::{
-    Aggregation, Instrument, PeriodicReader, SdkMeterProvider, Stream,
+    Aggregation, Instrument, InstrumentKind as SdkInstrumentKind, PeriodicReader, SdkMeterProvider,
+    Stream,
 };
 
 /// Builds the meter provider, or none when metrics go neither to OTLP nor to the console.
@@ -26,15 +27,31 @@ pub(super) fn build(cx: &Context<'_>) -> Result<Owned<SdkMeterProvider>, InitErr
         Temporality::LowMemory => opentelemetry_sdk::metrics::Temporality::LowMemory,
     };
     let view_specs = cx.specs();
+    let histograms = config.histogram_aggregation;
     let mut b = SdkMeterProvider::builder()
         .with_resource(cx.resource.clone())
         .with_view(move |instrument: &Instrument| {
-            // The catalog's unit, description and buckets on the OTLP path.
-            let spec = view_specs.get(instrument.name())?;
-            let mut stream = Stream::builder()
-                .with_unit(spec.unit)
-                .with_description(spec.description);
-            if spec.kind == InstrumentKind::Histogram {
+            // The catalog's unit, description and buckets on the OTLP path; with
+            // exponential histograms on, every histogram (declared or not) is one.
+            let spec = view_specs.get(instrument.name());
+            let exponential = histograms == HistogramAggregation::Base2Exponential
+                && instrument.kind() == SdkInstrumentKind::Histogram;
+            if spec.is_none() && !exponential {
+                return None;
+            }
+            let mut stream = Stream::builder();
+            if let Some(spec) = spec {
+                stream = stream
+                    .with_unit(spec.unit)
+                    .with_description(spec.description);
+            }
+            if exponential {
+                stream = stream.with_aggregation(Aggregation::Base2ExponentialHistogram {
+                    max_size: 160,
+                    max_scale: 20,
+                    record_min_max: true,
+                });
+            } else if let Some(spec) = spec.filter(|s| s.kind == InstrumentKind::Histogram) {
                 stream = stream.with_aggregation(Aggregation::ExplicitBucketHistogram {
                     boundaries: spec.buckets.to_vec(),
                     record_min_max: true,
