@@ -616,10 +616,18 @@ impl Receiver {
                 let metric = m.metric();
                 let unit: Option<&'static str> =
                     Some(Box::leak(metric.unit.clone().into_boxed_str()));
-                let mut push = |kind, attributes: &[KeyValue], value| {
+                let mut push = |kind, attributes: &[KeyValue], value: MetricValue| {
                     out.data_points += 1;
                     out.attributes += attributes.len();
-                    out.captured.metrics.push(MetricRecord {
+                    // A counter still at 0 or a histogram without a sample was registered,
+                    // never updated: the in-process capture keeps such series apart
+                    // (`untouched`), so coverage does not count them as seen.
+                    let touched = match &value {
+                        MetricValue::Counter(n) => *n > 0,
+                        MetricValue::Histogram(samples) => !samples.is_empty(),
+                        _ => true,
+                    };
+                    let record = MetricRecord {
                         name: metric.name.clone(),
                         kind,
                         labels: map(attributes),
@@ -629,8 +637,13 @@ impl Receiver {
                             .collect(),
                         value,
                         unit,
-                        touched: true,
-                    });
+                        touched,
+                    };
+                    if touched {
+                        out.captured.metrics.push(record);
+                    } else {
+                        out.captured.untouched.push(record);
+                    }
                 };
                 // A histogram point as `count` samples at its mean (the catalog check reads
                 // the count and the kind, not the shape).

@@ -73,14 +73,36 @@ impl Compiler {
         let _in_span = span.clone().entered();
         compile.stage(Stage::Parse).ok();
         if n % 17 == 0 {
-            let code = CompileError::UnknownQuery;
-            say!(
-                ctx,
-                span,
-                Warn(code),
-                "{dashboard}: chart `revenue_by_region` references an undefined query"
-            );
-            compile.stage(Stage::Resolve).fail(code);
+            // Launch-day newcomers' contracts: a different mistake each time.
+            let (stage, code, what) = match (n / 17) % 5 {
+                0 => (
+                    Stage::Resolve,
+                    CompileError::UnknownQuery,
+                    "chart `revenue_by_region` references an undefined query",
+                ),
+                1 => (
+                    Stage::Parse,
+                    CompileError::InvalidYaml,
+                    "line 12: mapping values are not allowed in this context",
+                ),
+                2 => (
+                    Stage::Resolve,
+                    CompileError::SourceNotFound,
+                    "source `analytics.orderz` does not exist",
+                ),
+                3 => (
+                    Stage::Parse,
+                    CompileError::UnsupportedContractVersion,
+                    "contract version 0.9 is not supported by this release",
+                ),
+                _ => (
+                    Stage::Normalize,
+                    CompileError::TemplateOutputTooLarge,
+                    "a chart template expanded past its output limit",
+                ),
+            };
+            say!(ctx, span, Warn(code), "{dashboard}: {what}");
+            compile.stage(stage).fail(code);
             compile.finish(CompileOutcome::Failed(code));
             ctx.err(code);
             return;
@@ -130,6 +152,16 @@ impl Compiler {
             1 => {
                 probes.query(adapter).truncated(10_000);
                 ctx.err(CompileError::ResultTruncated);
+            }
+            // A customer rotated its warehouse password; another warehouse was briefly down.
+            2 if n % 3 == 0 => {
+                let code = if n % 2 == 0 {
+                    CompileError::WarehouseAuthFailed
+                } else {
+                    CompileError::WarehouseUnavailable
+                };
+                probes.query(adapter).fail(code);
+                ctx.err(code);
             }
             _ => probes.query(adapter).ok(n * 37 % 5_000),
         }
