@@ -185,7 +185,7 @@ impl Cloud {
             Some(ProvisioningFailure::QuotaExceeded(QuotaKind::Projects))
         } else if i % 25 == 17 {
             Some(ProvisioningFailure::PaymentRequired) // the trial ended
-        } else if i % 31 == 29 {
+        } else if i % 31 == 3 {
             Some(ProvisioningFailure::TimedOut) // a slow region ran past the deadline
         } else {
             None

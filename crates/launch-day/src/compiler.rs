@@ -153,9 +153,10 @@ impl Compiler {
                 probes.query(adapter).truncated(10_000);
                 ctx.err(CompileError::ResultTruncated);
             }
-            // A customer rotated its warehouse password; another warehouse was briefly down.
-            2 if n % 3 == 0 => {
-                let code = if n % 2 == 0 {
+            // A customer rotated its warehouse password; another warehouse was briefly down
+            // (each from the first rounds on, then every 69 queries).
+            2 | 3 if n % 69 == 2 || n % 69 == 26 => {
+                let code = if n % 69 == 2 {
                     CompileError::WarehouseAuthFailed
                 } else {
                     CompileError::WarehouseUnavailable
