@@ -50,6 +50,30 @@ fn links() -> RunbookLinks {
     }
 }
 
+/// The repository's owners file.
+fn owners() -> telemetry_ops::routing::OwnersFile {
+    telemetry_ops::routing::OwnersFile::parse(
+        include_str!("../../../ops/owners.txt"),
+        &telemetry_ops::OPERATIONS,
+    )
+    .expect("ops/owners.txt routes every owner")
+}
+
+/// The whole package from the repository's owners file and support model, under `dir`.
+fn generate_package(dir: &std::path::Path) {
+    let support =
+        telemetry_ops::support::SupportModel::parse(include_str!("../../../ops/support.yaml"))
+            .expect("ops/support.yaml parses");
+    telemetry_ops::generate(
+        &telemetry_ops::OPERATIONS,
+        &owners(),
+        &support,
+        &links(),
+        dir,
+    )
+    .expect("the package is written");
+}
+
 #[test]
 fn every_product_rule_file_passes_promtool_check_rules() {
     let dir = temp_dir("check");
@@ -69,11 +93,7 @@ fn every_product_rule_file_passes_promtool_check_rules() {
 
 #[test]
 fn the_routing_passes_amtool_check_config() {
-    let owners = telemetry_ops::routing::OwnersFile::parse(
-        include_str!("../../../ops/owners.txt"),
-        &telemetry_ops::OPERATIONS,
-    )
-    .expect("ops/owners.txt routes every owner");
+    let owners = owners();
     let dir = temp_dir("routing");
     let path = dir.join("alertmanager.yml");
     std::fs::write(&path, telemetry_ops::routing::alertmanager_config(&owners)).unwrap();
@@ -479,21 +499,8 @@ fn judged(doc: &Value) -> (Vec<String>, Vec<String>) {
 #[test]
 fn generate_writes_a_promtool_test_for_every_product_alert_and_promtool_passes_them_all() {
     let dir = temp_dir("alert-tests");
-    let owners = telemetry_ops::routing::OwnersFile::parse(
-        include_str!("../../../ops/owners.txt"),
-        &telemetry_ops::OPERATIONS,
-    )
-    .unwrap();
     let product = &telemetry_ops::OPERATIONS;
-    telemetry_ops::generate(
-        product,
-        &owners,
-        &telemetry_ops::support::SupportModel::parse(include_str!("../../../ops/support.yaml"))
-            .unwrap(),
-        &links(),
-        &dir,
-    )
-    .unwrap();
+    generate_package(&dir);
     let mut missing = Vec::new();
     let mut files = Vec::new();
     let mut alerts = 0;
@@ -575,20 +582,7 @@ fn a_missing_case_is_reported() {
 #[test]
 fn a_generated_case_that_expects_the_wrong_value_fails_promtool() {
     let dir = temp_dir("alert-tests-wrong");
-    let owners = telemetry_ops::routing::OwnersFile::parse(
-        include_str!("../../../ops/owners.txt"),
-        &telemetry_ops::OPERATIONS,
-    )
-    .unwrap();
-    telemetry_ops::generate(
-        &telemetry_ops::OPERATIONS,
-        &owners,
-        &telemetry_ops::support::SupportModel::parse(include_str!("../../../ops/support.yaml"))
-            .unwrap(),
-        &links(),
-        &dir,
-    )
-    .unwrap();
+    generate_package(&dir);
     let path = dir.join("alerts/tests/compiler.test.yml");
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(text.contains("window: 100%"));
@@ -618,11 +612,7 @@ fn routed(config: &Path, labels: &[String]) -> Vec<String> {
 
 #[test]
 fn amtool_routes_every_owner_and_severity_and_the_roles_to_their_receivers() {
-    let owners = telemetry_ops::routing::OwnersFile::parse(
-        include_str!("../../../ops/owners.txt"),
-        &telemetry_ops::OPERATIONS,
-    )
-    .unwrap();
+    let owners = owners();
     let dir = temp_dir("routes-test");
     let path = dir.join("alertmanager.yml");
     std::fs::write(&path, telemetry_ops::routing::alertmanager_config(&owners)).unwrap();
