@@ -83,20 +83,68 @@ pub struct Risk {
     pub runbook: String,
     /// The drill scenarios that rehearse it and their last results.
     pub drill: Vec<DrillResult>,
-    /// `covered` (its drill scenarios passed in the last drill, or, where no scenario
-    /// injects it, the generated promtool test has its cases), `accepted` (by a named
-    /// person), `drill not run`, `drill failed`, `to close`, `acceptance by a placeholder`,
-    /// `no team`, or `no drill scenario and no promtool case`.
-    pub status: String,
+    /// Where it stands.
+    pub status: RiskStatus,
     /// For a declared gap: why, and who decided.
     #[serde(skip_serializing_if = "String::is_empty")]
     pub decision: String,
 }
 
+/// Where a risk stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(into = "&'static str")]
+pub enum RiskStatus {
+    /// Its drill scenarios passed in the last drill or, where no scenario injects it, the
+    /// generated promtool test has its cases.
+    Covered,
+    /// A declared gap accepted by a named person.
+    Accepted,
+    /// A declared gap accepted by a placeholder seat.
+    AcceptedByPlaceholder,
+    /// A declared gap to close before launch.
+    ToClose,
+    /// Its owner has no team in the support model.
+    NoTeam,
+    /// A scenario injects it, but the last drill did not run it.
+    DrillNotRun,
+    /// A scenario that injects it failed in the last drill.
+    DrillFailed,
+    /// Neither a drill scenario nor a promtool case proves it.
+    Unproven,
+}
+
+impl RiskStatus {
+    /// The status as the review prints it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Covered => "covered",
+            Self::Accepted => "accepted",
+            Self::AcceptedByPlaceholder => "acceptance by a placeholder",
+            Self::ToClose => "to close",
+            Self::NoTeam => "no team",
+            Self::DrillNotRun => "drill not run",
+            Self::DrillFailed => "drill failed",
+            Self::Unproven => "no drill scenario and no promtool case",
+        }
+    }
+}
+
+impl From<RiskStatus> for &'static str {
+    fn from(s: RiskStatus) -> Self {
+        s.as_str()
+    }
+}
+
+impl std::fmt::Display for RiskStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 impl Risk {
     /// Whether the risk does not hold the review back.
     pub fn clears(&self) -> bool {
-        self.status == "covered" || self.status == "accepted"
+        matches!(self.status, RiskStatus::Covered | RiskStatus::Accepted)
     }
 }
 
@@ -233,25 +281,25 @@ fn alert_risk(alert: &AlertSpec, surface: &str, e: &Evidence<'_>, package: &Pack
         })
         .collect();
     let status = if e.support.team(alert.owner.id).is_none() {
-        "no team"
+        RiskStatus::NoTeam
     } else if drill.is_empty() && promtool_tested(package, surface, alert.name) {
         // No card's failure mode injects it live; its rule is proven by the generated
         // promtool test (firing, silent and edge cases), which CI runs.
-        "covered"
+        RiskStatus::Covered
     } else if drill.is_empty() {
-        "no drill scenario and no promtool case"
+        RiskStatus::Unproven
     } else if drill.iter().all(|d| d.result == "passed") {
-        "covered"
+        RiskStatus::Covered
     } else if drill.iter().any(|d| d.result == "failed") {
-        "drill failed"
+        RiskStatus::DrillFailed
     } else {
-        "drill not run"
+        RiskStatus::DrillNotRun
     };
     let mut drill = drill;
     if drill.is_empty() {
         drill.push(DrillResult {
             scenario: format!("none: promtool cases in alerts/tests/{surface}.test.yml"),
-            result: if status == "covered" {
+            result: if status == RiskStatus::Covered {
                 "case generated (CI runs promtool on it)"
             } else {
                 "missing"
@@ -277,7 +325,7 @@ fn alert_risk(alert: &AlertSpec, surface: &str, e: &Evidence<'_>, package: &Pack
         owner: alert.owner.id.into(),
         runbook: format!("runbooks/{surface}/{}.md", alert.name),
         drill,
-        status: status.into(),
+        status,
         decision: String::new(),
     }
 }
@@ -335,9 +383,9 @@ fn card_review(
             })
             .collect();
         let status = match n.decision {
-            GapDecision::Accept if n.decided_by.is_named() => "accepted",
-            GapDecision::Accept => "acceptance by a placeholder",
-            GapDecision::Close => "to close",
+            GapDecision::Accept if n.decided_by.is_named() => RiskStatus::Accepted,
+            GapDecision::Accept => RiskStatus::AcceptedByPlaceholder,
+            GapDecision::Close => RiskStatus::ToClose,
         };
         risks.push(Risk {
             failure_mode: n.risk.clone(),
@@ -347,7 +395,7 @@ fn card_review(
             owner: n.owner.clone(),
             runbook: String::new(),
             drill,
-            status: status.into(),
+            status,
             decision: format!(
                 "{} by {}: {}",
                 match n.decision {
@@ -387,7 +435,7 @@ fn card_review(
     let steps = vec![
         Step {
             step: PLAN_STEPS[0].into(),
-            satisfied: open.iter().all(|r| r.status != "no team"),
+            satisfied: open.iter().all(|r| r.status != RiskStatus::NoTeam),
             evidence: vec![
                 format!(
                     "{} risks: {} from alerts, {} declared gaps; {} dependencies mapped",
@@ -398,7 +446,7 @@ fn card_review(
                 ),
                 format!(
                     "ownership gaps: {}",
-                    risks.iter().filter(|r| r.status == "no team").count()
+                    risks.iter().filter(|r| r.status == RiskStatus::NoTeam).count()
                 ),
             ],
         },
@@ -952,7 +1000,7 @@ pub fn html(r: &Readiness) -> String {
                 esc(&x.runbook),
                 esc(&x.drill.iter().map(|d| format!("{}: {}", d.scenario, d.result)).collect::<Vec<_>>().join("; ")),
                 if x.clears() { "yes" } else { "no" },
-                esc(&x.status),
+                esc(x.status.as_str()),
                 esc(&x.decision)
             ));
         }

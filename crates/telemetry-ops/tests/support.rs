@@ -314,7 +314,7 @@ fn review_cleared_follows_the_evidence() {
         .iter()
         .find(|x| x.alert == "ProfilerReportErrorBudgetBurn")
         .unwrap();
-    assert_eq!(risk.status, "drill failed");
+    assert_eq!(risk.status, readiness::RiskStatus::DrillFailed);
     assert!(!profiler.review_cleared);
     // A subset drill is not the full drill.
     let mut subset = green_drill();
