@@ -179,9 +179,21 @@ fn exponential_child() {
         .expect("clean shutdown with the receiver up");
 }
 
-fn histograms_with(name: &str, aggregation: Option<&str>) -> support::Point {
-    let rx = Receiver::start(false);
-    let mut env = rx.env();
+/// Runs `exponential_child` exporting to a receiver, directly or through a rotel collector
+/// process, and returns the histogram point that arrived.
+fn histograms_with(name: &str, aggregation: Option<&str>, through_rotel: bool) -> support::Point {
+    let rx = Receiver::start(through_rotel);
+    let rotel = through_rotel.then(|| support::Rotel::start(&rx));
+    let mut env = match &rotel {
+        Some(r) => vec![
+            (
+                "OTEL_EXPORTER_OTLP_ENDPOINT",
+                format!("http://127.0.0.1:{}", r.http_port),
+            ),
+            ("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf".to_owned()),
+        ],
+        None => rx.env(),
+    };
     if let Some(a) = aggregation {
         env.push((
             "OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION",
@@ -194,16 +206,12 @@ fn histograms_with(name: &str, aggregation: Option<&str>) -> support::Point {
             .iter()
             .any(|p| p.metric == "dataface.compile.duration")
     });
+    drop(rotel);
     got.point("dataface.compile.duration", &[]).clone()
 }
 
-#[test]
-fn exponential_histograms_reach_otlp_when_asked_for() {
-    let name = "exponential_histograms_reach_otlp_when_asked_for";
-    if is_child(name) {
-        return exponential_child();
-    }
-    let p = histograms_with(name, Some("base2_exponential_bucket_histogram"));
+/// The exponential point the receiver got, with its six samples over five orders of magnitude.
+fn assert_exponential(p: &support::Point) {
     assert_eq!(p.kind, "exponential_histogram", "{p:?}");
     assert_eq!(p.count, 6);
     assert!((p.value - 123.521).abs() < 1e-9, "{p:?}");
@@ -214,12 +222,39 @@ fn exponential_histograms_reach_otlp_when_asked_for() {
 }
 
 #[test]
+fn exponential_histograms_reach_otlp_when_asked_for() {
+    let name = "exponential_histograms_reach_otlp_when_asked_for";
+    if is_child(name) {
+        return exponential_child();
+    }
+    assert_exponential(&histograms_with(
+        name,
+        Some("base2_exponential_bucket_histogram"),
+        false,
+    ));
+}
+
+/// The same point crosses a real collector (rotel, OTLP/HTTP in, OTLP/gRPC out) intact.
+#[test]
+fn exponential_histograms_cross_a_real_collector() {
+    let name = "exponential_histograms_cross_a_real_collector";
+    if is_child(name) {
+        return exponential_child();
+    }
+    assert_exponential(&histograms_with(
+        name,
+        Some("base2_exponential_bucket_histogram"),
+        true,
+    ));
+}
+
+#[test]
 fn explicit_bucket_histograms_stay_the_default() {
     let name = "explicit_bucket_histograms_stay_the_default";
     if is_child(name) {
         return exponential_child();
     }
-    let p = histograms_with(name, None);
+    let p = histograms_with(name, None, false);
     assert_eq!((p.kind, p.count), ("histogram", 6), "{p:?}");
     assert!(p.exponential.is_none() && !p.bounds.is_empty());
 }
