@@ -11,6 +11,8 @@ use std::sync::OnceLock;
 pub(crate) const RUNBOOK: &str = "runbook.md";
 /// The template of the catalog's markdown.
 pub(crate) const CATALOG: &str = "catalog.md";
+/// The template of the readiness review's markdown.
+pub(crate) const READINESS: &str = "readiness.md";
 
 fn environment() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();
@@ -26,6 +28,8 @@ fn environment() -> &'static Environment<'static> {
             .expect("templates/runbook.md is a valid template");
         env.add_template(CATALOG, include_str!("../templates/catalog.md"))
             .expect("templates/catalog.md is a valid template");
+        env.add_template(READINESS, include_str!("../templates/readiness.md"))
+            .expect("templates/readiness.md is a valid template");
         env
     })
 }
@@ -42,7 +46,7 @@ pub(crate) fn render(name: &str, context: &impl Serialize) -> String {
 mod tests {
     #[test]
     fn every_template_parses() {
-        for name in [super::RUNBOOK, super::CATALOG] {
+        for name in [super::RUNBOOK, super::CATALOG, super::READINESS] {
             assert!(super::environment().get_template(name).is_ok(), "{name}");
         }
     }
