@@ -199,18 +199,15 @@ fn check_log(
     codes: &[&str],
     push: &mut impl FnMut(Violation, String),
 ) {
-    let own = catalog
-        .events()
-        .find(|e| e.name == l.name)
-        .map_or(&[][..], |e| e.attributes);
+    let decl = catalog.events().find(|e| e.name == l.name);
     check_types(
         catalog,
-        own,
+        decl.map_or(&[][..], |e| e.attributes),
         &format!("log event {}", l.name),
         &l.fields,
         push,
     );
-    let Some(decl) = catalog.events().find(|e| e.name == l.name) else {
+    let Some(decl) = decl else {
         if l.name.starts_with("dataface.") {
             push(Violation::UndeclaredEvent, format!("log event {}", l.name));
         } else if probe_target(&l.target) {
