@@ -443,3 +443,46 @@ fn dataface_ops_readiness_writes_five_cards() {
     assert_eq!(stdout.matches("review NOT cleared").count(), 5, "{stdout}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// A support file that is not UTF-8, not YAML, or misses a field is refused with exit 2 and
+/// a message naming the file and what is wrong, by every command that reads it.
+#[test]
+fn a_broken_support_file_is_refused_naming_the_file() {
+    let dir = std::env::temp_dir().join(format!("dataface-support-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let cases: [(&str, &[u8], &str); 3] = [
+        (
+            "latin1.yaml",
+            b"teams:\n  - owner: \xff\xfe\n",
+            "valid UTF-8",
+        ),
+        ("flow.yaml", b"teams: [\n", "line 2 column 1"),
+        (
+            "empty.yaml",
+            b"incident_commander: []\n",
+            "missing field `teams`",
+        ),
+    ];
+    for (file, bytes, says) in cases {
+        let path = dir.join(file);
+        std::fs::write(&path, bytes).unwrap();
+        for command in ["readiness", "runbooks", "generate"] {
+            let out = Command::new(env!("CARGO_BIN_EXE_dataface-ops"))
+                .current_dir(&root)
+                .arg(command)
+                .args(["--out", dir.join("out").to_str().unwrap()])
+                .arg("--support")
+                .arg(&path)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{command} {file}: {stderr}");
+            assert!(
+                stderr.contains(file) && stderr.contains(says) && !stderr.contains("panicked"),
+                "{command} {file}: {stderr}"
+            );
+        }
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
