@@ -10,6 +10,7 @@
 //! named person, its rotations hold no placeholder, and every go/no-go item holds.
 
 use crate::alert::AlertSpec;
+use crate::alert_tests::{self, CaseKind};
 use crate::drill::report::esc;
 use crate::drill::scenarios::SCENARIOS;
 use crate::objective::Objective;
@@ -263,15 +264,17 @@ fn drill_result(drill: Option<&serde_json::Value>, scenario: &str) -> String {
 /// The generated package, by path.
 type Package = Vec<(PathBuf, String)>;
 
-/// Whether the package's promtool test of `surface` has a case expecting `alert` to fire.
-fn promtool_tested(package: &Package, surface: &str, alert: &str) -> bool {
-    let path = PathBuf::from(format!("alerts/tests/{surface}.test.yml"));
-    package
+/// Whether the generated promtool test of `surface` has a case expecting `alert` to fire.
+fn promtool_tested(surface: &str, alert: &'static AlertSpec) -> bool {
+    let links = crate::rules::RunbookLinks {
+        base: "runbooks".into(),
+    };
+    alert_tests::cases(surface, alert, &links)
         .iter()
-        .any(|(p, text)| *p == path && text.contains(&format!("alertname: {alert}\n")))
+        .any(|c| c.kind == CaseKind::Firing)
 }
 
-fn alert_risk(alert: &AlertSpec, surface: &str, e: &Evidence<'_>, package: &Package) -> Risk {
+fn alert_risk(alert: &'static AlertSpec, surface: &str, e: &Evidence<'_>) -> Risk {
     let drill: Vec<DrillResult> = SCENARIOS
         .iter()
         .filter(|s| s.expected.contains(&alert.name))
@@ -282,7 +285,7 @@ fn alert_risk(alert: &AlertSpec, surface: &str, e: &Evidence<'_>, package: &Pack
         .collect();
     let status = if e.support.team(alert.owner.id).is_none() {
         RiskStatus::NoTeam
-    } else if drill.is_empty() && promtool_tested(package, surface, alert.name) {
+    } else if drill.is_empty() && promtool_tested(surface, alert) {
         // No card's failure mode injects it live; its rule is proven by the generated
         // promtool test (firing, silent and edge cases), which CI runs.
         RiskStatus::Covered
@@ -346,7 +349,7 @@ pub fn review(e: &Evidence<'_>) -> Readiness {
         .support
         .cards
         .iter()
-        .map(|c| card_review(c, e, &package, &go_no_go, global_ok))
+        .map(|c| card_review(c, e, &go_no_go, global_ok))
         .collect();
     Readiness {
         go_no_go,
@@ -360,7 +363,6 @@ pub fn review(e: &Evidence<'_>) -> Readiness {
 fn card_review(
     c: &crate::support::CardRisks,
     e: &Evidence<'_>,
-    package: &Package,
     go: &[Item],
     global_ok: bool,
 ) -> CardReview {
@@ -370,7 +372,7 @@ fn card_review(
             continue;
         }
         for a in surface.alerts {
-            risks.push(alert_risk(a, surface.section.surface, e, package));
+            risks.push(alert_risk(a, surface.section.surface, e));
         }
     }
     for n in &c.not_covered {
