@@ -180,17 +180,21 @@ fn owners(path: &Path) -> Result<OwnersFile, String> {
     OwnersFile::parse(&text, &telemetry_ops::OPERATIONS).map_err(|e| e.to_string())
 }
 
+/// The support model at `path`, parsed (not yet checked against the product).
+fn support_model(path: &Path) -> Result<SupportModel, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "cannot read the support model {}: {e}; pass --support PATH (format: ops/support.yaml)",
+            path.display()
+        )
+    })?;
+    SupportModel::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 /// The owners file and the support model, the latter checked against the former.
 fn ops(args: &OwnersArg) -> Result<(OwnersFile, SupportModel), String> {
     let owners = owners(&args.owners)?;
-    let text = std::fs::read_to_string(&args.support).map_err(|e| {
-        format!(
-            "cannot read the support model {}: {e}; pass --support PATH (format: ops/support.yaml)",
-            args.support.display()
-        )
-    })?;
-    let support =
-        SupportModel::parse(&text).map_err(|e| format!("{}: {e}", args.support.display()))?;
+    let support = support_model(&args.support)?;
     support
         .validate(&telemetry_ops::OPERATIONS, &owners)
         .map_err(|e| format!("{}: {e}", args.support.display()))?;
@@ -407,10 +411,7 @@ fn readiness(out: &Path, drill: PathBuf, contract: &Path, o: &OwnersArg) -> Exit
     };
     // An invalid support model is a go/no-go item of the review, not a reason to write none;
     // a file that does not parse is.
-    let support = match std::fs::read_to_string(&o.support)
-        .map_err(|e| format!("cannot read the support model {}: {e}", o.support.display()))
-        .and_then(|t| SupportModel::parse(&t).map_err(|e| format!("{}: {e}", o.support.display())))
-    {
+    let support = match support_model(&o.support) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
