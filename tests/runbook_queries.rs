@@ -13,14 +13,16 @@
 //! their evaluation is checked here. Prometheus is stopped by its pid when the test ends,
 //! pass or fail.
 
+mod support;
+
 use dataface_telemetry::core::config::Signal;
 use launch_day::LaunchDay;
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+use support::free_port;
+use support::prometheus::Prometheus;
 use telemetry_ops::objective::Alerting;
 use telemetry_ops::rules::RunbookLinks;
 use telemetry_ops::OPERATIONS;
@@ -28,114 +30,16 @@ use telemetry_ops::OPERATIONS;
 /// How long the launch day runs while Prometheus scrapes it.
 const DAY: Duration = Duration::from_secs(25);
 
-/// A Prometheus process, stopped by its pid on drop.
-struct Prometheus {
-    child: Child,
-    addr: SocketAddr,
-    dir: PathBuf,
-}
-
-impl Drop for Prometheus {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        let _ = std::fs::remove_dir_all(&self.dir);
-    }
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("a free loopback port")
-        .port()
-}
-
-impl Prometheus {
-    /// Starts Prometheus scraping `target` every second with the generated rules of `dir`.
-    fn start(target: SocketAddr, rules: &[PathBuf], dir: PathBuf) -> Self {
-        let rule_files: String = rules
-            .iter()
-            .map(|r| format!("  - {}\n", r.display()))
-            .collect();
-        let config = format!(
-            "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n{rule_files}scrape_configs:\n  - job_name: dataface-launch-day\n    static_configs:\n      - targets: ['{target}']\n"
-        );
-        let config_path = dir.join("prometheus.yml");
-        std::fs::write(&config_path, config).expect("write the Prometheus configuration");
-        let port = free_port();
-        let addr: SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
-        let child = Command::new("prometheus")
-            .arg(format!("--config.file={}", config_path.display()))
-            .arg(format!(
-                "--storage.tsdb.path={}",
-                dir.join("data").display()
-            ))
-            .arg(format!("--web.listen-address={addr}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(
-                std::fs::File::create(dir.join("prometheus.log")).unwrap(),
-            ))
-            .spawn()
-            .expect("`prometheus` runs: install it with scripts/install-test-deps.sh");
-        let p = Prometheus { child, addr, dir };
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while get(p.addr, "/-/ready").map(|(status, _)| status) != Some(200) {
-            assert!(
-                Instant::now() < deadline,
-                "Prometheus did not become ready in 30s: {}",
-                std::fs::read_to_string(p.dir.join("prometheus.log")).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
-        p
-    }
-
-    /// Evaluates `expr` now: `Ok(number of series)` or the error Prometheus gave.
-    fn query(&self, expr: &str) -> Result<usize, String> {
-        let path = format!("/api/v1/query?query={}", percent_encode(expr));
-        let (status, body) =
-            get(self.addr, &path).ok_or_else(|| "no answer from Prometheus".to_owned())?;
-        let json: serde_json::Value =
-            serde_json::from_str(&body).map_err(|e| format!("HTTP {status}: {e}: {body}"))?;
-        if json["status"] != "success" {
-            return Err(format!(
-                "{}: {}",
-                json["errorType"].as_str().unwrap_or("?"),
-                json["error"].as_str().unwrap_or(&body)
-            ));
-        }
-        let result = &json["data"]["result"];
-        Ok(match json["data"]["resultType"].as_str() {
-            Some("vector") | Some("matrix") => result.as_array().map_or(0, Vec::len),
-            // A scalar or a string is one value.
-            _ => 1,
-        })
-    }
-}
-
-/// A plain HTTP/1.0 GET on loopback: `(status, body)`, or `None` when nothing answers.
-fn get(addr: SocketAddr, path: &str) -> Option<(u16, String)> {
-    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2)).ok()?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .ok()?;
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").ok()?;
-    let mut response = String::new();
-    stream.read_to_string(&mut response).ok()?;
-    let (head, body) = response.split_once("\r\n\r\n")?;
-    let status = head.split_whitespace().nth(1)?.parse().ok()?;
-    Some((status, body.to_owned()))
-}
-
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+/// Starts Prometheus scraping `target` every second with the generated rules of `dir`.
+fn start_prometheus(target: SocketAddr, rules: &[PathBuf], dir: PathBuf) -> Prometheus {
+    let rule_files: String = rules
+        .iter()
+        .map(|r| format!("  - {}\n", r.display()))
+        .collect();
+    let config = format!(
+        "global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n{rule_files}scrape_configs:\n  - job_name: dataface-launch-day\n    static_configs:\n      - targets: ['{target}']\n"
+    );
+    Prometheus::start(&config, &[], dir)
 }
 
 /// Where a query comes from, and whether it must return series.
@@ -275,7 +179,7 @@ fn every_runbook_and_dashboard_query_evaluates_on_a_real_prometheus_scraping_the
         })
         .collect();
     assert!(rules.len() >= 6, "{rules:?}");
-    let prometheus = Prometheus::start(target, &rules, dir);
+    let prometheus = start_prometheus(target, &rules, dir);
 
     let report = LaunchDay::new(DAY).run(|_| {});
     assert!(report.operations_total() > 0);

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub(crate) mod nginx;
+pub(crate) mod prometheus;
 
 use mock_collector::{MockServer, Protocol, ServerHandle};
 use opentelemetry_proto::tonic::common::v1::{any_value, AnyValue, KeyValue};

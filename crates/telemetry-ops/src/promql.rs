@@ -12,8 +12,9 @@ pub const PAGE_BURNS: &[(&str, &str, f64)] = &[("1h", "5m", 14.4), ("6h", "30m",
 /// `(long window, short window, burn factor)` of the slow-burn (ticket) alert.
 pub const TICKET_BURNS: &[(&str, &str, f64)] = &[("1d", "2h", 3.0), ("3d", "6h", 1.0)];
 
-/// A label selector `{k="v",...}` (empty string when there is no matcher).
-pub fn selector(matchers: &[Matcher], extra: &[(&str, String)]) -> String {
+/// A label selector `{k="v",...}` (empty string when there is no matcher); each `extra`
+/// is `(key, operator, value)`.
+pub fn selector(matchers: &[Matcher], extra: &[(&str, &str, String)]) -> String {
     let mut parts: Vec<String> = matchers
         .iter()
         .map(|m| {
@@ -24,7 +25,7 @@ pub fn selector(matchers: &[Matcher], extra: &[(&str, String)]) -> String {
             format!("{}{op}\"{}\"", prometheus_label(m.label), m.value)
         })
         .collect();
-    parts.extend(extra.iter().map(|(k, v)| format!("{k}=\"{v}\"")));
+    parts.extend(extra.iter().map(|(k, op, v)| format!("{k}{op}\"{v}\"")));
     if parts.is_empty() {
         String::new()
     } else {
@@ -131,6 +132,45 @@ pub fn burn_threshold(factor: f64, budget: f64) -> f64 {
 /// bound with Rust's float formatting: `0.5`, `1`, `2.5`, `1000000`).
 pub fn format_bound(b: f64) -> String {
     format!("{b}")
+}
+
+/// How Prometheus writes a bucket bound it read from the protobuf exposition (which it
+/// asks for once its native histograms are on; Prometheus 3 writes text bounds the same
+/// way): Go's shortest `%g`, with `.0` added to a whole number (`0.5`, `1.0`, `2.5`,
+/// `1e+06`).
+pub fn openmetrics_bound(b: f64) -> String {
+    if b == 0.0 {
+        return "0.0".into();
+    }
+    let exponent = b.abs().log10().floor();
+    if (-4.0..6.0).contains(&exponent) {
+        let plain = format!("{b}");
+        if plain.contains('.') {
+            plain
+        } else {
+            format!("{plain}.0")
+        }
+    } else {
+        // Rust's `1.5e6` is Go's `1.5e+06`.
+        let scientific = format!("{b:e}");
+        let (mantissa, exp) = scientific.split_once('e').unwrap_or((&scientific, "0"));
+        let exp: i32 = exp.parse().unwrap_or(0);
+        let sign = if exp < 0 { '-' } else { '+' };
+        format!("{mantissa}e{sign}{:02}", exp.abs())
+    }
+}
+
+/// The `le` matcher of a classic bucket: `le="0.5"`, or, where the scrape's form and
+/// Prometheus' protobuf form differ, a regular expression matching both
+/// (`le=~"1|1\\.0"`), so a rule reads the bucket however Prometheus scraped it.
+pub fn le_matcher(b: f64) -> (&'static str, String) {
+    let (text, openmetrics) = (format_bound(b), openmetrics_bound(b));
+    if text == openmetrics {
+        ("=", text)
+    } else {
+        let escape = |s: &str| s.replace('.', "\\\\.").replace('+', "\\\\+");
+        ("=~", format!("{}|{}", escape(&text), escape(&openmetrics)))
+    }
 }
 
 /// The burn-rate alert expression for `burns` (pairs of windows and a factor) in every
@@ -262,6 +302,23 @@ mod tests {
         assert_eq!(format_bound(1.0), "1");
         assert_eq!(format_bound(2.5), "2.5");
         assert_eq!(format_bound(1_000_000.0), "1000000");
+    }
+
+    #[test]
+    fn bounds_print_as_prometheus_writes_protobuf_le() {
+        assert_eq!(openmetrics_bound(0.5), "0.5");
+        assert_eq!(openmetrics_bound(1.0), "1.0");
+        assert_eq!(openmetrics_bound(2.5), "2.5");
+        assert_eq!(openmetrics_bound(10.0), "10.0");
+        assert_eq!(openmetrics_bound(0.0), "0.0");
+        assert_eq!(openmetrics_bound(0.001), "0.001");
+        assert_eq!(openmetrics_bound(100_000.0), "100000.0");
+        assert_eq!(openmetrics_bound(1_000_000.0), "1e+06");
+        assert_eq!(openmetrics_bound(1_500_000.0), "1.5e+06");
+        assert_eq!(openmetrics_bound(0.00001), "1e-05");
+        assert_eq!(le_matcher(0.5), ("=", "0.5".to_owned()));
+        assert_eq!(le_matcher(10.0), ("=~", "10|10\\\\.0".to_owned()));
+        assert_eq!(le_matcher(1e6), ("=~", "1000000|1e\\\\+06".to_owned()));
     }
 
     #[test]

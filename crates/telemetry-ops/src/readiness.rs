@@ -758,7 +758,7 @@ pub fn post_release(product: &Product) -> PostRelease {
         format!(
             "sum({f}({}{}[30m]))",
             promql::event_series(e.metric),
-            promql::selector(e.matchers, &[(label.as_str(), v.to_owned())])
+            promql::selector(e.matchers, &[(label.as_str(), "=", v.to_owned())])
         )
     };
     let release_ratio =

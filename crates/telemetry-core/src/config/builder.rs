@@ -28,6 +28,7 @@ pub struct TelemetryConfigBuilder {
     pub(super) span_batch: Option<BatchSettings>,
     pub(super) log_batch: Option<BatchSettings>,
     pub(super) prometheus_addr: Option<SocketAddr>,
+    pub(super) prometheus_histograms: Option<super::PrometheusHistograms>,
     pub(super) release: Option<String>,
     pub(super) commit: Option<String>,
     pub(super) environment: Option<String>,
@@ -139,6 +140,11 @@ impl TelemetryConfigBuilder {
     /// Sets the Prometheus scrape endpoint address (port 0 picks a free port).
     pub fn prometheus_addr(mut self, addr: SocketAddr) -> Self {
         self.prometheus_addr = Some(addr);
+        self
+    }
+    /// Sets how the scrape exposes histograms, over `DATAFACE_PROMETHEUS_HISTOGRAMS`.
+    pub fn prometheus_histograms(mut self, histograms: super::PrometheusHistograms) -> Self {
+        self.prometheus_histograms = Some(histograms);
         self
     }
     /// Sets the release (`service.version`), over `DATAFACE_RELEASE`.

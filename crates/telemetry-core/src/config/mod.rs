@@ -39,7 +39,7 @@ pub use types::{
     BatchSettings, Compression, Exporters, Headers, HistogramAggregation, OtlpSettings, PerSignal,
     Propagator, Protocol, Sampler, Signal, SpanLimits, TelemetryConfig, Temporality,
 };
-pub use types::{ClientIdentity, TlsSettings};
+pub use types::{ClientIdentity, PrometheusHistograms, TlsSettings};
 
 /// Every environment variable telemetry-core reads, with a one-line description, in the
 /// order the workspace README's configuration table lists them.

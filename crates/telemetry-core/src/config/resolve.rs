@@ -7,8 +7,8 @@ use super::parse::{schemeless_endpoint, PemKind, Reader};
 use super::problem::ProblemKind;
 use super::types::{
     BatchSettings, ClientIdentity, Compression, Exporters, Headers, HistogramAggregation,
-    OtlpSettings, PerSignal, Propagator, Protocol, Sampler, Signal, SpanLimits, TelemetryConfig,
-    Temporality, TlsSettings,
+    OtlpSettings, PerSignal, PrometheusHistograms, Propagator, Protocol, Sampler, Signal,
+    SpanLimits, TelemetryConfig, Temporality, TlsSettings,
 };
 use super::vars;
 use super::StrictConfigError;
@@ -244,6 +244,19 @@ impl TelemetryConfigBuilder {
                 ],
             )
             .unwrap_or(HistogramAggregation::ExplicitBucket);
+        let prometheus_histograms = self
+            .prometheus_histograms
+            .or_else(|| {
+                r.choice(
+                    DATAFACE_PROMETHEUS_HISTOGRAMS,
+                    &[
+                        ("classic", PrometheusHistograms::Classic),
+                        ("native", PrometheusHistograms::Native),
+                        ("both", PrometheusHistograms::Both),
+                    ],
+                )
+            })
+            .unwrap_or(PrometheusHistograms::Classic);
 
         let prometheus_addr = self.prometheus_addr.unwrap_or_else(|| {
             let host = r
@@ -345,6 +358,7 @@ impl TelemetryConfigBuilder {
             temporality,
             histogram_aggregation,
             prometheus_addr,
+            prometheus_histograms,
             release,
             commit,
             environment,

@@ -1606,3 +1606,36 @@ fn a_schemeless_http_endpoint_is_a_problem_and_the_default_is_used() {
         "http://localhost:4318/v1/traces"
     );
 }
+
+#[test]
+fn scrape_histograms_are_classic_unless_native_or_both_is_asked_for() {
+    assert_eq!(
+        cfg(&[]).prometheus_histograms,
+        PrometheusHistograms::Classic
+    );
+    for (raw, mode) in [
+        ("native", PrometheusHistograms::Native),
+        ("BOTH", PrometheusHistograms::Both),
+        ("classic", PrometheusHistograms::Classic),
+    ] {
+        let config = cfg(&[(DATAFACE_PROMETHEUS_HISTOGRAMS, raw)]);
+        assert!(config.problems().is_empty(), "{:?}", config.problems());
+        assert_eq!(config.prometheus_histograms, mode, "{raw}");
+    }
+    // The OTLP spelling is not this variable's: the default stays and the variable is named.
+    let config = cfg(&[(
+        DATAFACE_PROMETHEUS_HISTOGRAMS,
+        "base2_exponential_bucket_histogram",
+    )]);
+    assert_eq!(config.prometheus_histograms, PrometheusHistograms::Classic);
+    let problem = single_problem(&config);
+    assert_eq!(problem.variable, DATAFACE_PROMETHEUS_HISTOGRAMS);
+    assert_eq!(problem.kind, ProblemKind::UnknownValue);
+    // Code wins over the environment.
+    let config = TelemetryConfig::builder()
+        .lookup(|k| (k == DATAFACE_PROMETHEUS_HISTOGRAMS).then(|| "classic".to_owned()))
+        .prometheus_histograms(PrometheusHistograms::Native)
+        .build()
+        .unwrap();
+    assert_eq!(config.prometheus_histograms, PrometheusHistograms::Native);
+}

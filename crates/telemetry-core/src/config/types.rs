@@ -156,6 +156,35 @@ pub enum HistogramAggregation {
     Base2Exponential,
 }
 
+/// How the Prometheus scrape exposes histograms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrometheusHistograms {
+    /// A series per catalog bucket, `_sum` and `_count`, in the text and the protobuf
+    /// exposition (the default).
+    Classic,
+    /// One native histogram series per label set: sparse base-2 exponential buckets
+    /// (8 per power of two, fewer past 160 populated buckets), judged at any threshold
+    /// with `histogram_fraction`. Only the protobuf exposition carries them, which
+    /// Prometheus asks for with `--enable-feature=native-histograms`; the text exposition
+    /// then shows each histogram's `+Inf` bucket, `_sum` and `_count` only.
+    Native,
+    /// Both on every histogram: the classic buckets for text scrapers and for rules not yet
+    /// moved, the native ones where protobuf is scraped (a migration; costs both).
+    Both,
+}
+
+impl PrometheusHistograms {
+    /// Whether histograms keep the catalog's buckets.
+    pub fn classic(self) -> bool {
+        matches!(self, Self::Classic | Self::Both)
+    }
+
+    /// Whether histograms keep native buckets.
+    pub fn native(self) -> bool {
+        matches!(self, Self::Native | Self::Both)
+    }
+}
+
 /// Settings of a batch processor (spans or log records).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BatchSettings {
@@ -304,6 +333,8 @@ pub struct TelemetryConfig {
     pub histogram_aggregation: HistogramAggregation,
     /// Address of the Prometheus scrape endpoint (when selected).
     pub prometheus_addr: SocketAddr,
+    /// `DATAFACE_PROMETHEUS_HISTOGRAMS`: how the scrape exposes histograms.
+    pub prometheus_histograms: PrometheusHistograms,
     /// `DATAFACE_RELEASE` or `service.version` from the resource attributes.
     pub release: Option<String>,
     /// `DATAFACE_COMMIT`.

@@ -165,6 +165,10 @@ variables! {
     OTEL_EXPORTER_PROMETHEUS_HOST;
     /// Port the Prometheus scrape endpoint listens on (`0` picks a free one).
     OTEL_EXPORTER_PROMETHEUS_PORT;
+    /// How the scrape exposes histograms: `classic` (the catalog's buckets, every format),
+    /// `native` (Prometheus native histograms, in the protobuf exposition Prometheus asks
+    /// for with `--enable-feature=native-histograms`) or `both` (for a migration).
+    DATAFACE_PROMETHEUS_HISTOGRAMS;
 
     /// The release of the service (`service.version` and the `service.version` label of build info).
     DATAFACE_RELEASE;

@@ -422,11 +422,11 @@ impl<R: Recorder> PrometheusNames<R> {
 }
 
 impl<R: Recorder> super::shared::ScrapeNames for PrometheusNames<R> {
-    fn histogram_key(&self, key: &Key) -> Key {
-        self.rename(key, InstrumentKind::Histogram)
+    fn scrape_key(&self, key: &Key, kind: InstrumentKind) -> Key {
+        self.rename(key, kind)
     }
-    fn histogram_name(&self, name: &str) -> String {
-        self.name(name, InstrumentKind::Histogram)
+    fn scrape_name(&self, name: &str, kind: InstrumentKind) -> String {
+        self.name(name, kind)
     }
 }
 

@@ -1,6 +1,9 @@
 //! The Prometheus scrape part: the recorder and the endpoint that serves it.
 //!
-//! metrics-exporter-prometheus renders the text format; `tiny_http` serves it. The
+//! metrics-exporter-prometheus renders the text format (the histograms kept in `shared`
+//! are appended by a hook); a scrape whose `Accept` header asks for the delimited protobuf
+//! exposition (Prometheus with native histograms on) gets it, rendered by `shared`. `tiny_http`
+//! serves both. The
 //! endpoint binds before `init` returns (so a bad address is an init error, not a lost
 //! endpoint), reports the address it bound (port 0 picks a free one), and stops at
 //! shutdown, releasing the port. tiny_http reads each connection's request on a thread of
@@ -47,24 +50,42 @@ type BeforeRender = Arc<dyn Fn() + Send + Sync>;
 /// histograms kept in `shared`.
 type AfterRender = Arc<dyn Fn(&mut String) + Send + Sync>;
 
-/// Renders the scrape text with the hooks set by [`ScrapeEndpoint::render_hooks`].
+/// Renders the whole scrape in the delimited protobuf exposition.
+type ProtobufRender = Arc<dyn Fn() -> Vec<u8> + Send + Sync>;
+
+/// What the endpoint calls to render a scrape, set once the recorder is built.
+pub(crate) struct RenderHooks {
+    /// Run right before each text render.
+    pub(crate) before: BeforeRender,
+    /// Run on each rendered text.
+    pub(crate) after: AfterRender,
+    /// Renders a protobuf scrape.
+    pub(crate) protobuf: ProtobufRender,
+}
+
+/// Renders the scrape with the hooks set by [`ScrapeEndpoint::render_hooks`].
 #[derive(Clone)]
 struct Renderer {
     handle: PrometheusHandle,
-    hooks: Arc<OnceLock<(BeforeRender, AfterRender)>>,
+    hooks: Arc<OnceLock<RenderHooks>>,
 }
 
 impl Renderer {
     fn render(&self) -> String {
         let hooks = self.hooks.get();
-        if let Some((before, _)) = hooks {
-            before();
+        if let Some(hooks) = hooks {
+            (hooks.before)();
         }
         let mut text = self.handle.render();
-        if let Some((_, after)) = hooks {
-            after(&mut text);
+        if let Some(hooks) = hooks {
+            (hooks.after)(&mut text);
         }
         text
+    }
+
+    /// The protobuf exposition, once the recorder is built.
+    fn render_protobuf(&self) -> Option<Vec<u8>> {
+        self.hooks.get().map(|hooks| (hooks.protobuf)())
     }
 }
 
@@ -166,10 +187,9 @@ impl ScrapeEndpoint {
         self.renderer.render()
     }
 
-    /// Runs `before` right before every render, and `after` on the rendered text (set
-    /// once; later calls are ignored).
-    pub(crate) fn render_hooks(&self, before: BeforeRender, after: AfterRender) {
-        let _ = self.renderer.hooks.set((before, after));
+    /// Sets what renders a scrape (once; later calls are ignored).
+    pub(crate) fn render_hooks(&self, hooks: RenderHooks) {
+        let _ = self.renderer.hooks.set(hooks);
     }
 
     /// Stops serving and releases the port; returns at once. A response being written
@@ -210,21 +230,31 @@ fn serve(server: &tiny_http::Server, renderer: &Renderer, stop: &AtomicBool) {
 
 fn respond(request: tiny_http::Request, renderer: &Renderer) {
     let path = request.url().split('?').next().unwrap_or("");
+    let protobuf = request
+        .headers()
+        .iter()
+        .filter(|h| h.field.equiv("Accept"))
+        .any(|h| super::protobuf::accepted(h.value.as_str()));
     let (status, content_type, body) = match (request.method(), path) {
-        (tiny_http::Method::Get, "/metrics" | "/") => (
-            200,
-            "text/plain; version=0.0.4; charset=utf-8",
-            renderer.render(),
-        ),
+        (tiny_http::Method::Get, "/metrics" | "/") => {
+            match protobuf.then(|| renderer.render_protobuf()).flatten() {
+                Some(body) => (200, super::protobuf::CONTENT_TYPE, body),
+                None => (
+                    200,
+                    "text/plain; version=0.0.4; charset=utf-8",
+                    renderer.render().into_bytes(),
+                ),
+            }
+        }
         (tiny_http::Method::Get, _) => (
             404,
             "text/plain; charset=utf-8",
-            "not found: the scrape endpoint is /metrics\n".to_owned(),
+            b"not found: the scrape endpoint is /metrics\n".to_vec(),
         ),
         _ => (
             405,
             "text/plain; charset=utf-8",
-            "only GET is served\n".to_owned(),
+            b"only GET is served\n".to_vec(),
         ),
     };
     let headers = tiny_http::Header::from_bytes("Content-Type", content_type)
@@ -234,7 +264,7 @@ fn respond(request: tiny_http::Request, renderer: &Renderer) {
     let response = tiny_http::Response::new(
         tiny_http::StatusCode(status),
         headers,
-        std::io::Cursor::new(body.into_bytes()),
+        std::io::Cursor::new(body),
         Some(length),
         None,
     );

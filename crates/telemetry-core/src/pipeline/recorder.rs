@@ -11,7 +11,7 @@
 
 use super::install::Context;
 use super::metric_layers::{CardinalityGuard, PrometheusNames, Specs};
-use super::prometheus::ScrapeEndpoint;
+use super::prometheus::{RenderHooks, ScrapeEndpoint};
 use super::shared::{SharedSeries, Split};
 use super::InitError;
 use crate::catalog::InstrumentKind;
@@ -70,13 +70,19 @@ pub(super) fn build(
         .filter(|m| m.kind == InstrumentKind::Histogram)
         .map(|m| (m.name, m.buckets))
         .collect();
-    let shared = Arc::new(SharedSeries::new(scrape, meter, buckets));
+    let shared = Arc::new(SharedSeries::new(
+        scrape,
+        meter,
+        buckets,
+        cx.config.prometheus_histograms,
+    ));
     if let Some(endpoint) = endpoint {
-        let (before, after) = (shared.clone(), shared.clone());
-        endpoint.render_hooks(
-            Arc::new(move || before.sync_scrape()),
-            Arc::new(move |out: &mut String| after.render_histograms(out)),
-        );
+        let (before, after, protobuf) = (shared.clone(), shared.clone(), shared.clone());
+        endpoint.render_hooks(RenderHooks {
+            before: Arc::new(move || before.sync_scrape()),
+            after: Arc::new(move |out: &mut String| after.render_histograms(out)),
+            protobuf: Arc::new(move || protobuf.render_protobuf()),
+        });
     }
     Some(CardinalityGuard::new(
         Split::new(shared, fanout.build(), bridge),

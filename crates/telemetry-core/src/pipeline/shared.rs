@@ -16,7 +16,17 @@
 //! observable histogram and the SDK's data points cannot be built outside it, so the same
 //! sample also goes to an SDK histogram instrument bound to the series' attributes at
 //! registration (the bridge's bound instruments: no attribute lookup per sample).
+//!
+//! With native histograms on the scrape ([`PrometheusHistograms`]), a histogram series also
+//! (or only) keeps sparse exponential buckets ([`NativeBuckets`]), which only the protobuf
+//! exposition carries: [`SharedSeries::render_protobuf`] renders every series (counters and
+//! gauges too) from the values kept here, as Prometheus asks for it when its native
+//! histograms are on.
 
+use super::native::{NativeBuckets, NativeSnapshot, ZERO_THRESHOLD};
+use super::protobuf as pb;
+use crate::catalog::InstrumentKind;
+use crate::config::PrometheusHistograms;
 use metrics::{
     Counter, Gauge, Histogram, HistogramFn, Key, KeyName, Metadata, Recorder, SharedString, Unit,
 };
@@ -30,20 +40,63 @@ use std::fmt::Write as _;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 
-/// How the scrape names a histogram series: implemented by the Prometheus naming layer.
+/// How the scrape names a series: implemented by the Prometheus naming layer.
 pub(crate) trait ScrapeNames {
     /// The series' key as the scrape shows it (Prometheus name and label keys).
-    fn histogram_key(&self, key: &Key) -> Key;
-    /// The Prometheus name of a histogram metric name.
-    fn histogram_name(&self, name: &str) -> String;
+    fn scrape_key(&self, key: &Key, kind: InstrumentKind) -> Key;
+    /// The Prometheus name of a metric name.
+    fn scrape_name(&self, name: &str, kind: InstrumentKind) -> String;
 }
 
 impl<T: ScrapeNames> ScrapeNames for Arc<T> {
-    fn histogram_key(&self, key: &Key) -> Key {
-        (**self).histogram_key(key)
+    fn scrape_key(&self, key: &Key, kind: InstrumentKind) -> Key {
+        (**self).scrape_key(key, kind)
     }
-    fn histogram_name(&self, name: &str) -> String {
-        (**self).histogram_name(name)
+    fn scrape_name(&self, name: &str, kind: InstrumentKind) -> String {
+        (**self).scrape_name(name, kind)
+    }
+}
+
+/// A series as the scrape shows it: sanitized Prometheus name and label keys, label values
+/// as given (the text renders escape them, protobuf needs no escaping).
+#[derive(Debug, Clone, Default)]
+struct ScrapeId {
+    name: String,
+    labels: Vec<(String, String)>,
+}
+
+impl ScrapeId {
+    fn new(names: &impl ScrapeNames, key: &Key, kind: InstrumentKind) -> Self {
+        let renamed = names.scrape_key(key, kind);
+        Self {
+            name: sanitize_metric_name(renamed.name()),
+            labels: renamed
+                .labels()
+                .map(|l| (sanitize_label_key(l.key()), l.value().to_owned()))
+                .collect(),
+        }
+    }
+
+    /// `key="value",…`, escaped, in the key's order.
+    fn text_labels(&self) -> String {
+        let mut out = String::new();
+        for (k, v) in &self.labels {
+            if !out.is_empty() {
+                out.push(',');
+            }
+            let _ = write!(out, "{k}=\"{}\"", sanitize_label_value(v));
+        }
+        out
+    }
+
+    fn label_pairs(&self) -> Vec<pb::LabelPair> {
+        self.labels
+            .iter()
+            .map(|(k, v)| pb::LabelPair {
+                name: Some(k.clone()),
+                value: Some(v.clone()),
+            })
+            .collect()
     }
 }
 
@@ -95,9 +148,28 @@ impl HistogramFn for Buckets {
     }
 }
 
+/// One histogram series on the scrape: the catalog's buckets, native buckets, or both
+/// (per [`PrometheusHistograms`]).
+#[derive(Debug)]
+pub(crate) struct ScrapeHistogram {
+    classic: Option<Buckets>,
+    native: Option<NativeBuckets>,
+}
+
+impl HistogramFn for ScrapeHistogram {
+    fn record(&self, value: f64) {
+        if let Some(classic) = &self.classic {
+            classic.record(value);
+        }
+        if let Some(native) = &self.native {
+            native.record(value);
+        }
+    }
+}
+
 /// A histogram handle on both paths: the scrape's buckets and the bound OTLP instrument.
 struct Both {
-    scrape: Arc<Buckets>,
+    scrape: Arc<ScrapeHistogram>,
     otel: Histogram,
 }
 
@@ -108,14 +180,12 @@ impl HistogramFn for Both {
     }
 }
 
-/// One histogram series: its scrape name and rendered labels, its buckets, and its OTLP
-/// handle.
+/// One histogram series: its scrape name and labels, its buckets, and its OTLP handle.
 struct HistogramSeries {
-    /// Prometheus name, sanitized.
-    name: String,
+    id: ScrapeId,
     /// `key="value",…`, sanitized, in the key's order.
     labels: String,
-    scrape: Option<Arc<Buckets>>,
+    scrape: Option<Arc<ScrapeHistogram>>,
     otel: Option<Histogram>,
 }
 
@@ -133,20 +203,20 @@ impl HistogramSeries {
     }
 }
 
-/// Histograms: the series by key, and the scrape's help texts by Prometheus name.
+/// Histograms: the series by key.
 #[derive(Default)]
 struct Histograms {
     series: HashMap<Key, HistogramSeries>,
-    help: HashMap<String, String>,
 }
 
 /// The series of one metric name as OTLP reports them: attributes and the shared value.
 type OtelSeries = Arc<RwLock<Vec<(Vec<KeyValue>, Arc<AtomicU64>)>>>;
 
-/// One counter or gauge series: the value both paths read, and its mirror on the scrape.
+/// One counter or gauge series: the value both paths read, and its mirror on the scrape
+/// (with the name and labels the protobuf exposition shows).
 struct Series<H> {
     value: Arc<AtomicU64>,
-    scrape: Option<H>,
+    scrape: Option<(H, ScrapeId)>,
 }
 
 struct Kind<H> {
@@ -172,9 +242,14 @@ pub(crate) struct SharedSeries<P> {
     counters: Mutex<Kind<Counter>>,
     gauges: Mutex<Kind<Gauge>>,
     histograms: Mutex<Histograms>,
+    /// The scrape's help texts, by Prometheus name (the first one given is kept, as the
+    /// Prometheus recorder keeps it).
+    help: Mutex<HashMap<String, String>>,
     /// The buckets of each catalog histogram (by OpenTelemetry name); others get
     /// [`DEFAULT_BUCKETS`](super::prometheus::DEFAULT_BUCKETS).
     buckets: HashMap<&'static str, &'static [f64]>,
+    /// Which buckets scrape histograms keep.
+    mode: PrometheusHistograms,
 }
 
 /// The recorder: counters, gauges and histograms to the shared series; descriptions to
@@ -215,11 +290,13 @@ fn attributes(key: &Key) -> Vec<KeyValue> {
 }
 
 impl<P: Recorder + ScrapeNames> SharedSeries<P> {
-    /// `buckets`: the buckets of each catalog histogram, by OpenTelemetry name.
+    /// `buckets`: the buckets of each catalog histogram, by OpenTelemetry name; `mode`:
+    /// which buckets the scrape's histograms keep.
     pub(crate) fn new(
         scrape: Option<P>,
         meter: Option<Meter>,
         buckets: HashMap<&'static str, &'static [f64]>,
+        mode: PrometheusHistograms,
     ) -> Self {
         Self {
             scrape,
@@ -227,41 +304,55 @@ impl<P: Recorder + ScrapeNames> SharedSeries<P> {
             counters: Mutex::default(),
             gauges: Mutex::default(),
             histograms: Mutex::default(),
+            help: Mutex::default(),
             buckets,
+            mode,
         }
     }
 
     /// Appends every histogram series to `out` in the Prometheus text format (help, type,
-    /// cumulative `_bucket` lines up to `+Inf`, `_sum`, `_count`), families by name.
+    /// cumulative `_bucket` lines up to `+Inf`, `_sum`, `_count`), families by name. A
+    /// native-only histogram shows its `+Inf` bucket, `_sum` and `_count` (what
+    /// client_golang shows of one in text).
     pub(crate) fn render_histograms(&self, out: &mut String) {
         let histograms = self.histograms.lock().unwrap_or_else(|p| p.into_inner());
-        let mut families: BTreeMap<&str, Vec<(&str, &Buckets)>> = BTreeMap::new();
+        let help = self.help.lock().unwrap_or_else(|p| p.into_inner());
+        let mut families: BTreeMap<&str, Vec<(&str, &ScrapeHistogram)>> = BTreeMap::new();
         for s in histograms.series.values() {
-            if let Some(buckets) = &s.scrape {
+            if let Some(scrape) = &s.scrape {
                 families
-                    .entry(s.name.as_str())
+                    .entry(s.id.name.as_str())
                     .or_default()
-                    .push((s.labels.as_str(), buckets));
+                    .push((s.labels.as_str(), scrape));
             }
         }
         for (name, mut series) in families {
             series.sort_by(|a, b| a.0.cmp(b.0));
-            if let Some(help) = histograms.help.get(name) {
+            if let Some(help) = help.get(name) {
                 let _ = writeln!(out, "# HELP {name} {}", sanitize_description(help));
             }
             let _ = writeln!(out, "# TYPE {name} histogram");
-            for (labels, buckets) in series {
+            for (labels, scrape) in series {
                 let sep = if labels.is_empty() { "" } else { "," };
-                let (counts, sum) = buckets.read();
-                let mut cumulative = 0u64;
-                for (bound, count) in buckets.bounds.iter().zip(&counts) {
-                    cumulative += count;
-                    let _ = writeln!(
-                        out,
-                        "{name}_bucket{{{labels}{sep}le=\"{bound}\"}} {cumulative}"
-                    );
-                }
-                let total = cumulative + counts.last().copied().unwrap_or(0);
+                let (total, sum) = match (&scrape.classic, &scrape.native) {
+                    (Some(buckets), _) => {
+                        let (counts, sum) = buckets.read();
+                        let mut cumulative = 0u64;
+                        for (bound, count) in buckets.bounds.iter().zip(&counts) {
+                            cumulative += count;
+                            let _ = writeln!(
+                                out,
+                                "{name}_bucket{{{labels}{sep}le=\"{bound}\"}} {cumulative}"
+                            );
+                        }
+                        (cumulative + counts.last().copied().unwrap_or(0), sum)
+                    }
+                    (None, Some(native)) => {
+                        let snapshot = native.snapshot();
+                        (snapshot.count, snapshot.sum)
+                    }
+                    (None, None) => continue,
+                };
                 let _ = writeln!(out, "{name}_bucket{{{labels}{sep}le=\"+Inf\"}} {total}");
                 let braces = |labels: &str| {
                     if labels.is_empty() {
@@ -277,15 +368,82 @@ impl<P: Recorder + ScrapeNames> SharedSeries<P> {
         }
     }
 
-    /// Notes the help text of a histogram for the scrape (the first one given is kept, as
+    /// The whole scrape in the delimited protobuf exposition: every counter, gauge and
+    /// histogram series, families by name, series by labels. Read from the values kept
+    /// here (no sync needed); the classic buckets, the native ones or both, per the mode.
+    pub(crate) fn render_protobuf(&self) -> Vec<u8> {
+        let mut families: BTreeMap<String, (pb::MetricType, Vec<(String, pb::Metric)>)> =
+            BTreeMap::new();
+        let mut add = |id: &ScrapeId, kind: pb::MetricType, metric: pb::Metric| {
+            let family = families
+                .entry(id.name.clone())
+                .or_insert_with(|| (kind, Vec::new()));
+            family.1.push((id.text_labels(), metric));
+        };
+        {
+            let counters = self.counters.lock().unwrap_or_else(|p| p.into_inner());
+            for s in counters.series.values() {
+                if let Some((_, id)) = &s.scrape {
+                    let value = s.value.load(Ordering::Relaxed) as f64;
+                    let metric = pb::Metric {
+                        label: id.label_pairs(),
+                        counter: Some(pb::Counter { value: Some(value) }),
+                        ..pb::Metric::default()
+                    };
+                    add(id, pb::MetricType::Counter, metric);
+                }
+            }
+        }
+        {
+            let gauges = self.gauges.lock().unwrap_or_else(|p| p.into_inner());
+            for s in gauges.series.values() {
+                if let Some((_, id)) = &s.scrape {
+                    let value = f64::from_bits(s.value.load(Ordering::Relaxed));
+                    let metric = pb::Metric {
+                        label: id.label_pairs(),
+                        gauge: Some(pb::Gauge { value: Some(value) }),
+                        ..pb::Metric::default()
+                    };
+                    add(id, pb::MetricType::Gauge, metric);
+                }
+            }
+        }
+        {
+            let histograms = self.histograms.lock().unwrap_or_else(|p| p.into_inner());
+            for s in histograms.series.values() {
+                if let Some(scrape) = &s.scrape {
+                    let metric = pb::Metric {
+                        label: s.id.label_pairs(),
+                        histogram: Some(histogram_message(scrape)),
+                        ..pb::Metric::default()
+                    };
+                    add(&s.id, pb::MetricType::Histogram, metric);
+                }
+            }
+        }
+        let help = self.help.lock().unwrap_or_else(|p| p.into_inner());
+        let mut out = Vec::new();
+        for (name, (kind, mut series)) in families {
+            series.sort_by(|a, b| a.0.cmp(&b.0));
+            let family = pb::MetricFamily {
+                help: help.get(&name).cloned(),
+                name: Some(name),
+                r#type: Some(kind as i32),
+                metric: series.into_iter().map(|(_, m)| m).collect(),
+            };
+            pb::write(&family, &mut out);
+        }
+        out
+    }
+
+    /// Notes the help text of a metric for the scrape (the first one given is kept, as
     /// the Prometheus recorder keeps it).
-    fn describe_histogram(&self, name: &KeyName, description: &SharedString) {
+    fn describe(&self, name: &KeyName, kind: InstrumentKind, description: &SharedString) {
         if let Some(scrape) = &self.scrape {
-            let name = sanitize_metric_name(&scrape.histogram_name(name.as_str()));
-            self.histograms
+            let name = sanitize_metric_name(&scrape.scrape_name(name.as_str(), kind));
+            self.help
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
-                .help
                 .entry(name)
                 .or_insert_with(|| description.to_string());
         }
@@ -298,39 +456,29 @@ impl<P: Recorder + ScrapeNames> SharedSeries<P> {
         if let Some(s) = histograms.series.get(key) {
             return s.handle();
         }
-        let (name, labels, scrape) = match &self.scrape {
+        let (id, scrape) = match &self.scrape {
             Some(p) => {
-                let renamed = p.histogram_key(key);
-                let mut labels = String::new();
-                for l in renamed.labels() {
-                    if !labels.is_empty() {
-                        labels.push(',');
-                    }
-                    let _ = write!(
-                        labels,
-                        "{}=\"{}\"",
-                        sanitize_label_key(l.key()),
-                        sanitize_label_value(l.value())
-                    );
-                }
                 let bounds = self
                     .buckets
                     .get(key.name())
                     .copied()
                     .filter(|b| !b.is_empty())
                     .unwrap_or(super::prometheus::DEFAULT_BUCKETS);
+                let scrape = ScrapeHistogram {
+                    classic: self.mode.classic().then(|| Buckets::new(bounds)),
+                    native: self.mode.native().then(NativeBuckets::default),
+                };
                 (
-                    sanitize_metric_name(renamed.name()),
-                    labels,
-                    Some(Arc::new(Buckets::new(bounds))),
+                    ScrapeId::new(p, key, InstrumentKind::Histogram),
+                    Some(Arc::new(scrape)),
                 )
             }
-            None => (String::new(), String::new(), None),
+            None => (ScrapeId::default(), None),
         };
         let otel = if self.meter.is_some() { otel() } else { None };
         let series = HistogramSeries {
-            name,
-            labels,
+            labels: id.text_labels(),
+            id,
             scrape,
             otel,
         };
@@ -344,23 +492,25 @@ impl<P: Recorder + ScrapeNames> SharedSeries<P> {
         {
             let counters = self.counters.lock().unwrap_or_else(|p| p.into_inner());
             for s in counters.series.values() {
-                if let Some(mirror) = &s.scrape {
+                if let Some((mirror, _)) = &s.scrape {
                     mirror.absolute(s.value.load(Ordering::Relaxed));
                 }
             }
         }
         let gauges = self.gauges.lock().unwrap_or_else(|p| p.into_inner());
         for s in gauges.series.values() {
-            if let Some(mirror) = &s.scrape {
+            if let Some((mirror, _)) = &s.scrape {
                 mirror.set(f64::from_bits(s.value.load(Ordering::Relaxed)));
             }
         }
     }
 
     /// The shared value of `key`, registering it on both paths the first time.
+    #[allow(clippy::too_many_arguments)]
     fn value<H>(
         &self,
         kind: &Mutex<Kind<H>>,
+        instrument_kind: InstrumentKind,
         key: &Key,
         mirror: impl FnOnce(&P) -> H,
         instrument: impl FnOnce(&Meter, String, OtelSeries),
@@ -385,7 +535,10 @@ impl<P: Recorder + ScrapeNames> SharedSeries<P> {
                 .unwrap_or_else(|p| p.into_inner())
                 .push((attributes(key), value.clone()));
         }
-        let scrape = self.scrape.as_ref().map(mirror);
+        let scrape = self
+            .scrape
+            .as_ref()
+            .map(|p| (mirror(p), ScrapeId::new(p, key, instrument_kind)));
         kind.series.insert(
             key.clone(),
             Series {
@@ -397,25 +550,80 @@ impl<P: Recorder + ScrapeNames> SharedSeries<P> {
     }
 }
 
+/// One histogram series as a protobuf message: the classic buckets (cumulative, `+Inf`
+/// left implicit), the native ones, or both.
+fn histogram_message(scrape: &ScrapeHistogram) -> pb::Histogram {
+    let mut message = pb::Histogram::default();
+    if let Some(buckets) = &scrape.classic {
+        let (counts, sum) = buckets.read();
+        let mut cumulative = 0u64;
+        for (bound, count) in buckets.bounds.iter().zip(&counts) {
+            cumulative += count;
+            message.bucket.push(pb::Bucket {
+                cumulative_count: Some(cumulative),
+                upper_bound: Some(*bound),
+            });
+        }
+        message.sample_count = Some(cumulative + counts.last().copied().unwrap_or(0));
+        message.sample_sum = Some(sum);
+    }
+    if let Some(native) = &scrape.native {
+        let NativeSnapshot {
+            schema,
+            zero_count,
+            positive,
+            negative,
+            count,
+            sum,
+        } = native.snapshot();
+        let (positive_span, positive_delta) = pb::spans(&positive);
+        let (negative_span, negative_delta) = pb::spans(&negative);
+        message.schema = Some(schema);
+        message.zero_threshold = Some(ZERO_THRESHOLD);
+        message.zero_count = Some(zero_count);
+        message.positive_span = positive_span;
+        message.positive_delta = positive_delta;
+        message.negative_span = negative_span;
+        message.negative_delta = negative_delta;
+        // Both paths count the same samples; the native snapshot is taken last, so a
+        // sample recorded between the two reads is in it (and in the next classic read).
+        if scrape.classic.is_none() {
+            message.sample_count = Some(count);
+            message.sample_sum = Some(sum);
+        }
+    }
+    message
+}
+
 impl<P: Recorder + ScrapeNames, R: Recorder, H: Recorder> Recorder for Split<P, R, H> {
     fn describe_counter(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
-        self.describe.describe_counter(key, unit, description);
+        // First the exporters (the scrape's naming layer notes the unit of an undeclared
+        // metric, which its Prometheus name uses), then the help text the scrape renders.
+        self.describe
+            .describe_counter(key.clone(), unit, description.clone());
+        self.shared
+            .describe(&key, InstrumentKind::Counter, &description);
     }
     fn describe_gauge(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
-        self.describe.describe_gauge(key, unit, description);
+        self.describe
+            .describe_gauge(key.clone(), unit, description.clone());
+        self.shared
+            .describe(&key, InstrumentKind::Gauge, &description);
     }
     fn describe_histogram(&self, key: KeyName, unit: Option<Unit>, description: SharedString) {
         // First the exporters (the scrape's naming layer notes the unit of an undeclared
         // metric, which its Prometheus name uses), then the help text the scrape renders.
         self.describe
             .describe_histogram(key.clone(), unit, description.clone());
-        self.shared.describe_histogram(&key, &description);
+        self.shared
+            .describe(&key, InstrumentKind::Histogram, &description);
     }
 
     fn register_counter(&self, key: &Key, metadata: &Metadata<'_>) -> Counter {
         let shared = &self.shared;
         Counter::from_arc(shared.value(
             &shared.counters,
+            InstrumentKind::Counter,
             key,
             |p| p.register_counter(key, metadata),
             |meter, name, series| {
@@ -439,6 +647,7 @@ impl<P: Recorder + ScrapeNames, R: Recorder, H: Recorder> Recorder for Split<P, 
         let shared = &self.shared;
         Gauge::from_arc(shared.value(
             &shared.gauges,
+            InstrumentKind::Gauge,
             key,
             |p| p.register_gauge(key, metadata),
             |meter, name, series| {
@@ -520,10 +729,10 @@ mod tests {
 
     /// The test scrape names a series as it is.
     impl ScrapeNames for DebuggingRecorder {
-        fn histogram_key(&self, key: &Key) -> Key {
+        fn scrape_key(&self, key: &Key, _: InstrumentKind) -> Key {
             key.clone()
         }
-        fn histogram_name(&self, name: &str) -> String {
+        fn scrape_name(&self, name: &str, _: InstrumentKind) -> String {
             name.to_owned()
         }
     }
@@ -591,6 +800,7 @@ mod tests {
             Some(DebuggingRecorder::new()),
             Some(meter.clone()),
             buckets,
+            PrometheusHistograms::Classic,
         ));
         let bridge = Arc::new(metrics_opentelemetry::OpenTelemetryRecorder::new(
             metrics_opentelemetry::OpenTelemetryMetrics::new(meter),
@@ -680,6 +890,7 @@ mod tests {
             Some(scrape),
             Some(provider.meter("test")),
             HashMap::new(),
+            PrometheusHistograms::Classic,
         ));
         let shared = Split::new(series.clone(), metrics::NoopRecorder, None::<NoopRecorder>);
         let key = Key::from_parts("dataface.test.count", vec![metrics::Label::new("k", "v")]);

@@ -3,7 +3,7 @@
 use super::{
     dimensions_ok, kind_is, metric_name, target_ok, Alerting, Matcher, ObjectiveKind, Selector,
 };
-use crate::promql::{format_bound, selector, sum_by, trim_float};
+use crate::promql::{format_bound, le_matcher, selector, sum_by, trim_float};
 use serde::Serialize;
 use telemetry_core::catalog::{InstrumentKind, MetricSpec};
 
@@ -27,6 +27,33 @@ pub struct Latency {
     pub min_events: u64,
 }
 
+impl Latency {
+    /// The bad-event ratio over `window` on a Prometheus native histogram (the scrape's
+    /// `DATAFACE_PROMETHEUS_HISTOGRAMS=native`): the share of samples above the threshold,
+    /// by `histogram_fraction`, which answers at any threshold (interpolating within the
+    /// native bucket holding it, about 9% wide), where the classic form needs the threshold
+    /// on a bucket boundary. Grouped by `by` (Prometheus labels), like the classic form.
+    pub fn native_bad_ratio(&self, window: &str, by: &[String]) -> String {
+        format!(
+            "1 - histogram_fraction(0, {}, {}(rate({}{}[{window}])))",
+            format_bound(self.threshold),
+            sum_by(by),
+            self.histogram.prometheus_name(),
+            selector(self.matchers, &[]),
+        )
+    }
+
+    /// The number of samples over `window` on a native histogram, grouped by `by`.
+    pub fn native_events(&self, window: &str, by: &[String]) -> String {
+        format!(
+            "histogram_count({}(increase({}{}[{window}])))",
+            sum_by(by),
+            self.histogram.prometheus_name(),
+            selector(self.matchers, &[]),
+        )
+    }
+}
+
 impl ObjectiveKind for Latency {
     fn name(&self) -> &'static str {
         "latency"
@@ -43,11 +70,11 @@ impl ObjectiveKind for Latency {
             by: self.by,
             bad_ratio: Box::new(|window, by| {
                 let name = self.histogram.prometheus_name();
-                let le = format_bound(self.threshold);
+                let (op, le) = le_matcher(self.threshold);
                 let sum = sum_by(by);
                 format!(
                     "1 - (\n  {sum}(rate({name}_bucket{}[{window}]))\n  /\n  {sum}(rate({name}_count{}[{window}]))\n)",
-                    selector(self.matchers, &[("le", le)]),
+                    selector(self.matchers, &[("le", op, le)]),
                     selector(self.matchers, &[]),
                 )
             }),
