@@ -18,7 +18,9 @@
 //! - `native`: the OpenTelemetry SDK alone: a span, `Counter::add` and `Histogram::record`
 //!   with two attributes, batch processor / periodic reader with the OTLP/HTTP exporter;
 //! - `init`: `dataface_telemetry::init` with Prometheus and OTLP metrics on, spans and logs
-//!   to OTLP, and the probes.
+//!   to OTLP, and the probes;
+//! - `init_native`: the same with native histograms on the scrape
+//!   (`DATAFACE_PROMETHEUS_HISTOGRAMS=native`).
 //!
 //! Every OTLP exporter sends to `127.0.0.1:9` (nothing listens: each export fails at once,
 //! as with an absent collector). Hot-path costs do not depend on it: the host thread only
@@ -53,7 +55,7 @@ const BLACKHOLE: &str = "http://127.0.0.1:9";
 const SAMPLE: Duration = Duration::from_millis(2);
 const SAMPLES: usize = 41;
 
-const CONFIGS: &[&str] = &["none", "handwired", "native", "init"];
+const CONFIGS: &[&str] = &["none", "handwired", "native", "init", "init_native"];
 
 /// One row: what is compared, the anchor `(config, op)`, ours `(config, op)`, the goal.
 struct Row {
@@ -74,6 +76,12 @@ const ROWS: &[Row] = &[
         what: "histogram handle `record` vs Prometheus-only handle",
         anchor: ("handwired", "histogram_handle"),
         ours: ("init", "histogram_handle"),
+        goal: Some(1.3),
+    },
+    Row {
+        what: "histogram handle `record`, native scrape histograms, vs Prometheus-only handle",
+        anchor: ("handwired", "histogram_handle"),
+        ours: ("init_native", "histogram_handle"),
         goal: Some(1.3),
     },
     Row {
@@ -168,6 +176,14 @@ fn parent(rounds: usize) {
                 .env("OTEL_METRICS_EXPORTER", "otlp,prometheus")
                 .env("OTEL_EXPORTER_PROMETHEUS_HOST", "127.0.0.1")
                 .env("OTEL_EXPORTER_PROMETHEUS_PORT", "0")
+                .env(
+                    "DATAFACE_PROMETHEUS_HISTOGRAMS",
+                    if *config == "init_native" {
+                        "native"
+                    } else {
+                        "classic"
+                    },
+                )
                 .stderr(std::process::Stdio::null())
                 .output()
                 .expect("the bench binary runs itself");
@@ -262,7 +278,7 @@ fn child(config: &str) {
         "none" => none(),
         "handwired" => handwired(),
         "native" => native(),
-        "init" => through_init(),
+        "init" | "init_native" => through_init(),
         other => panic!("unknown configuration {other}"),
     }
 }
