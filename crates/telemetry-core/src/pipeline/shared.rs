@@ -874,6 +874,77 @@ mod tests {
         assert_eq!(points[1].2, 1);
     }
 
+    #[test]
+    fn native_histograms_reach_the_protobuf_scrape_and_the_text_shows_their_totals() {
+        use prost::Message as _;
+        let series = Arc::new(SharedSeries::new(
+            Some(DebuggingRecorder::new()),
+            None,
+            HashMap::new(),
+            PrometheusHistograms::Native,
+        ));
+        let shared = Split::new(series.clone(), metrics::NoopRecorder, None::<NoopRecorder>);
+        shared.describe_counter("dataface.test.count".into(), None, "Tests.".into());
+        let key = Key::from_parts(
+            "dataface.test.duration",
+            vec![metrics::Label::new("k", "a\"b")],
+        );
+        let h = shared.register_histogram(&key, &metadata());
+        for v in [0.0, 1.0, 1.05, 2.0, -3.0] {
+            h.record(v);
+        }
+        shared
+            .register_counter(&Key::from_name("dataface.test.count"), &metadata())
+            .increment(4);
+
+        let mut text = String::new();
+        series.render_histograms(&mut text);
+        assert_eq!(
+            text,
+            "# TYPE dataface_test_duration histogram\n\
+             dataface_test_duration_bucket{k=\"a\\\"b\",le=\"+Inf\"} 5\n\
+             dataface_test_duration_sum{k=\"a\\\"b\"} 1.0499999999999998\n\
+             dataface_test_duration_count{k=\"a\\\"b\"} 5\n\
+             \n"
+        );
+
+        let body = series.render_protobuf();
+        let mut buf = body.as_slice();
+        let mut families = Vec::new();
+        while !buf.is_empty() {
+            families.push(pb::MetricFamily::decode_length_delimited(&mut buf).unwrap());
+        }
+        assert_eq!(families.len(), 2, "{families:?}");
+        let counter = &families[0];
+        assert_eq!(counter.name.as_deref(), Some("dataface_test_count"));
+        assert_eq!(counter.help.as_deref(), Some("Tests."));
+        assert_eq!(counter.r#type, Some(pb::MetricType::Counter as i32));
+        assert_eq!(counter.metric[0].counter.as_ref().unwrap().value, Some(4.0));
+        let histogram = &families[1];
+        assert_eq!(histogram.r#type, Some(pb::MetricType::Histogram as i32));
+        let m = &histogram.metric[0];
+        assert_eq!(
+            (m.label[0].name.as_deref(), m.label[0].value.as_deref()),
+            (Some("k"), Some("a\"b"))
+        );
+        let h = m.histogram.as_ref().unwrap();
+        assert!(h.bucket.is_empty(), "no classic buckets: {h:?}");
+        assert_eq!(
+            (h.sample_count, h.schema, h.zero_count),
+            (Some(5), Some(3), Some(1))
+        );
+        // 1 closes bucket 0, 1.05 is in bucket 1, 2 closes bucket 8: spans [0, 2) and [8, 9).
+        let spans: Vec<_> = h
+            .positive_span
+            .iter()
+            .map(|s| (s.offset.unwrap(), s.length.unwrap()))
+            .collect();
+        assert_eq!(spans, vec![(0, 2), (6, 1)]);
+        assert_eq!(h.positive_delta, vec![1, 0, 0]);
+        // -3 lies in (2^(12/8), 2^(13/8)]: bucket 13 of the negative side.
+        assert_eq!(h.negative_span[0].offset, Some(13));
+        assert_eq!(h.negative_delta, vec![1]);
+    }
     fn metadata() -> Metadata<'static> {
         Metadata::new("test", metrics::Level::INFO, None)
     }
