@@ -146,8 +146,17 @@ fn a_latency_objective_gives_the_same_verdict_on_classic_and_native_histograms()
         let classic_expr = bad_ratio(WINDOW, &[]);
         let native_expr = latency.native_bad_ratio(WINDOW, &[]);
         let (classic, native) = (value(&classic_expr, at), value(&native_expr, at));
+        // The package for native histograms (`generate --histograms native`) rewrites the
+        // classic expression: it must read the same ratio off the native histogram.
+        let names = telemetry_ops::native::histogram_names(telemetry_ops::OPERATIONS.catalog);
+        let rewritten_expr = telemetry_ops::native::rewrite(&classic_expr, &names).unwrap();
+        let rewritten = value(&rewritten_expr, at);
+        assert!(
+            (rewritten - native).abs() < 1e-9,
+            "{phase}: the rewritten classic expression reads {rewritten}, the native one {native}\n{rewritten_expr}"
+        );
         println!(
-            "{phase}: bad ratio classic {classic:.4}, native {native:.4}, truth {bad:.4}, budget {budget:.4}"
+            "{phase}: bad ratio classic {classic:.4}, native {native:.4}, the package's rewrite of the classic form {rewritten:.4}, truth {bad:.4}, budget {budget:.4}"
         );
         assert_eq!(
             classic > budget,

@@ -43,6 +43,7 @@ pub mod diff;
 pub mod drill;
 pub mod export;
 pub mod json;
+pub mod native;
 pub mod objective;
 pub mod promql;
 pub mod readiness;
@@ -123,14 +124,62 @@ pub enum ProductError {
     Alerts(#[from] alerts::AlertViolations),
 }
 
-/// The files of the package, as `(relative path, contents)`.
+/// The files of the package, as `(relative path, contents)`, for a scrape with classic
+/// histograms (see [`package_for`]).
 pub fn package(
     product: &Product,
     owners: &routing::OwnersFile,
     support: &support::SupportModel,
     links: &rules::RunbookLinks,
 ) -> Vec<(PathBuf, String)> {
+    package_for(product, owners, support, links, native::Histograms::Classic)
+        .expect("the classic package rewrites no query")
+}
+
+/// The files of the package, as `(relative path, contents)`, reading the histograms the
+/// scrape serves. With [`native::Histograms::Native`] every rule, dashboard panel and
+/// runbook query reads the native series ([`native::rewrite`]), and a surface whose rules
+/// read a histogram gets no promtool test file: promtool 2.42 cannot write native
+/// histograms in a test's input series (the classic package's tests prove the same alert
+/// logic).
+///
+/// # Errors
+/// A query with no native form, naming the file.
+pub fn package_for(
+    product: &Product,
+    owners: &routing::OwnersFile,
+    support: &support::SupportModel,
+    links: &rules::RunbookLinks,
+    histograms: native::Histograms,
+) -> Result<Vec<(PathBuf, String)>, GenerateError> {
     let catalog = product.catalog;
+    let names = match histograms {
+        native::Histograms::Classic => None,
+        native::Histograms::Native => Some(native::histogram_names(catalog)),
+    };
+    let read = |file: &str, expr: String| -> Result<String, GenerateError> {
+        match &names {
+            None => Ok(expr),
+            Some(names) => native::rewrite(&expr, names).map_err(|problem| GenerateError::Native {
+                file: PathBuf::from(file),
+                problem,
+            }),
+        }
+    };
+    let dashboard = |file: &str, mut value: serde_json::Value| -> Result<String, GenerateError> {
+        if let Some(panels) = value["panels"].as_array_mut() {
+            for panel in panels {
+                if let Some(targets) = panel["targets"].as_array_mut() {
+                    for target in targets {
+                        if let Some(expr) = target["expr"].as_str() {
+                            target["expr"] = read(file, expr.to_owned())?.into();
+                        }
+                    }
+                }
+            }
+        }
+        Ok(serde_json::to_string_pretty(&value).expect("dashboard JSON serialises") + "\n")
+    };
     let mut files = vec![
         (
             PathBuf::from("catalog.json"),
@@ -162,43 +211,72 @@ pub fn package(
         PathBuf::from("alerts/tests/watchdog.test.yml"),
         watchdog_test,
     ));
+    let overview = "dashboards/launch-overview.json";
     files.push((
-        PathBuf::from("dashboards/launch-overview.json"),
-        serde_json::to_string_pretty(&dashboards::launch_overview(product))
-            .expect("dashboard JSON serialises")
-            + "\n",
+        PathBuf::from(overview),
+        dashboard(overview, dashboards::launch_overview(product))?,
     ));
     for section in catalog.sections {
         let alerts = product.alerts_of(section);
-        if let Some(rules) = rules::rule_file(section, alerts, links) {
+        let rules_path = format!("alerts/{}.rules.yml", section.surface);
+        let mut rewritten = false;
+        if let Some(mut file) = rules::rules(section, alerts, links) {
+            for rule in file.groups.iter_mut().flat_map(|g| g.rules.iter_mut()) {
+                let expr = match rule {
+                    rules::Rule::Recording(r) => &mut r.expr,
+                    rules::Rule::Alerting(a) => &mut a.expr,
+                };
+                let native = read(&rules_path, expr.clone())?;
+                rewritten |= native != *expr;
+                *expr = native;
+            }
             files.push((
-                PathBuf::from(format!("alerts/{}.rules.yml", section.surface)),
-                rules,
+                PathBuf::from(&rules_path),
+                rules::rule_document(section, &file),
             ));
         }
-        if let Some(tests) = alert_tests::test_file(section, alerts, links) {
-            files.push((
-                PathBuf::from(format!("alerts/tests/{}.test.yml", section.surface)),
-                tests,
-            ));
+        if !rewritten {
+            if let Some(tests) = alert_tests::test_file(section, alerts, links) {
+                files.push((
+                    PathBuf::from(format!("alerts/tests/{}.test.yml", section.surface)),
+                    tests,
+                ));
+            }
         }
+        let path = format!("dashboards/{}.json", section.surface);
         files.push((
-            PathBuf::from(format!("dashboards/{}.json", section.surface)),
-            serde_json::to_string_pretty(&dashboards::dashboard(section, alerts))
-                .expect("dashboard JSON serialises")
-                + "\n",
+            PathBuf::from(&path),
+            dashboard(&path, dashboards::dashboard(section, alerts))?,
         ));
         for alert in alerts {
-            files.push((
-                PathBuf::from(format!("runbooks/{}/{}.md", section.surface, alert.name)),
-                runbooks::runbook(section, alert, owners, support),
-            ));
+            let path = format!("runbooks/{}/{}.md", section.surface, alert.name);
+            let mut queries = Vec::new();
+            for mut q in runbooks::queries(alert) {
+                q.exprs = q
+                    .exprs
+                    .into_iter()
+                    .map(|e| read(&path, e))
+                    .collect::<Result<_, _>>()?;
+                queries.push(q);
+            }
+            let mut text = runbooks::runbook_with(section, alert, owners, support, queries);
+            // The prose names the events too (`h_count`): say what the native series is.
+            for name in names.iter().flatten() {
+                text = text
+                    .replace(
+                        &format!("{name}_count"),
+                        &format!("histogram_count({name})"),
+                    )
+                    .replace(&format!("{name}_sum"), &format!("histogram_sum({name})"));
+            }
+            files.push((PathBuf::from(path), text));
         }
     }
-    files
+    Ok(files)
 }
 
-/// Writes the whole package under `out`; returns the paths written.
+/// Writes the whole package under `out` for a scrape with classic histograms; returns the
+/// paths written.
 ///
 /// # Errors
 /// The first I/O error, with the path it concerns.
@@ -209,13 +287,50 @@ pub fn generate(
     links: &rules::RunbookLinks,
     out: &Path,
 ) -> Result<Vec<PathBuf>, WriteError> {
+    write_all(out, package(product, owners, support, links))
+}
+
+/// Writes the whole package under `out` for the scrape's `histograms` (see
+/// [`package_for`]); returns the paths written.
+///
+/// # Errors
+/// A query with no native form, or the first I/O error.
+pub fn generate_for(
+    product: &Product,
+    owners: &routing::OwnersFile,
+    support: &support::SupportModel,
+    links: &rules::RunbookLinks,
+    out: &Path,
+    histograms: native::Histograms,
+) -> Result<Vec<PathBuf>, GenerateError> {
+    let files = package_for(product, owners, support, links, histograms)?;
+    Ok(write_all(out, files)?)
+}
+
+fn write_all(out: &Path, files: Vec<(PathBuf, String)>) -> Result<Vec<PathBuf>, WriteError> {
     let mut written = Vec::new();
-    for (rel, contents) in package(product, owners, support, links) {
+    for (rel, contents) in files {
         let path = out.join(&rel);
         write(&path, &contents)?;
         written.push(path);
     }
     Ok(written)
+}
+
+/// The package could not be generated.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    /// A query of the package has no native-histogram form.
+    #[error("{}: a query has no native-histogram form: {problem}", file.display())]
+    Native {
+        /// The file the query belongs to.
+        file: PathBuf,
+        /// What could not be rewritten.
+        problem: String,
+    },
+    /// A file could not be written.
+    #[error(transparent)]
+    Write(#[from] WriteError),
 }
 
 /// A YAML document of `value` (written by `yaml_serde`) under a `#` comment header.

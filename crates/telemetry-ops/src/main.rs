@@ -48,6 +48,15 @@ struct LinksArg {
     runbook_base_url: String,
 }
 
+/// `--histograms`.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum HistogramsArg {
+    /// The catalog's buckets (`_bucket`, `_count`, `_sum`).
+    Classic,
+    /// Prometheus native histograms.
+    Native,
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// The whole catalog as JSON, markdown or a semantic-convention registry.
@@ -129,6 +138,10 @@ enum Command {
         /// Where to write the package.
         #[arg(long)]
         out: PathBuf,
+        /// The histograms the fleet's scrape serves (`DATAFACE_PROMETHEUS_HISTOGRAMS`):
+        /// `native` makes every rule, panel and runbook query read native histograms.
+        #[arg(long, value_enum, default_value = "classic")]
+        histograms: HistogramsArg,
         #[command(flatten)]
         owners: OwnersArg,
         #[command(flatten)]
@@ -382,6 +395,7 @@ fn main() -> ExitCode {
         } => readiness(&out, drill, &contract, &o),
         Command::Generate {
             out,
+            histograms,
             owners: o,
             links,
         } => {
@@ -392,7 +406,12 @@ fn main() -> ExitCode {
             let links = RunbookLinks {
                 base: links.runbook_base_url,
             };
-            match telemetry_ops::generate(product, &owners, &support, &links, &out) {
+            let histograms = match histograms {
+                HistogramsArg::Classic => telemetry_ops::native::Histograms::Classic,
+                HistogramsArg::Native => telemetry_ops::native::Histograms::Native,
+            };
+            match telemetry_ops::generate_for(product, &owners, &support, &links, &out, histograms)
+            {
                 Ok(written) => {
                     outln!("wrote {} files under {}", written.len(), out.display());
                     ExitCode::SUCCESS

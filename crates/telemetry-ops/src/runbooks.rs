@@ -121,6 +121,18 @@ pub fn runbook(
     owners: &OwnersFile,
     support: &SupportModel,
 ) -> String {
+    runbook_with(section, alert, owners, support, queries(alert))
+}
+
+/// As [`runbook`], with its queries given (the package for native histograms passes them
+/// rewritten).
+pub fn runbook_with(
+    section: &Section,
+    alert: &AlertSpec,
+    owners: &OwnersFile,
+    support: &SupportModel,
+    queries: Vec<Query>,
+) -> String {
     let r = &alert.runbook;
     let team = support.team(alert.owner.id);
     let steps = team
@@ -155,7 +167,7 @@ pub fn runbook(
             objective: kind.runbook_line(),
             meaning: r.meaning,
             first_checks: r.first_checks,
-            queries: queries(alert)
+            queries: queries
                 .into_iter()
                 .map(|q| QueryView {
                     title: q.title,

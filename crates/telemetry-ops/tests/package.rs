@@ -350,3 +350,99 @@ fn a_reader_that_goes_away_ends_the_command_quietly() {
         out.status
     );
 }
+
+#[test]
+fn the_native_package_reads_no_classic_histogram_series_and_ships_no_promtool_test_that_would_read_them(
+) {
+    let dir = std::env::temp_dir().join(format!("dataface-ops-native-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let (code, out) = cli(&[
+        "generate",
+        "--histograms",
+        "native",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    let product = &telemetry_ops::OPERATIONS;
+    let classic_series: Vec<String> = telemetry_ops::native::histogram_names(product.catalog)
+        .into_iter()
+        .flat_map(|h| ["_bucket", "_count", "_sum"].map(|s| format!("{h}{s}")))
+        .collect();
+    let mut files = Vec::new();
+    let mut stack = vec![dir.clone()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    let mut native_reads = 0;
+    for path in &files {
+        let rel = path
+            .strip_prefix(&dir)
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        // The catalog and its exports name the series; queries live in rules, dashboards
+        // and runbooks.
+        if !(rel.starts_with("alerts/")
+            || rel.starts_with("dashboards/")
+            || rel.starts_with("runbooks/"))
+        {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
+        for series in &classic_series {
+            assert!(
+                !text.contains(series.as_str()),
+                "{rel} still reads {series}"
+            );
+        }
+        native_reads += text.matches("histogram_count(").count();
+    }
+    assert!(native_reads > 100, "{native_reads} native reads");
+    // promtool 2.42 cannot write native histograms as test input: no surface whose rules
+    // read a histogram has a test file; the Watchdog's and the pipeline's (which read
+    // counters only) stay.
+    let mut tests: Vec<String> = files
+        .iter()
+        .filter_map(|p| p.strip_prefix(&dir).unwrap().to_str())
+        .filter(|p| p.starts_with("alerts/tests/"))
+        .map(str::to_owned)
+        .collect();
+    tests.sort();
+    assert_eq!(
+        tests,
+        vec![
+            "alerts/tests/telemetry.test.yml",
+            "alerts/tests/watchdog.test.yml"
+        ]
+    );
+    // The classic package is what `generate` always wrote.
+    let links = RunbookLinks {
+        base: "runbooks".into(),
+    };
+    let owners =
+        telemetry_ops::routing::OwnersFile::parse(include_str!("../../../ops/owners.txt"), product)
+            .unwrap();
+    let support =
+        telemetry_ops::support::SupportModel::parse(include_str!("../../../ops/support.yaml"))
+            .unwrap();
+    assert_eq!(
+        telemetry_ops::package_for(
+            product,
+            &owners,
+            &support,
+            &links,
+            telemetry_ops::native::Histograms::Classic
+        )
+        .unwrap(),
+        telemetry_ops::package(product, &owners, &support, &links)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
