@@ -153,12 +153,10 @@ fn walk(
                 *changed = true;
             }
         }
-        Expr::MatrixSelector(ms) => {
-            if classic(&ms.vs, histograms).is_some() {
-                return Err(format!(
-                    "a classic histogram series read as a range outside rate or increase: {ms}"
-                ));
-            }
+        Expr::MatrixSelector(ms) if classic(&ms.vs, histograms).is_some() => {
+            return Err(format!(
+                "a classic histogram series read as a range outside rate or increase: {ms}"
+            ));
         }
         Expr::Call(call) => {
             let over_classic = match call.args.args.first().map(|a| &**a) {
