@@ -57,6 +57,15 @@ enum HistogramsArg {
     Native,
 }
 
+impl From<HistogramsArg> for telemetry_ops::native::Histograms {
+    fn from(arg: HistogramsArg) -> Self {
+        match arg {
+            HistogramsArg::Classic => Self::Classic,
+            HistogramsArg::Native => Self::Native,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     /// The whole catalog as JSON, markdown or a semantic-convention registry.
@@ -406,12 +415,14 @@ fn main() -> ExitCode {
             let links = RunbookLinks {
                 base: links.runbook_base_url,
             };
-            let histograms = match histograms {
-                HistogramsArg::Classic => telemetry_ops::native::Histograms::Classic,
-                HistogramsArg::Native => telemetry_ops::native::Histograms::Native,
-            };
-            match telemetry_ops::generate_for(product, &owners, &support, &links, &out, histograms)
-            {
+            match telemetry_ops::generate_for(
+                product,
+                &owners,
+                &support,
+                &links,
+                &out,
+                histograms.into(),
+            ) {
                 Ok(written) => {
                     outln!("wrote {} files under {}", written.len(), out.display());
                     ExitCode::SUCCESS
@@ -493,9 +504,11 @@ struct DrillArgs {
     /// Production durations are divided by this factor.
     #[arg(long, default_value_t = 240.0)]
     factor: f64,
-    /// Prometheus' scrape and rule evaluation interval, milliseconds.
-    #[arg(long, default_value_t = 500)]
-    interval_ms: u64,
+    /// Prometheus' scrape and rule evaluation interval, milliseconds (default 500; 1000
+    /// with `--histograms native`, whose rules Prometheus could not evaluate every 500 ms
+    /// on 2 cores: docs/performance.md).
+    #[arg(long)]
+    interval_ms: Option<u64>,
     /// How long the healthy baseline runs, seconds of real time.
     #[arg(long, default_value_t = 45)]
     healthy_seconds: u64,
@@ -505,6 +518,9 @@ struct DrillArgs {
     /// List the scenarios and exit.
     #[arg(long)]
     list: bool,
+    /// The histograms the workloads' scrapes serve and the rules read.
+    #[arg(long, value_enum, default_value = "classic")]
+    histograms: HistogramsArg,
     #[command(flatten)]
     owners: OwnersArg,
 }
@@ -547,7 +563,13 @@ fn drill(args: DrillArgs) -> ExitCode {
         .unwrap_or_else(|| PathBuf::from("drill-workload"));
     let mut opts = drill::DrillOptions::new(out.clone(), workload, owners, support);
     opts.factor = args.factor;
-    opts.interval = std::time::Duration::from_millis(args.interval_ms.max(1));
+    opts.histograms = args.histograms.into();
+    let default_interval = match args.histograms {
+        HistogramsArg::Classic => 500,
+        HistogramsArg::Native => 1000,
+    };
+    opts.interval =
+        std::time::Duration::from_millis(args.interval_ms.unwrap_or(default_interval).max(1));
     opts.healthy = std::time::Duration::from_secs(args.healthy_seconds);
     opts.only = args.only.map(|o| {
         o.into_iter()

@@ -98,6 +98,11 @@ pub struct DrillOptions {
     pub alertmanager: PathBuf,
     /// The rotel binary: the OTLP collector the workloads export to.
     pub rotel: PathBuf,
+    /// The histograms the workloads' scrapes serve, and the package's rules read
+    /// ([`Histograms::Native`](crate::native::Histograms): native scrape histograms,
+    /// Prometheus with `--enable-feature=native-histograms`, the rules of
+    /// `generate --histograms native`).
+    pub histograms: crate::native::Histograms,
 }
 
 impl DrillOptions {
@@ -118,6 +123,7 @@ impl DrillOptions {
             prometheus: "prometheus".into(),
             alertmanager: "prometheus-alertmanager".into(),
             rotel: std::env::var_os("ROTEL_BIN").map_or_else(|| "rotel".into(), PathBuf::from),
+            histograms: crate::native::Histograms::Classic,
         }
     }
 }
@@ -128,6 +134,9 @@ pub enum DrillError {
     /// A file could not be written.
     #[error(transparent)]
     Write(#[from] crate::WriteError),
+    /// The package could not be generated for the scrape's histograms.
+    #[error(transparent)]
+    Generate(#[from] crate::GenerateError),
     /// The drill profile could not scale a duration.
     #[error(transparent)]
     Profile(#[from] DurationError),
@@ -297,6 +306,8 @@ pub struct Healthy {
 pub struct DrillReport {
     /// The time factor.
     pub factor: f64,
+    /// The histograms the scrapes served and the rules read: `classic` or `native`.
+    pub histograms: &'static str,
     /// Scrape and evaluation interval, seconds.
     pub interval_seconds: f64,
     /// The healthy baseline.
@@ -390,6 +401,36 @@ pub fn production_rules(links: &RunbookLinks) -> Vec<(String, RuleFile)> {
         }
     }
     files
+}
+
+/// [`production_rules`] reading the scrape's `histograms` (native: every expression
+/// rewritten by [`crate::native::rewrite`]).
+///
+/// # Errors
+/// An expression with no native form, naming its rule.
+pub fn production_rules_for(
+    links: &RunbookLinks,
+    histograms: crate::native::Histograms,
+) -> Result<Vec<(String, RuleFile)>, crate::GenerateError> {
+    let mut files = production_rules(links);
+    if histograms == crate::native::Histograms::Native {
+        let names = crate::native::histogram_names(crate::OPERATIONS.catalog);
+        for (surface, file) in &mut files {
+            for rule in file.groups.iter_mut().flat_map(|g| g.rules.iter_mut()) {
+                let expr = match rule {
+                    Rule::Recording(r) => &mut r.expr,
+                    Rule::Alerting(a) => &mut a.expr,
+                };
+                *expr = crate::native::rewrite(expr, &names).map_err(|problem| {
+                    crate::GenerateError::Native {
+                        file: PathBuf::from(format!("alerts/{surface}.rules.yml")),
+                        problem,
+                    }
+                })?;
+            }
+        }
+    }
+    Ok(files)
 }
 
 fn alerting_rules(files: &[(String, RuleFile)]) -> impl Iterator<Item = &AlertingRule> {
@@ -784,16 +825,17 @@ pub fn run(opts: &DrillOptions) -> Result<DrillReport, DrillError> {
     let links = RunbookLinks {
         base: package_dir.join("runbooks").display().to_string(),
     };
-    crate::generate(
+    crate::generate_for(
         &crate::OPERATIONS,
         &opts.owners,
         &opts.support,
         &links,
         &package_dir,
+        opts.histograms,
     )?;
 
     // The rules, scaled.
-    let production = production_rules(&links);
+    let production = production_rules_for(&links, opts.histograms)?;
     let mut rule_paths = Vec::new();
     let slow_interval = format!("{}ms", opts.interval.as_millis().max(1) * 4);
     for (surface, file) in &production {
@@ -860,6 +902,7 @@ pub fn run(opts: &DrillOptions) -> Result<DrillReport, DrillError> {
         factor: opts.factor,
         otlp: collector.endpoint(),
         dir: work.clone(),
+        native_histograms: opts.histograms == crate::native::Histograms::Native,
     };
     let mut workloads = BTreeMap::new();
     for surface in SURFACES {
@@ -940,7 +983,13 @@ pub fn run(opts: &DrillOptions) -> Result<DrillReport, DrillError> {
             "--web.enable-lifecycle".into(),
             format!("--query.lookback-delta={lookback}"),
             "--log.level=warn".into(),
-        ],
+        ]
+        .into_iter()
+        .chain(
+            (opts.histograms == crate::native::Histograms::Native)
+                .then(|| "--enable-feature=native-histograms".to_owned()),
+        )
+        .collect::<Vec<_>>(),
         &work.join("prometheus.log"),
         "install it with scripts/install-test-deps.sh (Debian's prometheus)",
     )?;
@@ -1092,6 +1141,10 @@ pub fn run(opts: &DrillOptions) -> Result<DrillReport, DrillError> {
     let run_scenarios: Vec<Scenario> = results.iter().map(|r| r.scenario).collect();
     let report = DrillReport {
         factor: opts.factor,
+        histograms: match opts.histograms {
+            crate::native::Histograms::Classic => "classic",
+            crate::native::Histograms::Native => "native",
+        },
         interval_seconds: interval,
         healthy,
         gaps: gaps(&run_scenarios),

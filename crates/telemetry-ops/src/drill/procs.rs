@@ -180,6 +180,8 @@ pub struct WorkloadCommand {
     pub otlp: String,
     /// Where logs go.
     pub dir: PathBuf,
+    /// Whether the scrape serves native histograms (`DATAFACE_PROMETHEUS_HISTOGRAMS`).
+    pub native_histograms: bool,
 }
 
 impl WorkloadCommand {
@@ -204,6 +206,14 @@ impl WorkloadCommand {
             .env("OTEL_EXPORTER_OTLP_ENDPOINT", &self.otlp)
             .env("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
             .env("OTEL_METRICS_EXPORTER", "prometheus,otlp")
+            .env(
+                "DATAFACE_PROMETHEUS_HISTOGRAMS",
+                if self.native_histograms {
+                    "native"
+                } else {
+                    "classic"
+                },
+            )
             .env("OTEL_TRACES_EXPORTER", "none")
             .env("OTEL_LOGS_EXPORTER", "none")
             .env("OTEL_METRIC_EXPORT_INTERVAL", "1000")

@@ -43,6 +43,7 @@ pub fn json(report: &DrillReport) -> serde_json::Value {
     json!({
         "passed": report.passed(),
         "factor": report.factor,
+        "histograms": report.histograms,
         "interval_seconds": report.interval_seconds,
         "wall_seconds": report.wall_seconds,
         "healthy": {
