@@ -205,10 +205,14 @@ fn a_latency_objective_gives_the_same_verdict_on_classic_and_native_histograms()
         assert!(low < native_03 && native_03 < high);
     }
 
-    // The fleet cost, as Prometheus holds it.
+    // The fleet cost, as Prometheus holds it, right after the last sample: both services
+    // are still up (once they exit, their series go stale).
     let count = |selector: &str| {
         prometheus
-            .query_at(&format!("count({selector})"), None)
+            .query_at(
+                &format!("count({selector})"),
+                Some(start + 2.0 * PHASE + 1.0),
+            )
             .ok()
             .and_then(|d| d["result"][0]["value"][1].as_str().map(str::to_owned))
             .and_then(|v| v.parse::<f64>().ok())

@@ -221,14 +221,8 @@ pub fn package_for(
         let rules_path = format!("alerts/{}.rules.yml", section.surface);
         let mut rewritten = false;
         if let Some(mut file) = rules::rules(section, alerts, links) {
-            for rule in file.groups.iter_mut().flat_map(|g| g.rules.iter_mut()) {
-                let expr = match rule {
-                    rules::Rule::Recording(r) => &mut r.expr,
-                    rules::Rule::Alerting(a) => &mut a.expr,
-                };
-                let native = read(&rules_path, expr.clone())?;
-                rewritten |= native != *expr;
-                *expr = native;
+            if let Some(names) = &names {
+                rewritten = native_rules(&mut file, names, &rules_path)?;
             }
             files.push((
                 PathBuf::from(&rules_path),
@@ -273,6 +267,32 @@ pub fn package_for(
         }
     }
     Ok(files)
+}
+
+/// Rewrites every expression of `file` (written to `path`) to read the native histograms
+/// named in `names` ([`native::rewrite`]); returns whether any changed.
+///
+/// # Errors
+/// An expression with no native form, naming `path`.
+pub fn native_rules(
+    file: &mut rules::RuleFile,
+    names: &std::collections::HashSet<String>,
+    path: &str,
+) -> Result<bool, GenerateError> {
+    let mut changed = false;
+    for rule in file.groups.iter_mut().flat_map(|g| g.rules.iter_mut()) {
+        let expr = match rule {
+            rules::Rule::Recording(r) => &mut r.expr,
+            rules::Rule::Alerting(a) => &mut a.expr,
+        };
+        let native = native::rewrite(expr, names).map_err(|problem| GenerateError::Native {
+            file: PathBuf::from(path),
+            problem,
+        })?;
+        changed |= native != *expr;
+        *expr = native;
+    }
+    Ok(changed)
 }
 
 /// Writes the whole package under `out` for a scrape with classic histograms; returns the

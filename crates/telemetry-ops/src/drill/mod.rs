@@ -416,18 +416,7 @@ pub fn production_rules_for(
     if histograms == crate::native::Histograms::Native {
         let names = crate::native::histogram_names(crate::OPERATIONS.catalog);
         for (surface, file) in &mut files {
-            for rule in file.groups.iter_mut().flat_map(|g| g.rules.iter_mut()) {
-                let expr = match rule {
-                    Rule::Recording(r) => &mut r.expr,
-                    Rule::Alerting(a) => &mut a.expr,
-                };
-                *expr = crate::native::rewrite(expr, &names).map_err(|problem| {
-                    crate::GenerateError::Native {
-                        file: PathBuf::from(format!("alerts/{surface}.rules.yml")),
-                        problem,
-                    }
-                })?;
-            }
+            crate::native_rules(file, &names, &format!("alerts/{surface}.rules.yml"))?;
         }
     }
     Ok(files)
