@@ -339,12 +339,14 @@ fn stored_series(
     prometheus: std::net::SocketAddr,
     job: &str,
 ) -> BTreeMap<BTreeMap<String, String>, f64> {
-    let path =
-        format!("/api/v1/query?query=%7Bjob%3D%22{job}%22%2C__name__%3D~%22dataface_.%2A%22%7D");
-    let (_, body) = support::prometheus::get(prometheus, &path).expect("Prometheus answers");
-    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let data = support::prometheus::query_at(
+        prometheus,
+        &format!("{{job=\"{job}\",__name__=~\"dataface_.*\"}}"),
+        None,
+    )
+    .unwrap_or_else(|e| panic!("Prometheus answers: {e}"));
     let mut out = BTreeMap::new();
-    for series in json["data"]["result"].as_array().unwrap() {
+    for series in data["result"].as_array().unwrap() {
         let Some(value) = series["value"][1].as_str() else {
             // A native histogram (`histogram`, not `value`).
             continue;

@@ -63,29 +63,13 @@ impl Prometheus {
         std::fs::read_to_string(self.dir.join("prometheus.log")).unwrap_or_default()
     }
 
-    /// Evaluates `expr` (at `time`, Unix seconds, or now): the `data` of the answer, or
-    /// the error Prometheus gave.
+    /// Evaluates `expr` (at `time`, Unix seconds, or now): see [`query_at`].
     pub(crate) fn query_at(
         &self,
         expr: &str,
         time: Option<f64>,
     ) -> Result<serde_json::Value, String> {
-        let mut path = format!("/api/v1/query?query={}", percent_encode(expr));
-        if let Some(t) = time {
-            path.push_str(&format!("&time={t:.3}"));
-        }
-        let (status, body) =
-            get(self.addr, &path).ok_or_else(|| "no answer from Prometheus".to_owned())?;
-        let json: serde_json::Value =
-            serde_json::from_str(&body).map_err(|e| format!("HTTP {status}: {e}: {body}"))?;
-        if json["status"] != "success" {
-            return Err(format!(
-                "{}: {}",
-                json["errorType"].as_str().unwrap_or("?"),
-                json["error"].as_str().unwrap_or(&body)
-            ));
-        }
-        Ok(json["data"].clone())
+        query_at(self.addr, expr, time)
     }
 
     /// Evaluates `expr` now: `Ok(number of series)` or the error Prometheus gave.
@@ -97,6 +81,31 @@ impl Prometheus {
             _ => 1,
         })
     }
+}
+
+/// Evaluates `expr` on the Prometheus at `addr` (at `time`, Unix seconds, or now): the
+/// `data` of the answer, or the error Prometheus gave. For a process that knows only the
+/// address (a child of the test).
+pub(crate) fn query_at(
+    addr: SocketAddr,
+    expr: &str,
+    time: Option<f64>,
+) -> Result<serde_json::Value, String> {
+    let mut path = format!("/api/v1/query?query={}", percent_encode(expr));
+    if let Some(t) = time {
+        path.push_str(&format!("&time={t:.3}"));
+    }
+    let (status, body) = get(addr, &path).ok_or_else(|| "no answer from Prometheus".to_owned())?;
+    let json: serde_json::Value =
+        serde_json::from_str(&body).map_err(|e| format!("HTTP {status}: {e}: {body}"))?;
+    if json["status"] != "success" {
+        return Err(format!(
+            "{}: {}",
+            json["errorType"].as_str().unwrap_or("?"),
+            json["error"].as_str().unwrap_or(&body)
+        ));
+    }
+    Ok(json["data"].clone())
 }
 
 /// A plain HTTP/1.0 GET on loopback: `(status, body)`, or `None` when nothing answers.

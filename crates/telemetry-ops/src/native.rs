@@ -65,13 +65,6 @@ pub fn rewrite(expr: &str, histograms: &HashSet<String>) -> Result<String, Strin
     })
 }
 
-/// What a rewritten subtree held: a quantile's bucket input (so `le` leaves the grouping
-/// above it).
-#[derive(Default)]
-struct Found {
-    quantile_input: bool,
-}
-
 /// The classic series a selector names: `(histogram, suffix)`.
 fn classic<'a>(vs: &'a VectorSelector, histograms: &HashSet<String>) -> Option<(&'a str, &'a str)> {
     let name = vs.name.as_deref()?;
@@ -110,19 +103,17 @@ fn le_bound(vs: &mut VectorSelector) -> Result<Option<String>, String> {
     Ok(Some(crate::promql::format_bound(bound)))
 }
 
-fn walk(
-    expr: &mut Expr,
-    histograms: &HashSet<String>,
-    changed: &mut bool,
-) -> Result<Found, String> {
-    let mut found = Found::default();
+/// Rewrites `expr` in place; returns whether it held a quantile's bucket input (so `le`
+/// leaves the grouping of the aggregation above it).
+fn walk(expr: &mut Expr, histograms: &HashSet<String>, changed: &mut bool) -> Result<bool, String> {
+    let mut quantile_input = false;
     match expr {
         Expr::Aggregate(a) => {
             let inner = walk(&mut a.expr, histograms, changed)?;
             if let Some(p) = &mut a.param {
                 walk(p, histograms, changed)?;
             }
-            if inner.quantile_input {
+            if inner {
                 if let Some(promql_parser::parser::LabelModifier::Include(labels)) = &mut a.modifier
                 {
                     labels.labels.retain(|l| l != "le");
@@ -132,14 +123,14 @@ fn walk(
                 }
             }
         }
-        Expr::Unary(u) => found = walk(&mut u.expr, histograms, changed)?,
+        Expr::Unary(u) => quantile_input = walk(&mut u.expr, histograms, changed)?,
         Expr::Binary(b) => {
             let l = walk(&mut b.lhs, histograms, changed)?;
             let r = walk(&mut b.rhs, histograms, changed)?;
-            found.quantile_input = l.quantile_input || r.quantile_input;
+            quantile_input = l || r;
         }
-        Expr::Paren(p) => found = walk(&mut p.expr, histograms, changed)?,
-        Expr::Subquery(s) => found = walk(&mut s.expr, histograms, changed)?,
+        Expr::Paren(p) => quantile_input = walk(&mut p.expr, histograms, changed)?,
+        Expr::Subquery(s) => quantile_input = walk(&mut s.expr, histograms, changed)?,
         Expr::VectorSelector(vs) => {
             if let Some((base, suffix)) = classic(vs, histograms) {
                 let wrap = match suffix {
@@ -183,7 +174,7 @@ fn walk(
                             "(histogram_fraction(0, {le}, {inner}) * histogram_count({inner}))"
                         ),
                         (_, None) => {
-                            found.quantile_input = true;
+                            quantile_input = true;
                             inner
                         }
                     };
@@ -192,15 +183,14 @@ fn walk(
                 }
                 None => {
                     for arg in &mut call.args.args {
-                        let inner = walk(arg, histograms, changed)?;
-                        found.quantile_input |= inner.quantile_input;
+                        quantile_input |= walk(arg, histograms, changed)?;
                     }
                 }
             }
         }
         _ => {}
     }
-    Ok(found)
+    Ok(quantile_input)
 }
 
 #[cfg(test)]

@@ -212,11 +212,12 @@ struct Histograms {
 /// The series of one metric name as OTLP reports them: attributes and the shared value.
 type OtelSeries = Arc<RwLock<Vec<(Vec<KeyValue>, Arc<AtomicU64>)>>>;
 
-/// One counter or gauge series: the value both paths read, and its mirror on the scrape
-/// (with the name and labels the protobuf exposition shows).
+/// One counter or gauge series: the value both paths read, and its mirror on the scrape.
+/// (The protobuf exposition derives its name and labels from the key when it renders: kept
+/// per series, they cost every series about 230 bytes for a format few scrapes ask for.)
 struct Series<H> {
     value: Arc<AtomicU64>,
-    scrape: Option<(H, ScrapeId)>,
+    scrape: Option<H>,
 }
 
 struct Kind<H> {
@@ -374,40 +375,40 @@ impl<P: Recorder + ScrapeNames> SharedSeries<P> {
     pub(crate) fn render_protobuf(&self) -> Vec<u8> {
         let mut families: BTreeMap<String, (pb::MetricType, Vec<(String, pb::Metric)>)> =
             BTreeMap::new();
+        let Some(names) = &self.scrape else {
+            return Vec::new();
+        };
         let mut add = |id: &ScrapeId, kind: pb::MetricType, metric: pb::Metric| {
             let family = families
                 .entry(id.name.clone())
                 .or_insert_with(|| (kind, Vec::new()));
             family.1.push((id.text_labels(), metric));
         };
-        {
-            let counters = self.counters.lock().unwrap_or_else(|p| p.into_inner());
-            for s in counters.series.values() {
-                if let Some((_, id)) = &s.scrape {
-                    let value = s.value.load(Ordering::Relaxed) as f64;
-                    let metric = pb::Metric {
-                        label: id.label_pairs(),
-                        counter: Some(pb::Counter { value: Some(value) }),
-                        ..pb::Metric::default()
-                    };
-                    add(id, pb::MetricType::Counter, metric);
-                }
-            }
-        }
-        {
-            let gauges = self.gauges.lock().unwrap_or_else(|p| p.into_inner());
-            for s in gauges.series.values() {
-                if let Some((_, id)) = &s.scrape {
-                    let value = f64::from_bits(s.value.load(Ordering::Relaxed));
-                    let metric = pb::Metric {
-                        label: id.label_pairs(),
-                        gauge: Some(pb::Gauge { value: Some(value) }),
-                        ..pb::Metric::default()
-                    };
-                    add(id, pb::MetricType::Gauge, metric);
-                }
-            }
-        }
+        each_scraped(
+            &self.counters,
+            names,
+            InstrumentKind::Counter,
+            |id, value| {
+                let metric = pb::Metric {
+                    label: id.label_pairs(),
+                    counter: Some(pb::Counter {
+                        value: Some(value as f64),
+                    }),
+                    ..pb::Metric::default()
+                };
+                add(id, pb::MetricType::Counter, metric);
+            },
+        );
+        each_scraped(&self.gauges, names, InstrumentKind::Gauge, |id, value| {
+            let metric = pb::Metric {
+                label: id.label_pairs(),
+                gauge: Some(pb::Gauge {
+                    value: Some(f64::from_bits(value)),
+                }),
+                ..pb::Metric::default()
+            };
+            add(id, pb::MetricType::Gauge, metric);
+        });
         {
             let histograms = self.histograms.lock().unwrap_or_else(|p| p.into_inner());
             for s in histograms.series.values() {
@@ -492,25 +493,23 @@ impl<P: Recorder + ScrapeNames> SharedSeries<P> {
         {
             let counters = self.counters.lock().unwrap_or_else(|p| p.into_inner());
             for s in counters.series.values() {
-                if let Some((mirror, _)) = &s.scrape {
+                if let Some(mirror) = &s.scrape {
                     mirror.absolute(s.value.load(Ordering::Relaxed));
                 }
             }
         }
         let gauges = self.gauges.lock().unwrap_or_else(|p| p.into_inner());
         for s in gauges.series.values() {
-            if let Some((mirror, _)) = &s.scrape {
+            if let Some(mirror) = &s.scrape {
                 mirror.set(f64::from_bits(s.value.load(Ordering::Relaxed)));
             }
         }
     }
 
     /// The shared value of `key`, registering it on both paths the first time.
-    #[allow(clippy::too_many_arguments)]
     fn value<H>(
         &self,
         kind: &Mutex<Kind<H>>,
-        instrument_kind: InstrumentKind,
         key: &Key,
         mirror: impl FnOnce(&P) -> H,
         instrument: impl FnOnce(&Meter, String, OtelSeries),
@@ -535,10 +534,7 @@ impl<P: Recorder + ScrapeNames> SharedSeries<P> {
                 .unwrap_or_else(|p| p.into_inner())
                 .push((attributes(key), value.clone()));
         }
-        let scrape = self
-            .scrape
-            .as_ref()
-            .map(|p| (mirror(p), ScrapeId::new(p, key, instrument_kind)));
+        let scrape = self.scrape.as_ref().map(mirror);
         kind.series.insert(
             key.clone(),
             Series {
@@ -547,6 +543,26 @@ impl<P: Recorder + ScrapeNames> SharedSeries<P> {
             },
         );
         value
+    }
+}
+
+/// Calls `each` with the scrape name and labels (as `names` derives them for `instrument`)
+/// and the raw value (counter, or gauge bits) of every counter or gauge series on the
+/// scrape.
+fn each_scraped<H>(
+    kind: &Mutex<Kind<H>>,
+    names: &impl ScrapeNames,
+    instrument: InstrumentKind,
+    mut each: impl FnMut(&ScrapeId, u64),
+) {
+    let kind = kind.lock().unwrap_or_else(|p| p.into_inner());
+    for (key, s) in &kind.series {
+        if s.scrape.is_some() {
+            each(
+                &ScrapeId::new(names, key, instrument),
+                s.value.load(Ordering::Relaxed),
+            );
+        }
     }
 }
 
@@ -623,7 +639,6 @@ impl<P: Recorder + ScrapeNames, R: Recorder, H: Recorder> Recorder for Split<P, 
         let shared = &self.shared;
         Counter::from_arc(shared.value(
             &shared.counters,
-            InstrumentKind::Counter,
             key,
             |p| p.register_counter(key, metadata),
             |meter, name, series| {
@@ -647,7 +662,6 @@ impl<P: Recorder + ScrapeNames, R: Recorder, H: Recorder> Recorder for Split<P, 
         let shared = &self.shared;
         Gauge::from_arc(shared.value(
             &shared.gauges,
-            InstrumentKind::Gauge,
             key,
             |p| p.register_gauge(key, metadata),
             |meter, name, series| {
