@@ -87,8 +87,9 @@ fn main() {
         &guard,
         "queries and renders:",
         &[
+            "dataface_queries_total",
             "dataface_query_errors_total",
-            "dataface_render_duration_seconds_count",
+            "dataface_renders_total",
         ],
     );
 

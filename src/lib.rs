@@ -36,7 +36,7 @@ use telemetry_core::{InitError, TelemetryGuard};
 
 /// The whole product's signal catalog: telemetry-core's section and every surface's.
 pub static CATALOG: Catalog = Catalog {
-    version: "3.2.0",
+    version: "4.0.0",
     sections: &[
         &CORE_SECTION,
         &compiler_probes::catalog::SECTION,

@@ -220,16 +220,19 @@ telemetry_core::error_codes! {
 #[derive(Debug)]
 pub struct CompilerProbes {
     compiler_version: &'static str,
-    compile_duration: Family<(ContractVersion, Outcome), Histogram>,
+    compiles: Family<(ContractVersion, Outcome), Counter>,
+    compile_duration: Family<(), Histogram>,
     compile_errors: Family<(CompileError, ContractVersion), Counter>,
-    compile_failed_stages: Family<(CompileError, Option<Stage>), Counter>,
+    compile_failed_stages: Family<Option<Stage>, Counter>,
     migrations: Family<(FromVersion, ToVersion, MigrationOutcome), Counter>,
     dashboards: Family<ContractVersion, Gauge>,
-    query_duration: Family<(Adapter, Outcome), Histogram>,
-    query_errors: Family<(Adapter, CompileError), Counter>,
+    queries: Family<(Adapter, Outcome), Counter>,
+    query_duration: Family<Adapter, Histogram>,
+    query_errors: Family<CompileError, Counter>,
     query_rows: Family<Adapter, Histogram>,
-    render_duration: Family<(RenderFormat, Outcome), Histogram>,
-    render_errors: Family<(RenderFormat, CompileError), Counter>,
+    renders: Family<(RenderFormat, Outcome), Counter>,
+    render_duration: Family<RenderFormat, Histogram>,
+    render_errors: Family<CompileError, Counter>,
 }
 
 impl CompilerProbes {
@@ -253,14 +256,17 @@ impl CompilerProbes {
         }
         Self {
             compiler_version,
+            compiles: Family::register_with(&COMPILES, release),
             compile_duration: Family::register_with(&COMPILE_DURATION, release),
             compile_errors: Family::register_with(&COMPILE_ERRORS, release),
             compile_failed_stages: Family::register(&COMPILE_FAILED_STAGES),
             migrations: Family::register(&MIGRATIONS),
             dashboards: Family::register(&DASHBOARDS),
+            queries: Family::register(&QUERIES),
             query_duration: Family::register(&QUERY_DURATION),
             query_errors: Family::register(&QUERY_ERRORS),
             query_rows: Family::register(&QUERY_ROWS),
+            renders: Family::register(&RENDERS),
             render_duration: Family::register(&RENDER_DURATION),
             render_errors: Family::register(&RENDER_ERRORS),
         }
@@ -342,9 +348,9 @@ telemetry_core::probe_guard! {
         last_stage: Option<Stage>,
         failed_stage: Option<Stage>,
     }
-    drop(&mut self, elapsed) {
+    drop(&mut self, _elapsed) {
         let key = (self.contract, Outcome::Abandoned);
-        self.probes.compile_duration.get(key).record(elapsed);
+        self.probes.compiles.get(key).increment(1);
     }
 }
 
@@ -358,9 +364,9 @@ impl CompileGuard<'_> {
         StageGuard::new(stage, &mut self.failed_stage, op)
     }
 
-    /// Records the outcome: duration by contract version, release and outcome; on failure,
-    /// the error by code, contract version and release, and by code and stage (the failed
-    /// stage, else the last one started), and `error.type` on the span.
+    /// Records the outcome: the compile by contract version, release and outcome, its
+    /// duration by release; on failure, the error by code, contract version and release, the
+    /// stage that failed (else the last one started), and `error.type` on the span.
     pub fn finish(mut self, outcome: CompileOutcome) {
         let p = self.probes;
         let (elapsed, label) = match outcome {
@@ -375,15 +381,14 @@ impl CompileGuard<'_> {
                 if elapsed.is_some() {
                     let stage = self.failed_stage.or(self.last_stage);
                     p.compile_errors.get((code, self.contract)).increment(1);
-                    p.compile_failed_stages.get((code, stage)).increment(1);
+                    p.compile_failed_stages.get(stage).increment(1);
                 }
                 (elapsed, Outcome::Failed)
             }
         };
         if let Some(elapsed) = elapsed {
-            p.compile_duration
-                .get((self.contract, label))
-                .record(elapsed);
+            p.compiles.get((self.contract, label)).increment(1);
+            p.compile_duration.get(()).record(elapsed);
         }
     }
 }
@@ -473,11 +478,12 @@ impl QueryGuard<'_> {
             let span = self.op.span();
             span.set_attribute(ROWS_ATTR.key, saturating_i64(rows));
             p.query_rows.get(adapter).record(rows as f64);
+            p.query_duration.get(adapter).record(elapsed);
         }
         if let Some(code) = code {
-            p.query_errors.get((adapter, code)).increment(1);
+            p.query_errors.get(code).increment(1);
         }
-        p.query_duration.get((adapter, outcome)).record(elapsed);
+        p.queries.get((adapter, outcome)).increment(1);
     }
 
     /// The query returned `rows` rows.
@@ -510,32 +516,29 @@ telemetry_core::probe_guard! {
         probes: &'p CompilerProbes,
         format: RenderFormat,
     }
-    drop(&mut self, elapsed) {
-        self.duration(Outcome::Abandoned, elapsed);
+    drop(&mut self, _elapsed) {
+        self.count(Outcome::Abandoned);
     }
 }
 
 impl RenderGuard<'_> {
-    fn duration(&self, outcome: Outcome, elapsed: Duration) {
-        let key = (self.format, outcome);
-        self.probes.render_duration.get(key).record(elapsed);
+    fn count(&self, outcome: Outcome) {
+        self.probes.renders.get((self.format, outcome)).increment(1);
     }
 
-    /// The render completed.
+    /// The render completed: counted, with its duration by format.
     pub fn ok(mut self) {
         if let Some(elapsed) = self.op.finish() {
-            self.duration(Outcome::Success, elapsed);
+            self.count(Outcome::Success);
+            self.probes.render_duration.get(self.format).record(elapsed);
         }
     }
 
     /// The render failed with `code` (usually [`CompileError::RenderTimeout`]).
     pub fn fail(mut self, code: CompileError) {
-        if let Some(elapsed) = self.op.fail(code) {
-            self.probes
-                .render_errors
-                .get((self.format, code))
-                .increment(1);
-            self.duration(Outcome::Failed, elapsed);
+        if self.op.fail(code).is_some() {
+            self.probes.render_errors.get(code).increment(1);
+            self.count(Outcome::Failed);
         }
     }
 }

@@ -102,10 +102,14 @@ fn a_successful_compile_records_its_stages_and_duration_by_version_and_release()
         .with_attr("dataface.compile.stage", "normalize")
         .one();
     assert!(!compile.attributes.contains_key("error.type"));
-    s.metric(&COMPILE_DURATION)
+    s.metric(&COMPILES)
         .with("dataface.contract.version", "1.1")
         .with("dataface.compiler.version", "2.5.0")
         .with("dataface.outcome", "success")
+        .value(1);
+    s.metric(&COMPILES).exactly(1);
+    s.metric(&COMPILE_DURATION)
+        .with("dataface.compiler.version", "2.5.0")
         .histogram_count(1);
     s.metric(&COMPILE_DURATION).exactly(1);
     s.metric(&COMPILE_ERRORS).none();
@@ -118,9 +122,11 @@ fn a_compile_with_warnings_says_how_many() {
     s.span("dataface.compile")
         .with_attr("dataface.compile.warnings", 3)
         .one();
-    s.metric(&COMPILE_DURATION)
+    s.metric(&COMPILES)
+        .with("dataface.contract.version", "2.0")
         .with("dataface.outcome", "warnings")
-        .histogram_count(1);
+        .value(1);
+    s.metric(&COMPILE_DURATION).histogram_count(1);
 }
 
 #[test]
@@ -143,12 +149,15 @@ fn a_failed_compile_sets_error_type_and_counts_the_error_by_version_and_release_
         .with("dataface.compiler.version", "2.5.0")
         .value(1);
     s.metric(&COMPILE_FAILED_STAGES)
-        .with("error.type", "migration_failed")
         .with("dataface.compile.stage", "migrate")
         .value(1);
-    s.metric(&COMPILE_DURATION)
+    s.metric(&COMPILE_FAILED_STAGES).exactly(1);
+    s.metric(&COMPILES)
+        .with("dataface.contract.version", "1.0")
         .with("dataface.outcome", "failed")
-        .histogram_count(1);
+        .value(1);
+    // A failed compile's time counts toward the latency objective as a successful one's.
+    s.metric(&COMPILE_DURATION).histogram_count(1);
 }
 
 #[test]
@@ -159,7 +168,6 @@ fn an_error_outside_any_stage_is_counted_under_stage_none() {
     });
     s.metric(&COMPILE_FAILED_STAGES)
         .with("dataface.compile.stage", NO_STAGE)
-        .with("error.type", "invalid_yaml")
         .value(1);
     s.metric(&COMPILE_ERRORS)
         .with("error.type", "invalid_yaml")
@@ -177,9 +185,12 @@ fn a_compile_dropped_without_an_outcome_records_abandoned() {
     s.span("dataface.compile.stage")
         .with_attr("dataface.abandoned", true)
         .one();
-    s.metric(&COMPILE_DURATION)
+    s.metric(&COMPILES)
+        .with("dataface.contract.version", "1.1")
         .with("dataface.outcome", "abandoned")
-        .histogram_count(1);
+        .value(1);
+    // No outcome, no time: an abandoned compile stays out of the latency objective.
+    s.metric(&COMPILE_DURATION).none();
     s.metric(&COMPILE_ERRORS).none();
     s.metric(&COMPILE_FAILED_STAGES).none();
 }
@@ -241,16 +252,22 @@ fn queries_record_adapter_rows_duration_and_errors() {
     s.metric(&QUERY_ROWS)
         .with("dataface.query.adapter", "snowflake")
         .histogram_sum(120.0);
-    s.metric(&QUERY_DURATION)
+    s.metric(&QUERIES)
         .with("dataface.query.adapter", "snowflake")
         .with("dataface.outcome", "success")
-        .histogram_count(1);
+        .value(1);
     s.metric(&QUERY_DURATION)
+        .with("dataface.query.adapter", "snowflake")
+        .histogram_count(1);
+    // A truncated query returned rows: its time is on the histogram, its outcome `warnings`.
+    s.metric(&QUERIES)
         .with("dataface.query.adapter", "duckdb")
         .with("dataface.outcome", "warnings")
+        .value(1);
+    s.metric(&QUERY_DURATION)
+        .with("dataface.query.adapter", "duckdb")
         .histogram_count(1);
     s.metric(&QUERY_ERRORS)
-        .with("dataface.query.adapter", "duckdb")
         .with("error.type", "result_truncated")
         .value(1);
     s.span("dataface.query.execute")
@@ -259,33 +276,53 @@ fn queries_record_adapter_rows_duration_and_errors() {
         .status_not_error()
         .one();
     s.metric(&QUERY_ERRORS)
-        .with("dataface.query.adapter", "bigquery")
         .with("error.type", "query_timeout")
         .value(1);
+    s.metric(&QUERIES)
+        .with("dataface.query.adapter", "bigquery")
+        .with("dataface.outcome", "failed")
+        .value(1);
     s.span("dataface.query.execute")
+        .with_attr("dataface.query.adapter", "bigquery")
         .error_type("query_timeout")
         .one();
-    s.metric(&QUERY_DURATION)
+    s.metric(&QUERIES)
         .with("dataface.query.adapter", "postgresql")
         .with("dataface.outcome", "abandoned")
-        .histogram_count(1);
+        .value(1);
+    // Only queries that returned rows have a duration: not the failed, not the abandoned.
+    s.metric(&QUERY_DURATION)
+        .with("dataface.query.adapter", "bigquery")
+        .none();
+    s.metric(&QUERY_DURATION)
+        .with("dataface.query.adapter", "postgresql")
+        .none();
+    s.metric(&QUERY_DURATION).exactly(2);
 }
 
 #[test]
 fn renders_record_format_duration_and_errors() {
     let s = run(renders);
-    s.metric(&RENDER_DURATION)
+    s.metric(&RENDERS)
         .with("dataface.render.format", "png")
         .with("dataface.outcome", "success")
-        .histogram_count(1);
-    s.metric(&RENDER_ERRORS)
-        .with("dataface.render.format", "pdf")
-        .with("error.type", "render_timeout")
         .value(1);
     s.metric(&RENDER_DURATION)
+        .with("dataface.render.format", "png")
+        .histogram_count(1);
+    s.metric(&RENDERS)
+        .with("dataface.render.format", "pdf")
+        .with("dataface.outcome", "failed")
+        .value(1);
+    s.metric(&RENDER_ERRORS)
+        .with("error.type", "render_timeout")
+        .value(1);
+    s.metric(&RENDERS)
         .with("dataface.render.format", "html")
         .with("dataface.outcome", "abandoned")
-        .histogram_count(1);
+        .value(1);
+    // Only completed renders have a duration.
+    s.metric(&RENDER_DURATION).exactly(1);
     s.span("dataface.render")
         .error_type("render_timeout")
         .with_attr("dataface.render.format", "pdf")

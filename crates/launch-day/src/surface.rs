@@ -187,7 +187,7 @@ mod tests {
             dataface_compile_errors_total{error_type=\"unknown_query\"} 3\n\
             dataface_compile_errors_total{error_type=\"invalid_yaml\"} 0\n\
             dataface_compile_duration_seconds_bucket{le=\"1\"} 4\n\
-            dataface_compile_duration_seconds_count{dataface_outcome=\"success\"} 4\n\
+            dataface_compile_duration_seconds_count{dataface_compiler_version=\"2.4.0\"} 4\n\
             dataface_webhook_deliveries_total{dataface_outcome=\"accepted\"} 9\n",
         )
         .expect("a valid scrape");

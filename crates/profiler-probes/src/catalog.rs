@@ -3,7 +3,7 @@
 use crate::{Outcome, ProfileError, ReportOutcome, SemanticType, Verdict, WarehouseType};
 use telemetry_core::catalog::{
     AttributeSpec, AttributeType, EventSpec, InstrumentKind, MetricSpec, Owner, Requirement,
-    Section, SpanSpec,
+    Section, SeriesBudget, SpanSpec,
 };
 use telemetry_core::errors::ERROR_TYPE_ATTR;
 use telemetry_core::probe::ABANDONED_ATTR;
@@ -342,11 +342,11 @@ pub static SECTION: Section = Section {
     events: EVENTS,
     error_codes: ProfileError::SPECS,
     owners: &[INSPECT_PROFILER],
-    // Over the default (DEFAULT_SERIES_BUDGET) while every declared label set is a series: the
-    // worst case today is 1,281 with classic histograms: the run duration alone is 714 (7
-    // warehouse types × 6 outcomes × 17). Lower it as dimensions are cut; never raise it
+    // Within the default with native histograms (263 series at worst). Over it on a classic
+    // scrape: the worst case there is 1,281, the run duration alone 714 (7 warehouse types × 6
+    // outcomes × 17 series per label set). Lower it as dimensions are cut; never raise it
     // without a reason.
-    series_budget: 1_300,
+    series_budget: SeriesBudget::classic(1_300),
 };
 
 /// The profiler section alone, with telemetry-core's, as a catalog (for tests and tools).

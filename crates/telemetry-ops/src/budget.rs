@@ -15,7 +15,9 @@
 use crate::objective::MatchOp;
 use crate::Product;
 use std::collections::{BTreeMap, BTreeSet};
-use telemetry_core::catalog::{Catalog, LabelValues, MetricSpec, Section, SeriesCount};
+use telemetry_core::catalog::{
+    Catalog, LabelValues, MetricSpec, Section, SeriesBudget, SeriesCount,
+};
 
 /// The pod count the report multiplies by unless told otherwise.
 pub const DEFAULT_PODS: usize = 1_000;
@@ -25,8 +27,8 @@ pub const DEFAULT_PODS: usize = 1_000;
 pub struct SurfaceCost {
     /// The section's surface.
     pub surface: &'static str,
-    /// Its declared series budget per process.
-    pub budget: usize,
+    /// Its declared series budget per process, native and classic.
+    pub budget: SeriesBudget,
     /// Its worst-case series per process.
     pub per_process: SeriesCount,
     /// The series it registers at 0 when its probes start (classic histograms): the
@@ -45,9 +47,9 @@ impl SurfaceCost {
         }
     }
 
-    /// Whether its worst case (classic histograms) fits its budget.
+    /// Whether its worst case fits its budget, with native and with classic histograms.
     pub fn within_budget(&self) -> bool {
-        self.per_process.classic <= self.budget
+        self.budget.fits(self.per_process)
     }
 }
 
@@ -73,30 +75,30 @@ fn grouped(n: usize) -> String {
     out
 }
 
-/// The per-surface table (markdown): budget, label sets, series per process and at `pods`
-/// pods with classic and with native histograms, and a last row for one process hosting
+/// The per-surface table (markdown): series per process against the budget and at `pods`
+/// pods, with native and with classic histograms, and a last row for one process hosting
 /// every surface (the launch-day demo), whose budget is the sum of the sections'.
 pub fn table(catalog: &Catalog, pods: usize) -> String {
     let rows = report(catalog);
     let mut out = format!(
         "Worst-case series (= samples per scrape) per process and at {} pods, catalog {}.\n\n\
-         | surface | budget / process | label sets | series / process, classic | series / process, native | at {} pods, classic | at {} pods, native | within budget | registered at 0 at start, classic |\n\
+         | surface | native: series / process | native: budget | native: at {} pods | classic: series / process | classic: budget | classic: at {} pods | within budget | registered at 0 at start, classic |\n\
          |---|---:|---:|---:|---:|---:|---:|---|---:|\n",
         grouped(pods),
         catalog.version,
         grouped(pods),
         grouped(pods),
     );
-    let line = |name: &str, budget: usize, c: SeriesCount, at_start: usize| {
+    let line = |name: &str, budget: SeriesBudget, c: SeriesCount, at_start: usize| {
         format!(
             "| {name} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-            grouped(budget),
-            grouped(c.label_sets),
-            grouped(c.classic),
             grouped(c.native),
-            grouped(c.classic * pods),
-            grouped(c.native * pods),
-            if c.classic <= budget { "yes" } else { "no" },
+            grouped(budget.native),
+            grouped(c.native.saturating_mul(pods)),
+            grouped(c.classic),
+            grouped(budget.classic),
+            grouped(c.classic.saturating_mul(pods)),
+            if budget.fits(c) { "yes" } else { "no" },
             grouped(at_start),
         )
     };

@@ -61,7 +61,7 @@ use telemetry_core::catalog::{Catalog, Section};
 /// product's catalog version. The facade's `CATALOG` is the same list (a test there keeps
 /// them equal).
 pub static PRODUCT: Catalog = Catalog {
-    version: "3.2.0",
+    version: "4.0.0",
     sections: &[
         &telemetry_core::signals::CORE_SECTION,
         &compiler_probes::catalog::SECTION,

@@ -323,9 +323,58 @@ impl std::iter::Sum for SeriesCount {
     }
 }
 
-/// The series budget a section declares unless it says otherwise: classic series (and so
-/// samples per scrape) one process may expose for one surface.
-pub const DEFAULT_SERIES_BUDGET: usize = 300;
+/// A section's series budget: the most series one process may expose for its surface in
+/// the worst case, with native histograms and on a classic scrape. Every series is
+/// multiplied by the pod count in the metrics backend; [`Catalog::validate`] rejects a
+/// section over either figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SeriesBudget {
+    /// Series per process with native histograms (a histogram's label set is one series):
+    /// the label sets.
+    pub native: usize,
+    /// Series, and so samples per scrape, per process with classic histograms (a histogram's
+    /// label set is its buckets, `+Inf`, `_sum` and `_count`).
+    pub classic: usize,
+}
+
+impl SeriesBudget {
+    /// `native` series with native histograms, `classic` with classic ones.
+    pub const fn new(native: usize, classic: usize) -> Self {
+        Self { native, classic }
+    }
+
+    /// The default native budget, and `classic` on a classic scrape: for a section whose
+    /// latency histograms are worth their buckets (say why beside it).
+    pub const fn classic(classic: usize) -> Self {
+        Self::new(DEFAULT_SERIES_BUDGET.native, classic)
+    }
+
+    /// Whether `count` fits both figures.
+    pub fn fits(&self, count: SeriesCount) -> bool {
+        count.native <= self.native && count.classic <= self.classic
+    }
+}
+
+impl std::ops::Add for SeriesBudget {
+    type Output = SeriesBudget;
+
+    fn add(self, other: SeriesBudget) -> SeriesBudget {
+        SeriesBudget {
+            native: self.native.saturating_add(other.native),
+            classic: self.classic.saturating_add(other.classic),
+        }
+    }
+}
+
+impl std::iter::Sum for SeriesBudget {
+    fn sum<I: Iterator<Item = SeriesBudget>>(iter: I) -> SeriesBudget {
+        iter.fold(SeriesBudget::new(0, 0), |a, b| a + b)
+    }
+}
+
+/// The series budget a section declares unless it says otherwise: 300 series per process
+/// for one surface, with native histograms and on a classic scrape alike.
+pub const DEFAULT_SERIES_BUDGET: SeriesBudget = SeriesBudget::new(300, 300);
 
 /// How strongly a span attribute is expected (OpenTelemetry requirement levels).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -511,10 +560,11 @@ pub struct Section {
     /// name must be declared by a section of the same catalog.
     pub owners: &'static [Owner],
     /// The most series one process may expose for this surface in the worst case (every
-    /// declared label set, classic histograms): [`DEFAULT_SERIES_BUDGET`] unless the
-    /// section gives a reason for more. Every series is multiplied by the pod count in
-    /// the metrics backend; [`Catalog::validate`] rejects a section over its budget.
-    pub series_budget: usize,
+    /// declared label set), with native and with classic histograms:
+    /// [`DEFAULT_SERIES_BUDGET`] unless the section gives a reason for more. Every series is
+    /// multiplied by the pod count in the metrics backend; [`Catalog::validate`] rejects a
+    /// section over its budget.
+    pub series_budget: SeriesBudget,
 }
 
 impl Section {

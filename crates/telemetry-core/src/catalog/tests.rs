@@ -1530,7 +1530,7 @@ fn a_string_attribute_or_bounded_label_without_an_example_is_rejected() {
 // ---------------------------------------------------------------------------------------
 
 /// A section of these metrics under `budget`.
-fn budgeted(metrics: Vec<MetricSpec>, budget: usize) -> Catalog {
+fn budgeted(metrics: Vec<MetricSpec>, budget: SeriesBudget) -> Catalog {
     let section: &'static Section = Box::leak(Box::new(Section {
         surface: "test",
         metrics: leak(metrics),
@@ -1586,21 +1586,29 @@ fn a_label_bounded_per_process_counts_its_per_process_values() {
 
 #[test]
 fn a_section_within_its_budget_validates_at_the_boundary() {
-    // 49 series exactly.
+    // 17 series exactly with native histograms, 49 on a classic scrape.
     expect_valid(
-        &budgeted(vec![ERRORS, QUEUE_DEPTH, DURATION], 49),
-        "49 series under a budget of 49",
+        &budgeted(
+            vec![ERRORS, QUEUE_DEPTH, DURATION],
+            SeriesBudget::new(17, 49),
+        ),
+        "17 and 49 series under budgets of 17 and 49",
     );
 }
 
 #[test]
 fn a_section_over_its_budget_names_the_metric_and_the_labels_that_multiply() {
-    let c = budgeted(vec![ERRORS, QUEUE_DEPTH, DURATION], 48);
+    let c = budgeted(
+        vec![ERRORS, QUEUE_DEPTH, DURATION],
+        SeriesBudget::new(17, 48),
+    );
     let errors = expect_only_violation(&c, "section test", Rule::SeriesBudget);
     assert_eq!(errors.len(), 1);
     let detail = &errors[0].detail;
     assert!(
-        detail.starts_with("49 series per process in the worst case, over its budget of 48"),
+        detail.starts_with(
+            "49 series per process on a classic scrape in the worst case, over its budget of 48"
+        ),
         "{detail}"
     );
     // The largest metric is named with what multiplies it; one name is enough here.
@@ -1617,13 +1625,18 @@ fn a_section_over_its_budget_names_the_metric_and_the_labels_that_multiply() {
 fn a_new_label_on_a_metric_breaks_the_budget_it_fitted() {
     // The change a budget exists to catch: one more label multiplies every series.
     let before = labelled(vec![OUTCOME, CONSUMER]); // 4 × 9 = 36
-    expect_valid(&budgeted(vec![before], 40), "36 series under 40");
+    expect_valid(
+        &budgeted(vec![before], SeriesBudget::new(40, 40)),
+        "36 series under 40",
+    );
     let after = labelled(vec![OUTCOME, CONSUMER, label("dataface.compile.stage")]);
     let errors = expect_only_violation(
-        &budgeted(vec![after], 40),
+        &budgeted(vec![after], SeriesBudget::new(40, 40)),
         "section test",
         Rule::SeriesBudget,
     );
+    // A counter is the same series in both modes: both budgets break.
+    assert_eq!(errors.len(), 2, "{errors:?}");
     assert!(
         errors[0].detail.contains(
             "dataface.compile.errors = 396 series (dataface.outcome 4 × dataface.consumer 9 × dataface.compile.stage 11)"
@@ -1642,7 +1655,7 @@ fn every_section_is_checked_against_its_own_budget() {
         events: &[],
         error_codes: &[],
         owners: &[CORE_COMPILER],
-        series_budget: 3,
+        series_budget: SeriesBudget::new(3, 3),
     };
     static LARGE: Section = Section {
         surface: "large",
@@ -1651,7 +1664,7 @@ fn every_section_is_checked_against_its_own_budget() {
         events: &[],
         error_codes: &[],
         owners: &[],
-        series_budget: 36,
+        series_budget: SeriesBudget::new(4, 36),
     };
     static BOTH: Catalog = Catalog {
         version: "1.0.0",
@@ -1663,4 +1676,40 @@ fn every_section_is_checked_against_its_own_budget() {
         "{}",
         errors[0].detail
     );
+}
+
+#[test]
+fn a_section_over_its_native_budget_names_label_sets_not_buckets() {
+    // 17 label sets against 16: the native budget breaks, the classic one holds.
+    let c = budgeted(
+        vec![ERRORS, QUEUE_DEPTH, DURATION],
+        SeriesBudget::new(16, 49),
+    );
+    let errors = expect_only_violation(&c, "section test", Rule::SeriesBudget);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let detail = &errors[0].detail;
+    assert!(
+        detail.starts_with(
+            "17 series per process with native histograms in the worst case, over its budget of 16"
+        ),
+        "{detail}"
+    );
+    assert!(
+        detail.contains("dataface.compile.queue.depth = 9 series ("),
+        "{detail}"
+    );
+    assert!(!detail.contains("per label set"), "{detail}");
+}
+
+#[test]
+fn the_default_budget_is_300_series_in_both_modes() {
+    assert_eq!(DEFAULT_SERIES_BUDGET, SeriesBudget::new(300, 300));
+    assert_eq!(SeriesBudget::classic(550), SeriesBudget::new(300, 550));
+    let over_classic = SeriesCount {
+        label_sets: 300,
+        classic: 301,
+        native: 300,
+    };
+    assert!(!DEFAULT_SERIES_BUDGET.fits(over_classic));
+    assert!(SeriesBudget::classic(301).fits(over_classic));
 }

@@ -2,6 +2,7 @@
 
 use super::{
     AttributeSpec, AttributeType, Catalog, InstrumentKind, LabelValues, MetricSpec, Owner,
+    SeriesCount,
 };
 use std::collections::{BTreeSet, HashSet};
 use std::fmt;
@@ -44,8 +45,9 @@ pub enum Rule {
     /// The catalog version is a semantic version.
     SemanticVersion,
     /// A section's metrics stay within its declared series budget per process, counted in
-    /// the worst case: every declared label set, each histogram as its buckets, `+Inf`,
-    /// `_sum` and `_count`.
+    /// the worst case (every declared label set) with native histograms (a histogram's label
+    /// set is one series) and on a classic scrape (each histogram label set as its buckets,
+    /// `+Inf`, `_sum` and `_count`).
     SeriesBudget,
 }
 
@@ -66,7 +68,7 @@ impl Rule {
             Rule::BoundedLabels => "metric labels must be bounded and never an identifier (ids, names of domains, tables, users) — put those on spans and logs",
             Rule::Documented => "every entry needs a description (error codes: a summary and a remedy)",
             Rule::SemanticVersion => "the catalog version is MAJOR.MINOR.PATCH",
-            Rule::SeriesBudget => "every series is multiplied by the pod count: cut a label that carries no decision (split a metric by the question each label answers), bound a label per process, drop buckets, or raise the section's `series_budget` with a reason",
+            Rule::SeriesBudget => "every series is multiplied by the pod count: cut a label that carries no decision (split a metric by the question each label answers), bound a label per process, drop buckets, or raise the section's `series_budget` with a reason (`SeriesBudget::classic(n)` for latency histograms worth their buckets)",
         }
     }
 }
@@ -206,9 +208,10 @@ fn otel_collision(key: &str) -> Option<String> {
     }
 }
 
-/// How a metric's worst-case series multiply: `dataface.x.errors = 360 series (error.type 12 ×
-/// stage 6 × contract_version 5 label sets)`, a histogram's series per label set last.
-fn series_breakdown(m: &MetricSpec) -> String {
+/// How a metric's worst-case `series` multiply: `dataface.x.errors = 360 series (error.type
+/// 12 × stage 6 × contract_version 5)`, a histogram's series per label set last when
+/// `classic`.
+fn series_breakdown(m: &MetricSpec, series: usize, classic: bool) -> String {
     let labels: Vec<String> = m
         .labels
         .iter()
@@ -219,19 +222,14 @@ fn series_breakdown(m: &MetricSpec) -> String {
     } else {
         labels
     };
-    if m.kind == InstrumentKind::Histogram {
+    if classic && m.kind == InstrumentKind::Histogram {
         factors.push(format!(
             "{} series per label set ({} buckets, +Inf, _sum, _count)",
             m.series_per_label_set(),
             m.buckets.len()
         ));
     }
-    format!(
-        "{} = {} series ({})",
-        m.name,
-        m.series_per_process().classic,
-        factors.join(" × ")
-    )
+    format!("{} = {series} series ({})", m.name, factors.join(" × "))
 }
 
 fn ucum_ok(unit: &str) -> bool {
@@ -406,8 +404,9 @@ impl Catalog {
 }
 
 impl Catalog {
-    /// Reports each section whose worst-case series per process exceed its budget, naming
-    /// its metrics from the largest down and the labels that multiply each.
+    /// Reports each section whose worst-case series per process exceed its budget, with
+    /// native or with classic histograms, naming its metrics from the largest down and the
+    /// labels that multiply each.
     fn check_budgets(&self, err: &mut impl FnMut(String, Rule, String)) {
         for section in self.sections {
             // A label bounded outside 1..=MAX_LABEL_VALUES is reported by BoundedLabels;
@@ -418,32 +417,43 @@ impl Catalog {
             if unbounded {
                 continue;
             }
-            let total = section.series_per_process().classic;
-            if total <= section.series_budget {
-                continue;
-            }
-            let mut metrics: Vec<&MetricSpec> = section.metrics.iter().collect();
-            metrics.sort_by_key(|m| std::cmp::Reverse(m.series_per_process().classic));
-            // Name the largest metrics, down to the first one whose removal alone would
-            // bring the section within budget, and at least one.
-            let mut named = Vec::new();
-            let mut rest = total;
-            for m in metrics {
-                if rest <= section.series_budget && !named.is_empty() {
-                    break;
-                }
-                rest = rest.saturating_sub(m.series_per_process().classic);
-                named.push(series_breakdown(m));
-            }
-            err(
-                format!("section {}", section.surface),
-                Rule::SeriesBudget,
-                format!(
-                    "{total} series per process in the worst case, over its budget of {}; largest: {}",
-                    section.series_budget,
-                    named.join("; ")
+            let modes = [
+                (
+                    "with native histograms",
+                    false,
+                    section.series_budget.native,
                 ),
-            );
+                ("on a classic scrape", true, section.series_budget.classic),
+            ];
+            for (mode, classic, budget) in modes {
+                let count = |c: SeriesCount| if classic { c.classic } else { c.native };
+                let total = count(section.series_per_process());
+                if total <= budget {
+                    continue;
+                }
+                let mut metrics: Vec<&MetricSpec> = section.metrics.iter().collect();
+                metrics.sort_by_key(|m| std::cmp::Reverse(count(m.series_per_process())));
+                // Name the largest metrics, down to the first one whose removal alone would
+                // bring the section within budget, and at least one.
+                let mut named = Vec::new();
+                let mut rest = total;
+                for m in metrics {
+                    if rest <= budget && !named.is_empty() {
+                        break;
+                    }
+                    let series = count(m.series_per_process());
+                    rest = rest.saturating_sub(series);
+                    named.push(series_breakdown(m, series, classic));
+                }
+                err(
+                    format!("section {}", section.surface),
+                    Rule::SeriesBudget,
+                    format!(
+                        "{total} series per process {mode} in the worst case, over its budget of {budget}; largest: {}",
+                        named.join("; ")
+                    ),
+                );
+            }
         }
     }
 

@@ -6,8 +6,8 @@ use crate::objective::{
     Absence, BrokenState, ErrorRatio, Events, Latency, Matcher, Objective, Threshold,
 };
 use compiler_probes::catalog::{
-    COMPILE_DURATION, COMPILE_ERRORS, CONTRACT_SUPPORT, CORE_COMPILER, DASHBOARDS, MIGRATIONS,
-    QUERY_DURATION, RENDER_DURATION,
+    COMPILES, COMPILE_DURATION, COMPILE_ERRORS, CONTRACT_SUPPORT, CORE_COMPILER, DASHBOARDS,
+    MIGRATIONS, QUERIES, QUERY_DURATION, RENDERS,
 };
 
 /// The compiler's error codes, with their classes.
@@ -56,7 +56,7 @@ pub const ALERTS: &[AlertSpec] = &[
                 matchers: USER_CODES_EXCLUDED,
             },
             total: Events {
-                metric: &COMPILE_DURATION,
+                metric: &COMPILES,
                 matchers: &[],
             },
             target: 0.99,
@@ -87,7 +87,7 @@ pub const ALERTS: &[AlertSpec] = &[
         name: "CompilerCompileLatency",
         objective: Objective::Latency(Latency {
             histogram: &COMPILE_DURATION,
-            matchers: &[Matcher::ne("dataface.outcome", "abandoned")],
+            matchers: &[],
             threshold: 2.5,
             target: 0.95,
             by: &[],
@@ -99,7 +99,7 @@ pub const ALERTS: &[AlertSpec] = &[
         runbook: Runbook {
             meaning: "Dashboards open slowly; users wait seconds before any chart appears.",
             first_checks: &[
-                "Is the slowdown on one compiler_version or one contract_version?",
+                "Is the slowdown on one compiler_version? Which contract versions do the slow dataface.compile spans carry?",
                 "Which compile stage is slow on the dataface.compile.stage spans?",
                 "Is the service short of CPU or memory?",
             ],
@@ -116,11 +116,11 @@ pub const ALERTS: &[AlertSpec] = &[
         name: "CompilerQueryErrorBudgetBurn",
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
-                metric: &QUERY_DURATION,
+                metric: &QUERIES,
                 matchers: &[Matcher::eq("dataface.outcome", "failed")],
             },
             total: Events {
-                metric: &QUERY_DURATION,
+                metric: &QUERIES,
                 matchers: &[],
             },
             target: 0.99,
@@ -133,7 +133,7 @@ pub const ALERTS: &[AlertSpec] = &[
         runbook: Runbook {
             meaning: "Dashboards compile but their charts show query errors.",
             first_checks: &[
-                "Which adapter carries the failures? One adapter points at that warehouse or its driver.",
+                "Which adapter carries the failures (dataface.queries)? One adapter points at that warehouse or its driver.",
                 "Which error.type leads dataface.query.errors: warehouse_unavailable, query_timeout or warehouse_auth_failed?",
                 "Does the warehouse vendor's status page report an incident?",
             ],
@@ -151,7 +151,7 @@ pub const ALERTS: &[AlertSpec] = &[
         name: "CompilerQueryLatency",
         objective: Objective::Latency(Latency {
             histogram: &QUERY_DURATION,
-            matchers: &[Matcher::eq("dataface.outcome", "success")],
+            matchers: &[],
             threshold: 10.0,
             target: 0.95,
             by: &[],
@@ -159,11 +159,11 @@ pub const ALERTS: &[AlertSpec] = &[
         }),
         severity: AlertSeverity::Ticket,
         owner: CORE_COMPILER,
-        summary: "More than 5% of successful warehouse queries take longer than 10 seconds.",
+        summary: "More than 5% of the warehouse queries that return rows take longer than 10 seconds.",
         runbook: Runbook {
             meaning: "Charts fill in slowly; users wait on the warehouse.",
             first_checks: &[
-                "Which adapter is slow?",
+                "Which adapter is slow (dataface.query.duration by adapter)?",
                 "Is the warehouse queueing (vendor console) or returning more rows than usual (dataface.query.rows)?",
             ],
             mitigation: &[
@@ -179,11 +179,11 @@ pub const ALERTS: &[AlertSpec] = &[
         name: "CompilerRenderErrorBudgetBurn",
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
-                metric: &RENDER_DURATION,
+                metric: &RENDERS,
                 matchers: &[Matcher::eq("dataface.outcome", "failed")],
             },
             total: Events {
-                metric: &RENDER_DURATION,
+                metric: &RENDERS,
                 matchers: &[],
             },
             target: 0.99,
@@ -196,7 +196,7 @@ pub const ALERTS: &[AlertSpec] = &[
         runbook: Runbook {
             meaning: "Dashboards or their exports (PNG, PDF, CSV) come back blank or as errors.",
             first_checks: &[
-                "Which format fails, and with which error.type on dataface.render.errors (render_timeout, template_output_too_large)?",
+                "Which format fails (dataface.renders), and with which error.type (dataface.render.errors: render_timeout, template_output_too_large)?",
                 "Did a compiler release ship just before?",
             ],
             mitigation: &[
@@ -264,16 +264,16 @@ pub const ALERTS: &[AlertSpec] = &[
         },
     },
     AlertSpec {
-        // A broken state on the histogram's count would read better, but `validate()` accepts
-        // only counters there: a ratio with a tight objective does the same job.
+        // A ratio, not a broken state: a rare abandoned compile (a client gone mid-request)
+        // is no ticket, a share of them is.
         name: "CompilerCompilesAbandoned",
         objective: Objective::ErrorRatio(ErrorRatio {
             bad: Events {
-                metric: &COMPILE_DURATION,
+                metric: &COMPILES,
                 matchers: &[Matcher::eq("dataface.outcome", "abandoned")],
             },
             total: Events {
-                metric: &COMPILE_DURATION,
+                metric: &COMPILES,
                 matchers: &[],
             },
             target: 0.999,
@@ -313,7 +313,7 @@ pub const ALERTS: &[AlertSpec] = &[
             meaning: "The compiler is down or its telemetry is lost: compile failures and rollbacks cannot be seen.",
             first_checks: &[
                 "Are compiler instances running and passing health checks?",
-                "Do other compiler series (dataface.compile.duration) still arrive? If not either, check the telemetry pipeline.",
+                "Do other compiler series (dataface.compiles) still arrive? If not either, check the telemetry pipeline.",
             ],
             mitigation: &[
                 "Restart or redeploy the compiler service if it is down.",
@@ -360,7 +360,7 @@ pub const ALERTS: &[AlertSpec] = &[
                 matchers: USER_CODES_ONLY,
             },
             total: Events {
-                metric: &COMPILE_DURATION,
+                metric: &COMPILES,
                 matchers: &[],
             },
             target: 0.8,
