@@ -26,22 +26,24 @@
 //! as with an absent collector). Hot-path costs do not depend on it: the host thread only
 //! queues.
 //!
-//! Results (2-core shared VM, Intel Xeon, rustc 1.95.0, 2026-11-30; the earlier figures,
-//! the profile and the export throughput and memory figures are in `docs/performance.md`):
+//! Results (2-core shared VM, AMD EPYC, rustc 1.95.0, 2026-12-01, `-- --rounds 5`; the
+//! earlier figures, on an Intel Xeon VM, the profile and the export throughput and memory
+//! figures are in `docs/performance.md`):
 //!
 //! | operation | anchor | through `init()` | ratio | goal | met |
 //! |---|---|---|---|---|---|
-//! | counter handle `increment(1)` vs Prometheus-only handle | handwired/counter_handle 13.9 ns | init/counter_handle 9.0 ns | 0.64× | ≤ 1.2× | yes |
-//! | histogram handle `record` vs Prometheus-only handle | handwired/histogram_handle 65.5 ns | init/histogram_handle 46.2 ns | 0.70× | ≤ 1.3× | yes |
-//! | `counter!` with 2 labels, per call, vs Prometheus-only macro | handwired/counter_macro 192.2 ns | init/counter_macro 73.6 ns | 0.38× | ≤ 1.5× | yes |
-//! | probe gauge set (`set_dashboards`) vs Prometheus-only gauge handle | handwired/gauge_handle 13.9 ns | init/probe_set_dashboards 8.3 ns | 0.60× | ≤ 1.2× | yes |
-//! | span with 2 attributes vs tracing-opentelemetry | handwired/span 953.5 ns | init/span 876.6 ns | 0.92× | — | — |
-//! | probe query guard (span, 2 histograms, a counter) vs hand-wired equivalent | handwired/query_equivalent 1274.2 ns | init/probe_query 1227.3 ns | 0.96× | ≤ 1.1× | yes |
-//! | probe query guard vs native OTel SDK span (stretch: 2x) | native/span 294.2 ns | init/probe_query 1227.3 ns | 4.17× | ≤ 2.0× | no |
-//! | counter handle through `init` vs OTel `Counter::add` with 2 attributes | native/counter_add 94.1 ns | init/counter_handle 9.0 ns | 0.10× | — | — |
-//! | histogram handle through `init` vs OTel `Histogram::record` with 1 attribute | native/histogram_record 108.8 ns | init/histogram_handle 46.2 ns | 0.42× | — | — |
-//! | disabled probe gauge set vs no-recorder `counter!` | none/counter_macro 35.1 ns | none/probe_set_dashboards 2.1 ns | 0.06× | ≤ 1.0× | yes |
-//! | disabled probe query guard vs no-recorder `counter!` | none/counter_macro 35.1 ns | none/probe_query 13.8 ns | 0.39× | ≤ 1.0× | yes |
+//! | counter handle `increment(1)` vs Prometheus-only handle | handwired/counter_handle 4.8 ns | init/counter_handle 1.9 ns | 0.40× | ≤ 1.2× | yes |
+//! | histogram handle `record` vs Prometheus-only handle | handwired/histogram_handle 24.1 ns | init/histogram_handle 26.8 ns | 1.11× | ≤ 1.3× | yes |
+//! | histogram handle `record`, native scrape histograms, vs Prometheus-only handle | handwired/histogram_handle 24.1 ns | init_native/histogram_handle 34.6 ns | 1.43× | ≤ 1.3× | no |
+//! | `counter!` with 2 labels, per call, vs Prometheus-only macro | handwired/counter_macro 101.2 ns | init/counter_macro 53.5 ns | 0.53× | ≤ 1.5× | yes |
+//! | probe gauge set (`set_dashboards`) vs Prometheus-only gauge handle | handwired/gauge_handle 4.3 ns | init/probe_set_dashboards 3.1 ns | 0.72× | ≤ 1.2× | yes |
+//! | span with 2 attributes vs tracing-opentelemetry | handwired/span 675.7 ns | init/span 589.8 ns | 0.87× | — | — |
+//! | probe query guard (span, 2 histograms, a counter) vs hand-wired equivalent | handwired/query_equivalent 887.8 ns | init/probe_query 862.5 ns | 0.97× | ≤ 1.1× | yes |
+//! | probe query guard vs native OTel SDK span (stretch: 2x) | native/span 221.4 ns | init/probe_query 862.5 ns | 3.90× | ≤ 2.0× | no |
+//! | counter handle through `init` vs OTel `Counter::add` with 2 attributes | native/counter_add 66.8 ns | init/counter_handle 1.9 ns | 0.03× | — | — |
+//! | histogram handle through `init` vs OTel `Histogram::record` with 1 attribute | native/histogram_record 65.8 ns | init/histogram_handle 26.8 ns | 0.41× | — | — |
+//! | disabled probe gauge set vs no-recorder `counter!` | none/counter_macro 25.5 ns | none/probe_set_dashboards 1.9 ns | 0.07× | ≤ 1.0× | yes |
+//! | disabled probe query guard vs no-recorder `counter!` | none/counter_macro 25.5 ns | none/probe_query 14.1 ns | 0.55× | ≤ 1.0× | yes |
 
 use std::collections::BTreeMap;
 use std::hint::black_box;
