@@ -102,13 +102,23 @@ impl Product {
     }
 
     /// Checks the catalog ([`Catalog::validate`]) and every alert against it
-    /// ([`alerts::validate`]).
+    /// ([`alerts::validate`]), for a scrape with classic histograms.
     ///
     /// # Errors
     /// [`ProductError`] with every violation of the first check that fails.
     pub fn validate(&self) -> Result<(), ProductError> {
+        self.validate_for(native::Histograms::Classic)
+    }
+
+    /// As [`validate`](Self::validate), for a fleet whose scrape serves `histograms`
+    /// ([`alerts::validate_for`]: native histograms judge a latency threshold between
+    /// bucket boundaries).
+    ///
+    /// # Errors
+    /// [`ProductError`] with every violation of the first check that fails.
+    pub fn validate_for(&self, histograms: native::Histograms) -> Result<(), ProductError> {
         self.catalog.validate()?;
-        alerts::validate(self.catalog, self.surfaces)?;
+        alerts::validate_for(self.catalog, self.surfaces, histograms)?;
         Ok(())
     }
 }

@@ -283,10 +283,16 @@ fn main() -> ExitCode {
     let default_links = RunbookLinks {
         base: "runbooks".into(),
     };
-    // Nothing is generated from a catalog or alerts that break a rule; the budget report
-    // is printed for a catalog over its budget too (that is when it is read).
+    // Nothing is generated from a catalog or alerts that break a rule (for the histograms
+    // the fleet's scrape serves); the budget report is printed for a catalog over its
+    // budget too (that is when it is read).
+    let histograms = match &cli.command {
+        Command::Generate { histograms, .. } => (*histograms).into(),
+        Command::Drill(args) => args.histograms.into(),
+        _ => telemetry_ops::native::Histograms::Classic,
+    };
     if !matches!(cli.command, Command::Diff { .. } | Command::Budget { .. }) {
-        if let Err(e) = product.validate() {
+        if let Err(e) = product.validate_for(histograms) {
             return fail(e);
         }
     }

@@ -4,7 +4,8 @@ mod fixture;
 
 use telemetry_core::catalog::{Catalog, MetricSpec, Owner};
 use telemetry_ops::alert::AlertSpec;
-use telemetry_ops::alerts::{validate, AlertRule, Surface};
+use telemetry_ops::alerts::{validate, validate_for, AlertRule, Surface};
+use telemetry_ops::native::Histograms;
 use telemetry_ops::objective::{
     Absence, BrokenState, Coincidence, ErrorRatio, Events, Expiry, FleetShare, Freshness, Latency,
     Matcher, Objective, Silence, Threshold,
@@ -213,7 +214,10 @@ fn each_kind_keeps_its_own_rules() {
                 by: &[],
                 min_events: 10,
             }),
-            vec!["put it on a boundary", "target 0 is not strictly between"],
+            vec![
+                "lies between the buckets",
+                "target 0 is not strictly between",
+            ],
         ),
         (
             Objective::Latency(Latency {
@@ -353,4 +357,51 @@ fn the_product_validation_reports_catalog_and_alert_violations() {
     };
     let e = product.validate().unwrap_err().to_string();
     assert!(e.contains("alert FxErrorBudgetBurn: declared twice"), "{e}");
+}
+
+#[test]
+fn a_latency_threshold_between_buckets_needs_native_histograms() {
+    // 0.75 s lies between the fixture histogram's buckets 0.5 and 1.
+    let between = alert(Objective::Latency(Latency {
+        histogram: &fixture::DURATION,
+        matchers: &[],
+        threshold: 0.75,
+        target: 0.95,
+        by: &[],
+        min_events: 10,
+    }));
+    let surfaces = with(vec![between]);
+    // A classic scrape cannot judge it; the error names the way out.
+    expect(
+        &surfaces,
+        ENTRY,
+        AlertRule::Objective,
+        "or deploy with native histograms (DATAFACE_PROMETHEUS_HISTOGRAMS=native",
+    );
+    // Native histograms judge any threshold: the same alert is valid for them, and the
+    // native package reads it with histogram_fraction at 0.75.
+    validate_for(&fixture::CATALOG, &surfaces, Histograms::Native).unwrap();
+    let names = telemetry_ops::native::histogram_names(&fixture::CATALOG);
+    let rules = telemetry_ops::rules::recording_rules(surfaces[0].alerts);
+    let ratio = rules
+        .iter()
+        .find(|r| r.record.ends_with(":bad_ratio_rate5m"))
+        .expect("a burn-rate alert records its bad ratio");
+    let native = telemetry_ops::native::rewrite(&ratio.expr, &names).unwrap();
+    assert!(
+        native.contains("histogram_fraction(0, 0.75, rate(dataface_fx_duration_seconds[5m]))"),
+        "{native}"
+    );
+    assert!(!native.contains("_bucket"), "{native}");
+    // A threshold on a boundary is valid for both.
+    let on = alert(Objective::Latency(Latency {
+        threshold: 1.0,
+        ..match between.objective {
+            Objective::Latency(l) => l,
+            _ => unreachable!(),
+        }
+    }));
+    for histograms in [Histograms::Classic, Histograms::Native] {
+        validate_for(&fixture::CATALOG, &with(vec![on]), histograms).unwrap();
+    }
 }

@@ -10,7 +10,8 @@ pub mod profiler;
 pub mod telemetry;
 
 use crate::alert::AlertSpec;
-use crate::objective::Matcher;
+use crate::native::Histograms;
+use crate::objective::{Matcher, Objective};
 use std::collections::HashSet;
 use std::fmt;
 use telemetry_core::catalog::{
@@ -175,7 +176,7 @@ impl AlertRule {
             AlertRule::NamingConvention => "alert names are UpperCamelCase",
             AlertRule::KnownOwner => "the owner paged must be declared by a section of the catalog",
             AlertRule::Documented => "every alert needs a summary and a runbook: meaning, first checks, mitigation, escalation and a user message",
-            AlertRule::Objective => "objectives read catalog metrics of the right kind with declared labels and values; latency thresholds sit on a bucket boundary; targets lie strictly between 0 and 1",
+            AlertRule::Objective => "objectives read catalog metrics of the right kind with declared labels and values; latency thresholds sit on a bucket boundary where the scrape serves classic histograms; targets lie strictly between 0 and 1",
             AlertRule::Surface => "alerts are declared for a section the catalog holds",
         }
     }
@@ -210,11 +211,27 @@ impl fmt::Display for AlertViolation {
 #[error("the alerts break {} rule(s):\n  {}", .0.len(), .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n  "))]
 pub struct AlertViolations(pub Vec<AlertViolation>);
 
-/// Checks every alert of `surfaces` against `catalog`; returns all violations at once.
+/// Checks every alert of `surfaces` against `catalog` for a scrape with classic histograms
+/// (see [`validate_for`]); returns all violations at once.
 ///
 /// # Errors
 /// [`AlertViolations`] listing every violation, each naming the alert and the rule.
 pub fn validate(catalog: &Catalog, surfaces: &[Surface]) -> Result<(), AlertViolations> {
+    validate_for(catalog, surfaces, Histograms::Classic)
+}
+
+/// Checks every alert of `surfaces` against `catalog` for a fleet whose scrape serves
+/// `histograms`: with classic histograms a latency threshold must sit on one of the
+/// histogram's bucket boundaries (a classic histogram answers only there); with native ones
+/// any threshold is judged (`histogram_fraction`, in the native package).
+///
+/// # Errors
+/// [`AlertViolations`] listing every violation, each naming the alert and the rule.
+pub fn validate_for(
+    catalog: &Catalog,
+    surfaces: &[Surface],
+    histograms: Histograms,
+) -> Result<(), AlertViolations> {
     let mut errors = Vec::new();
     let mut err = |entry: String, rule: AlertRule, detail: String| {
         errors.push(AlertViolation {
@@ -283,7 +300,7 @@ pub fn validate(catalog: &Catalog, surfaces: &[Surface]) -> Result<(), AlertViol
                     "needs a summary and a runbook: meaning, first checks, mitigation, escalation and a user message".into(),
                 );
             }
-            for problem in objective_problems(catalog, a) {
+            for problem in objective_problems(catalog, a, histograms) {
                 err(entry.clone(), AlertRule::Objective, problem);
             }
         }
@@ -296,8 +313,8 @@ pub fn validate(catalog: &Catalog, surfaces: &[Surface]) -> Result<(), AlertViol
 }
 
 /// The problems of an alert's objective: the metrics, labels and values its selectors name,
-/// then its kind's own rules.
-fn objective_problems(catalog: &Catalog, alert: &AlertSpec) -> Vec<String> {
+/// its kind's own rules, and a latency threshold a classic histogram cannot judge.
+fn objective_problems(catalog: &Catalog, alert: &AlertSpec, histograms: Histograms) -> Vec<String> {
     let mut out = Vec::new();
     for (metric, matchers) in alert.objective.selectors() {
         match catalog.metric(metric.name) {
@@ -331,5 +348,8 @@ fn objective_problems(catalog: &Catalog, alert: &AlertSpec) -> Vec<String> {
         }
     }
     out.extend(alert.objective.as_kind().problems());
+    if let (Objective::Latency(latency), Histograms::Classic) = (&alert.objective, histograms) {
+        out.extend(latency.classic_problem());
+    }
     out
 }

@@ -7,8 +7,9 @@ use crate::promql::{format_bound, le_matcher, selector, sum_by, trim_float};
 use serde::Serialize;
 use telemetry_core::catalog::{InstrumentKind, MetricSpec};
 
-/// A share of a histogram's samples at or under `threshold` (which must be one of its
-/// buckets), alerted like [`ErrorRatio`](super::ErrorRatio).
+/// A share of a histogram's samples at or under `threshold`, alerted like
+/// [`ErrorRatio`](super::ErrorRatio). Where the scrape serves classic histograms the
+/// threshold must be one of the histogram's buckets; native histograms judge any threshold.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Latency {
     /// The histogram.
@@ -16,7 +17,7 @@ pub struct Latency {
     pub histogram: &'static MetricSpec,
     /// Label matchers.
     pub matchers: &'static [Matcher],
-    /// The bound, one of the histogram's buckets.
+    /// The bound: one of the histogram's buckets for a classic scrape, any for a native one.
     pub threshold: f64,
     /// The share of samples that must be at or under the bound, e.g. 0.95.
     pub target: f64,
@@ -28,6 +29,18 @@ pub struct Latency {
 }
 
 impl Latency {
+    /// Why a scrape with classic histograms cannot judge this objective: its threshold
+    /// lies between the histogram's bucket boundaries. Native histograms judge any
+    /// threshold ([`native_bad_ratio`](Self::native_bad_ratio)).
+    pub fn classic_problem(&self) -> Option<String> {
+        (!self.histogram.buckets.contains(&self.threshold)).then(|| {
+            format!(
+                "threshold {} lies between the buckets of {} ({:?}): a classic histogram answers only at its boundaries; put it on one, or deploy with native histograms (DATAFACE_PROMETHEUS_HISTOGRAMS=native and `dataface-ops generate --histograms native`)",
+                self.threshold, self.histogram.name, self.histogram.buckets
+            )
+        })
+    }
+
     /// The bad-event ratio over `window` on a Prometheus native histogram (the scrape's
     /// `DATAFACE_PROMETHEUS_HISTOGRAMS=native`): the share of samples above the threshold,
     /// by `histogram_fraction`, which answers at any threshold (interpolating within the
@@ -119,12 +132,6 @@ impl ObjectiveKind for Latency {
             "a latency objective needs a histogram",
             &mut out,
         );
-        if !self.histogram.buckets.contains(&self.threshold) {
-            out.push(format!(
-                "threshold {} lies between the buckets of {} ({:?}): put it on a boundary",
-                self.threshold, self.histogram.name, self.histogram.buckets
-            ));
-        }
         target_ok(self.target, &mut out);
         dimensions_ok(self.by, &[self.histogram], self.min_events, &mut out);
         out
